@@ -1,0 +1,134 @@
+"""Reading audio files for transcription and training: float32 mono 16 kHz NumPy arrays.
+
+Decoding is faster-whisper's ``decode_audio`` (PyAV/FFmpeg: wav, mp3, ogg/opus, flac, m4a, any
+sample rate, stereo mixed down). This module adds what a user needs before a long job starts: a
+clear :class:`~hsb_whisper.errors.AudioError` for a missing, empty, undecodable, truncated or
+silent file.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from pathlib import Path
+
+import av
+import numpy as np
+
+from hsb_whisper.errors import AudioError
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16000  # Hz, what Whisper's feature extractor expects
+SILENCE_PEAK_DBFS = -60.0  # a file whose loudest sample is quieter than this holds no speech
+# A file is called truncated when its header promises more audio than can be decoded, by more
+# than this margin (decoders legitimately drop a few priming/padding frames).
+TRUNCATION_TOLERANCE_S = 0.5
+
+# MPEG audio frame header tables (ISO 11172-3 / 13818-3), used only to tell whether the last frame
+# of an MP3 is cut off: FFmpeg silently drops such a frame, so no library reports it.
+_MPEG_BITRATES_KBPS = {
+    (1, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (1, 2): (0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (1, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (2, 1): (0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (2, 2): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+    (2, 3): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MPEG_SAMPLE_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 25: (11025, 12000, 8000)}
+
+
+def mpeg_frame_length(header: bytes) -> int | None:
+    """Length in bytes of the MPEG audio frame starting with ``header`` (4 bytes), or ``None``
+    when the bytes are not a frame header with a fixed bitrate."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return None
+    version = {0: 25, 2: 2, 3: 1}.get((header[1] >> 3) & 3)
+    layer = {3: 1, 2: 2, 1: 3}.get((header[1] >> 1) & 3)
+    bitrate_index, rate_index = header[2] >> 4, (header[2] >> 2) & 3
+    if version is None or layer is None or bitrate_index in (0, 15) or rate_index == 3:
+        return None
+    bitrate = _MPEG_BITRATES_KBPS[(min(version, 2), layer)][bitrate_index] * 1000
+    sample_rate = _MPEG_SAMPLE_RATES[version][rate_index]
+    padding = (header[2] >> 1) & 1
+    if layer == 1:
+        return (12 * bitrate // sample_rate + padding) * 4
+    if layer == 3 and version != 1:
+        return 72 * bitrate // sample_rate + padding
+    return 144 * bitrate // sample_rate + padding
+
+
+def _check_complete(path: Path) -> float | None:
+    """Demux ``path`` (no decoding) and raise ``AudioError`` if its last MP3 frame is cut off.
+
+    Returns the duration the container header declares (seconds), or ``None`` if unknown or only
+    estimated (MP3 without a frame count).
+    """
+    with av.open(str(path), metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            raise AudioError(path, "the file has no audio stream")
+        stream = container.streams.audio[0]
+        last = None
+        for packet in container.demux(stream):
+            if packet.size:
+                last = packet
+        if last is None:
+            raise AudioError(path, "the file holds no audio data")
+        if stream.codec_context.name.startswith("mp3") or container.format.name == "mp3":
+            expected = mpeg_frame_length(bytes(last)[:4])
+            if expected is not None and last.size < expected:
+                raise AudioError(
+                    path,
+                    f"the file is truncated: its last MP3 frame has {last.size} of {expected} "
+                    "bytes (an interrupted download or copy?)",
+                )
+            return None
+        if container.duration is None:
+            return None
+        return container.duration / av.time_base
+
+
+def load_audio(path: str | Path) -> np.ndarray:
+    """Decode ``path`` to float32 mono at 16 kHz, or raise ``AudioError`` naming the problem."""
+    path = Path(path)
+    if not path.exists():
+        raise AudioError(path, "no such file")
+    if path.is_dir():
+        raise AudioError(path, "is a folder, not an audio file")
+    if path.stat().st_size == 0:
+        raise AudioError(path, "the file is empty (0 bytes)")
+
+    from faster_whisper.audio import decode_audio  # heavy import, only when decoding
+
+    try:
+        declared = _check_complete(path)
+        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except AudioError:
+        raise
+    except (av.error.FFmpegError, ValueError, IndexError) as e:
+        log.debug("decoding %s failed", path, exc_info=True)
+        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+
+    decoded = len(audio) / SAMPLE_RATE
+    if declared is not None and decoded < declared - TRUNCATION_TOLERANCE_S:
+        raise AudioError(
+            path,
+            f"the file is truncated: only {decoded:.1f} s of the {declared:.1f} s its header "
+            "declares could be decoded",
+        )
+    if len(audio) == 0:
+        raise AudioError(path, "the file holds no audio samples")
+    peak = float(np.max(np.abs(audio)))
+    peak_dbfs = 20 * math.log10(peak) if peak > 0 else -math.inf
+    if peak_dbfs < SILENCE_PEAK_DBFS:
+        level = "digital silence" if peak == 0 else f"peak level {peak_dbfs:.0f} dBFS"
+        raise AudioError(path, f"the recording is silent ({level}); nothing to transcribe")
+    return audio
+
+
+def _short(e: Exception) -> str:
+    """FFmpeg's message without the errno and the file name it repeats."""
+    text = str(e).split(": '", 1)[0]
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", text).strip()
+    return text.lower() if text else type(e).__name__

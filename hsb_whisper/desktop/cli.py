@@ -1,0 +1,94 @@
+"""The ``hsb-whisper`` command: one entry point, one subcommand per task.
+
+This module is the outermost layer: it assembles the subcommands of every package, configures
+logging (a log file in the user log folder, short messages on stderr) and turns errors into one
+line and an exit code: 0 success, 1 something failed, 2 bad usage, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+from hsb_whisper import __version__, paths
+from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.export import cli as export_cli
+
+log = logging.getLogger("hsb_whisper")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+_LOG_BYTES, _LOG_BACKUPS = 2_000_000, 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from hsb_whisper.desktop import transcribe_cmd
+
+    parser = argparse.ArgumentParser(
+        prog="hsb-whisper",
+        description="Offline speech recognition for Upper Sorbian (hsb) with Whisper.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show informational messages on stderr"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    transcribe_cmd.register(sub)
+    export_cli.register(sub)
+    return parser
+
+
+def setup_logging(verbose: bool = False) -> Path | None:
+    """Everything (DEBUG) to the log file, warnings (INFO with -v) to stderr. Returns the file."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("hsb-whisper: %(levelname)s: %(message)s"))
+    root.addHandler(console)
+    log_file = paths.log_dir() / "hsb-whisper.log"
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=_LOG_BYTES, backupCount=_LOG_BACKUPS, encoding="utf-8"
+        )
+    except OSError as e:
+        log.warning("cannot write the log file %s (%s)", log_file, e)
+        return None
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    )
+    root.addHandler(handler)
+    return log_file
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.log_file = setup_logging(args.verbose)
+    log.debug("hsb-whisper %s: %s", __version__, sys.argv if argv is None else argv)
+    try:
+        return args.func(args)
+    except HsbWhisperError as e:
+        log.debug("user error", exc_info=True)
+        print(f"hsb-whisper: error: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("hsb-whisper: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:  # the boundary: any bug becomes one line plus a logged traceback
+        log.debug("unexpected error", exc_info=True)
+        where = f"; details in {args.log_file}" if args.log_file else ""
+        print(f"hsb-whisper: unexpected error: {type(e).__name__}: {e}{where}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def entry_point() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()

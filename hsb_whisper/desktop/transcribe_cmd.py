@@ -1,0 +1,173 @@
+"""``hsb-whisper transcribe FILE…``: transcribe audio files on the command line.
+
+Without ``--format`` and ``--output-dir`` the text goes to stdout as it is recognised. With formats,
+files are written next to each input (or into ``--output-dir``). A file that cannot be transcribed
+gets one line on stderr naming it and the problem; the others are still processed, and the exit
+code is 1 if any failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from hsb_whisper.desktop import formats
+from hsb_whisper.desktop.transcriber import (
+    AUTO_LANGUAGE,
+    COMPUTE_TYPES,
+    DEVICES,
+    TranscribeOptions,
+    Transcriber,
+    Transcript,
+)
+from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.export import ModelStore
+
+log = logging.getLogger(__name__)
+
+_BAR_FORMAT = (
+    "{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s of audio [{elapsed}<{remaining}]"
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "transcribe",
+        help="transcribe audio files (wav, mp3, ogg/opus, flac, m4a, …)",
+        description=__doc__.split("\n\n", 1)[1],
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="audio files")
+    p.add_argument(
+        "-m",
+        "--model",
+        help="a model name from 'hsb-whisper models list' or a CTranslate2 folder "
+        "(default: the default model)",
+    )
+    p.add_argument(
+        "-l",
+        "--language",
+        help=f"Whisper language token to force, or '{AUTO_LANGUAGE}' to detect it per file "
+        "(default: the one the model was trained with, from its metadata)",
+    )
+    p.add_argument("--beam-size", type=int, default=5, help="beam width; 1 is greedy (default 5)")
+    p.add_argument("--compute-type", default="int8", choices=COMPUTE_TYPES, help="default int8")
+    p.add_argument("--device", default="cpu", choices=DEVICES, help="default cpu")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (default: all cores)")
+    p.add_argument(
+        "--vad",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="skip non-speech with voice activity detection (default on)",
+    )
+    p.add_argument(
+        "-f",
+        "--format",
+        action="append",
+        default=[],
+        metavar="FORMAT",
+        help=f"output format: {', '.join(formats.FORMATS)} or all; repeat or separate with "
+        "commas (default with --output-dir: txt)",
+    )
+    p.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        help="folder for the output files (default: next to each input file)",
+    )
+    p.add_argument(
+        "--word-timestamps", action="store_true", help="include per-word times in JSON output"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.set_defaults(func=run)
+
+
+def _output_paths(
+    files: list[Path], fmts: list[str], out_dir: Path | None
+) -> dict[Path, list[Path]]:
+    return {f: [(out_dir or f.parent) / f"{f.stem}.{fmt}" for fmt in fmts] for f in files}
+
+
+def run(args: argparse.Namespace) -> int:
+    fmts = formats.parse_formats(args.format) or (["txt"] if args.output_dir else [])
+    options = TranscribeOptions(
+        language=args.language,
+        beam_size=args.beam_size,
+        compute_type=args.compute_type,
+        device=args.device,
+        threads=args.threads,
+        vad=args.vad,
+        word_timestamps=args.word_timestamps,
+    )
+    if args.output_dir:
+        args.output_dir.mkdir(parents=True, exist_ok=True)
+    model = ModelStore().resolve(args.model)
+    transcriber = Transcriber(model, options)
+    log.info("model %s (%s), language %s", model.name, model.path, transcriber.language or "auto")
+
+    outputs = _output_paths(args.files, fmts, args.output_dir)
+    claimed: dict[Path, Path] = {}
+    failed = 0
+    for path in args.files:
+        try:
+            clash = next((claimed[o] for o in outputs[path] if o in claimed), None)
+            if clash is not None:
+                raise HsbWhisperError(
+                    f"{path}: its output would overwrite that of {clash}; use --output-dir"
+                )
+            claimed.update({o: path for o in outputs[path]})
+            header = len(args.files) > 1 and not fmts
+            transcript = _transcribe_one(
+                transcriber, path, show_text=not fmts, header=header, progress=not args.quiet
+            )
+            for out, fmt in zip(outputs[path], fmts):
+                formats.save(transcript, out, fmt)
+                log.info("wrote %s", out)
+            if fmts and not args.quiet:
+                print(f"{path}: wrote {', '.join(str(o) for o in outputs[path])}", file=sys.stderr)
+        except HsbWhisperError as e:
+            failed += 1
+            log.debug("failed: %s", path, exc_info=True)
+            print(f"hsb-whisper: error: {e}", file=sys.stderr)
+        except Exception as e:  # a bug on one file must not lose the others
+            failed += 1
+            log.exception("unexpected failure on %s", path)
+            where = f"; details in {args.log_file}" if args.log_file else ""
+            print(
+                f"hsb-whisper: error: {path}: unexpected failure ({type(e).__name__}: {e}){where}",
+                file=sys.stderr,
+            )
+    if len(args.files) > 1 and not args.quiet:
+        done = len(args.files) - failed
+        print(f"{done} of {len(args.files)} files transcribed, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _transcribe_one(
+    transcriber: Transcriber, path: Path, *, show_text: bool, header: bool, progress: bool
+) -> Transcript:
+    segments, info = transcriber.transcribe(path)
+    if header:
+        print(f"==> {path} <==", flush=True)
+    total = round(info.duration, 2)
+    collected = []
+    with tqdm(
+        total=total,
+        desc=path.name,
+        file=sys.stderr,
+        bar_format=_BAR_FORMAT,
+        disable=None if progress else True,
+        leave=False,
+    ) as bar:
+        for segment in segments:
+            collected.append(segment)
+            bar.update(min(segment.end, total) - bar.n)
+            if show_text:
+                bar.write(segment.text, file=sys.stdout)
+        bar.update(total - bar.n)
+    if not collected:
+        log.warning("%s: no speech was recognised", path)
+    return Transcript(info, collected, transcriber.model.name)

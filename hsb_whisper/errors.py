@@ -1,0 +1,31 @@
+"""The project's exception family.
+
+Every error a user can cause (a bad file, a damaged model, a bad option) is one of these, carries
+a message that names the file or value and what would be right, and is shown as one line by the
+command line and the app. Anything else is a bug and goes with its traceback to the log file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class HsbWhisperError(Exception):
+    """Base class of every error the user can cause and fix."""
+
+
+class AudioError(HsbWhisperError):
+    """An input audio file that cannot be transcribed."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class ModelError(HsbWhisperError):
+    """A model that is missing, damaged or not a model at all."""
+
+
+class OptionError(HsbWhisperError):
+    """An option or configuration value that is not allowed; the message names the allowed ones."""
