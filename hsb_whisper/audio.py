@@ -4,6 +4,10 @@ Decoding is faster-whisper's ``decode_audio`` (PyAV/FFmpeg: wav, mp3, ogg/opus, 
 sample rate, stereo mixed down). This module adds what a user needs before a long job starts: a
 clear :class:`~hsb_whisper.errors.AudioError` for a missing, empty, undecodable, truncated or
 silent file.
+
+Truncation is found where the file says how long it is: an MP3 whose last frame is cut off, a FLAC
+or M4A whose header promises more than can be decoded. A WAV whose header size is wrong is *not*
+refused: that is what a recorder killed mid-recording leaves, and its audio is all there.
 """
 
 from __future__ import annotations

@@ -16,11 +16,15 @@ import numpy as np
 ESPEAK = shutil.which("espeak-ng")
 
 
-def speak(text: str, voice: str, path: Path, speed: int = 150) -> Path:
-    """Synthesise ``text`` with espeak-ng into a 22.05 kHz mono 16-bit WAV at ``path``."""
+def speak(text: str, voice: str, path: Path, speed: int | None = None) -> Path:
+    """Synthesise ``text`` with espeak-ng into a 22.05 kHz mono 16-bit WAV at ``path``.
+
+    ``speed`` in words per minute; espeak-ng's default (175) when ``None``.
+    """
     if ESPEAK is None:
         raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
-    subprocess.run([ESPEAK, "-v", voice, "-s", str(speed), "-w", str(path), text], check=True)
+    rate = [] if speed is None else ["-s", str(speed)]
+    subprocess.run([ESPEAK, "-v", voice, *rate, "-w", str(path), text], check=True)
     return path
 
 

@@ -21,6 +21,7 @@ log = logging.getLogger("hsb_whisper")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 _LOG_BYTES, _LOG_BACKUPS = 2_000_000, 3
+_handlers: list[logging.Handler] = []
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,10 +45,15 @@ def setup_logging(verbose: bool = False) -> Path | None:
     """Everything (DEBUG) to the log file, warnings (INFO with -v) to stderr. Returns the file."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
+    for old in _handlers:  # main() may run several times in one process (tests, the app)
+        root.removeHandler(old)
+        old.close()
+    _handlers.clear()
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("hsb-whisper: %(levelname)s: %(message)s"))
     root.addHandler(console)
+    _handlers.append(console)
     log_file = paths.log_dir() / "hsb-whisper.log"
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +68,7 @@ def setup_logging(verbose: bool = False) -> Path | None:
         logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
     )
     root.addHandler(handler)
+    _handlers.append(handler)
     return log_file
 
 

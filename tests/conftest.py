@@ -1,0 +1,74 @@
+"""Shared fixtures: a private data folder, the real default model, synthetic speech clips."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from speech import encode, speak, speak_sentences, write_wav
+
+EN_SENTENCE = "Please call Stella and ask her to bring these things with her from the store."
+EN_SENTENCES = [
+    "Please call Stella.",
+    "Ask her to bring these things with her from the store.",
+    "Six spoons of fresh snow peas, five thick slabs of blue cheese, and a snack for her brother.",
+    "We also need a small plastic snake and a big toy frog for the kids.",
+]
+CS_SENTENCE = "Dobrý den, jmenuji se Jan a bydlím v Praze. Dnes je krásné počasí."
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hsb_home(tmp_path_factory: pytest.TempPathFactory):
+    """Every test runs with its own data folder (models, logs) instead of the user's."""
+    home = tmp_path_factory.mktemp("hsb-home")
+    old = os.environ.get("HSB_WHISPER_HOME")
+    os.environ["HSB_WHISPER_HOME"] = str(home)
+    yield home
+    if old is None:
+        del os.environ["HSB_WHISPER_HOME"]
+    else:
+        os.environ["HSB_WHISPER_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def default_model(hsb_home):
+    from hsb_whisper.export import ModelStore
+
+    return ModelStore().resolve(None)
+
+
+@pytest.fixture(scope="session")
+def en_transcriber(default_model):
+    from hsb_whisper.desktop import Transcriber, TranscribeOptions
+
+    return Transcriber(default_model, TranscribeOptions(language="en"))
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real audio files, good and bad, made once per test run."""
+    d = tmp_path_factory.mktemp("clips")
+    c: dict[str, Path] = {}
+    c["en"] = speak(EN_SENTENCE, "en", d / "en.wav")
+    c["cs"] = speak(CS_SENTENCE, "cs", d / "cs.wav")
+    c["en_long"] = speak_sentences(EN_SENTENCES, "en", d / "en_long.wav", pause_s=1.5)
+    c["en_mp3"] = encode(c["en"], d / "en.mp3", "libmp3lame", 22050)
+    # bad inputs
+    c["missing"] = d / "missing.wav"
+    c["folder"] = d / "a-folder"
+    c["folder"].mkdir()
+    c["empty"] = d / "empty.mp3"
+    c["empty"].write_bytes(b"")
+    rng = random.Random(0)
+    c["garbage"] = d / "garbage.mp3"
+    c["garbage"].write_bytes(bytes(rng.randrange(256) for _ in range(4000)))
+    data = c["en_mp3"].read_bytes()
+    c["truncated"] = d / "truncated.mp3"
+    c["truncated"].write_bytes(data[: len(data) // 2 + 37])  # cut inside a frame
+    import numpy as np
+
+    c["silence"] = write_wav(d / "silence.wav", np.zeros(16000 * 3, np.int16), 16000)
+    return c
