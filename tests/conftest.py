@@ -42,7 +42,7 @@ def default_model(hsb_home):
 
 @pytest.fixture(scope="session")
 def en_transcriber(default_model):
-    from hsb_whisper.desktop import Transcriber, TranscribeOptions
+    from hsb_whisper.desktop import TranscribeOptions, Transcriber
 
     return Transcriber(default_model, TranscribeOptions(language="en"))
 

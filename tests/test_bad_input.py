@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from cli_runner import run_cli
 
 from hsb_whisper.audio import load_audio, mpeg_frame_length
 from hsb_whisper.errors import AudioError
+
+from cli_runner import run_cli
 from speech import encode, read_wav, write_wav
 
 EXPECTED = {

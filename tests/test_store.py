@@ -12,12 +12,13 @@ import textwrap
 import time
 
 import pytest
-from cli_runner import run_cli
 
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export import ModelInfo, ModelStore
 from hsb_whisper.export import default_model as dm
 from hsb_whisper.export.metadata import METADATA_FILE
+
+from cli_runner import run_cli
 
 
 def test_assembly_is_verified_complete_and_reused(tmp_path):
@@ -119,7 +120,9 @@ def test_foreign_folder_without_tokenizer_is_refused(tmp_path, default_model):
     foreign.mkdir()
     for name in ("model.bin", "config.json"):
         os.symlink(default_model.path / name, foreign / name)
-    with pytest.raises(ModelError, match="not a CTranslate2 Whisper model folder .missing tokeniz"):
+    with pytest.raises(
+        ModelError, match=r"not a CTranslate2 Whisper model folder \(missing tokenizer"
+    ):
         ModelStore(tmp_path / "store").resolve(str(foreign))
     os.symlink(default_model.path / "tokenizer.json", foreign / "tokenizer.json")
     model = ModelStore(tmp_path / "store").resolve(str(foreign))

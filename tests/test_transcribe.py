@@ -6,11 +6,12 @@ import json
 import re
 
 import pytest
+
+from hsb_whisper.desktop import TranscribeOptions, Transcriber
+
 from cli_runner import run_cli
 from conftest import EN_SENTENCE
 from speech import encode
-
-from hsb_whisper.desktop import TranscribeOptions, Transcriber
 
 
 def normalise(text: str) -> str:
