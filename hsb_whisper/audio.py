@@ -12,6 +12,7 @@ refused: that is what a recorder killed mid-recording leaves, and its audio is a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -78,30 +79,140 @@ def _check_complete(path: Path) -> float | None:
             if packet.size:
                 last = packet
         if last is None:
-            raise AudioError(path, "the file holds no audio data")
-        if stream.codec_context.name.startswith("mp3") or container.format.name == "mp3":
-            expected = mpeg_frame_length(bytes(last)[:4])
-            if expected is not None and last.size < expected:
-                raise AudioError(
-                    path,
-                    f"the file is truncated: its last MP3 frame has {last.size} of {expected} "
-                    "bytes (an interrupted download or copy?)",
-                )
+            raise AudioError(path, "the file holds no audio data", "empty")
+        if container.format.name == "mp3":
+            _check_mp3_tail(path, last)
             return None
         if container.duration is None:
             return None
         return container.duration / av.time_base
 
 
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise AudioError(path, "no such file", "missing")
+    if path.is_dir():
+        raise AudioError(path, "is a folder, not an audio file", "not_a_file")
+    if path.stat().st_size == 0:
+        raise AudioError(path, "the file is empty (0 bytes)", "empty")
+
+
+def _check_mp3_tail(path: Path, last: av.Packet) -> None:
+    expected = mpeg_frame_length(bytes(last)[:4])
+    if expected is not None and last.size < expected:
+        raise AudioError(
+            path,
+            f"the file is truncated: its last MP3 frame has {last.size} of {expected} "
+            "bytes (an interrupted download or copy?)",
+            "truncated",
+        )
+
+
+def _check_length(path: Path, decoded: float, declared: float | None) -> None:
+    if declared is not None and decoded < declared - TRUNCATION_TOLERANCE_S:
+        raise AudioError(
+            path,
+            f"the file is truncated: only {decoded:.1f} s of the {declared:.1f} s its header "
+            "declares could be decoded",
+            "truncated",
+        )
+
+
+def _check_level(path: Path, peak: float) -> float:
+    """The peak level in dBFS; raises ``AudioError`` if it is silence."""
+    peak_dbfs = 20 * math.log10(peak) if peak > 0 else -math.inf
+    if peak_dbfs < SILENCE_PEAK_DBFS:
+        level = "digital silence" if peak == 0 else f"peak level {peak_dbfs:.0f} dBFS"
+        raise AudioError(
+            path, f"the recording is silent ({level}); nothing to transcribe", "silent"
+        )
+    return peak_dbfs
+
+
+@dataclasses.dataclass(frozen=True)
+class AudioFacts:
+    duration: float  # seconds, counted from the decoded samples
+    sample_rate: int  # Hz, as stored
+    channels: int
+    peak_dbfs: float  # loudest sample
+
+
+def probe_duration(path: str | Path) -> float:
+    """Duration in seconds from the container header, without decoding; falls back to decoding
+    when the header does not say (raises ``AudioError`` for unreadable files)."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise AudioError(path, "the file has no audio stream")
+            if container.duration is not None:
+                return container.duration / av.time_base
+    except av.error.FFmpegError as e:
+        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+    return inspect_audio(path).duration
+
+
+def inspect_audio(path: str | Path) -> AudioFacts:
+    """Decode ``path`` once at its own sample rate and check it as :func:`load_audio` does
+    (missing, empty, unreadable, truncated, silent), without resampling or keeping the samples."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise AudioError(path, "the file has no audio stream")
+            stream = container.streams.audio[0]
+            is_mp3 = container.format.name == "mp3"
+            declared = None if is_mp3 or container.duration is None else container.duration
+            samples, peak, last, damage = 0, 0.0, None, None
+            rate = stream.rate or stream.codec_context.sample_rate
+            for packet in container.demux(stream):
+                if not packet.size:
+                    continue
+                last = packet
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError as e:
+                    damage = f"damaged audio data after {samples / rate:.1f} s ({_short(e)})"
+                    break
+                for frame in frames:
+                    data = frame.to_ndarray()
+                    samples += frame.samples
+                    if data.size:
+                        peak = max(peak, _peak(data, frame.format.name))
+            channels = stream.codec_context.channels
+    except AudioError:
+        raise
+    except (av.error.FFmpegError, ValueError) as e:
+        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+    if last is None or (samples == 0 and not damage):
+        raise AudioError(path, "the file holds no audio samples", "empty")
+    if is_mp3:
+        _check_mp3_tail(path, last)
+    duration = samples / rate
+    _check_length(path, duration, None if declared is None else declared / av.time_base)
+    if damage:
+        raise AudioError(path, damage)
+    return AudioFacts(duration, rate, channels, _check_level(path, peak))
+
+
+def _peak(data: np.ndarray, sample_format: str) -> float:
+    """Largest absolute sample value, scaled to 1.0 = full scale."""
+    peak = float(np.max(np.abs(data.astype(np.float32, copy=False))))
+    if sample_format.startswith(("s16",)):
+        return peak / 32768
+    if sample_format.startswith(("s32",)):
+        return peak / 2147483648
+    if sample_format.startswith("u8"):
+        return float(np.max(np.abs(data.astype(np.float32) - 128))) / 128
+    return peak  # float and double formats are already in [-1, 1]
+
+
 def load_audio(path: str | Path) -> np.ndarray:
     """Decode ``path`` to float32 mono at 16 kHz, or raise ``AudioError`` naming the problem."""
     path = Path(path)
-    if not path.exists():
-        raise AudioError(path, "no such file")
-    if path.is_dir():
-        raise AudioError(path, "is a folder, not an audio file")
-    if path.stat().st_size == 0:
-        raise AudioError(path, "the file is empty (0 bytes)")
+    _check_file(path)
 
     from faster_whisper.audio import decode_audio  # heavy import, only when decoding
 
@@ -114,20 +225,10 @@ def load_audio(path: str | Path) -> np.ndarray:
         log.debug("decoding %s failed", path, exc_info=True)
         raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
 
-    decoded = len(audio) / SAMPLE_RATE
-    if declared is not None and decoded < declared - TRUNCATION_TOLERANCE_S:
-        raise AudioError(
-            path,
-            f"the file is truncated: only {decoded:.1f} s of the {declared:.1f} s its header "
-            "declares could be decoded",
-        )
+    _check_length(path, len(audio) / SAMPLE_RATE, declared)
     if len(audio) == 0:
-        raise AudioError(path, "the file holds no audio samples")
-    peak = float(np.max(np.abs(audio)))
-    peak_dbfs = 20 * math.log10(peak) if peak > 0 else -math.inf
-    if peak_dbfs < SILENCE_PEAK_DBFS:
-        level = "digital silence" if peak == 0 else f"peak level {peak_dbfs:.0f} dBFS"
-        raise AudioError(path, f"the recording is silent ({level}); nothing to transcribe")
+        raise AudioError(path, "the file holds no audio samples", "empty")
+    _check_level(path, float(np.max(np.abs(audio))))
     return audio
 
 

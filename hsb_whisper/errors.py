@@ -15,11 +15,16 @@ class HsbWhisperError(Exception):
 
 
 class AudioError(HsbWhisperError):
-    """An input audio file that cannot be transcribed."""
+    """An input audio file that cannot be transcribed.
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    ``kind`` names the problem for programs (reject reports count by it): ``missing``,
+    ``not_a_file``, ``empty``, ``unreadable``, ``truncated`` or ``silent``.
+    """
+
+    def __init__(self, path: str | Path, problem: str, kind: str = "unreadable") -> None:
         self.path = Path(path)
         self.problem = problem
+        self.kind = kind
         super().__init__(f"{path}: {problem}")
 
 

@@ -1,0 +1,218 @@
+"""Validation of training data: every clip is decoded and every transcript measured before a long
+training run can trip over it.
+
+Each problem has a reason code (see :data:`REASONS`); a rejected clip goes to the rejects file with
+its reason and details, never silently away. Clips are checked in parallel processes (decoding is
+CPU-bound; one worker per core), and the file's hash finds duplicates across splits.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import hashlib
+import logging
+import os
+import unicodedata
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from pathlib import Path
+
+from hsb_whisper.audio import inspect_audio, probe_duration
+from hsb_whisper.errors import AudioError
+from hsb_whisper.finetune.manifest import Clip
+
+log = logging.getLogger(__name__)
+
+MAX_CLIP_SECONDS = 30.0  # Whisper's input window: CHUNK_LENGTH
+# Whisper's decoder holds 448 tokens: <|startoftranscript|>, language, task and <|notimestamps|>
+# come first and <|endoftext|> last, which leaves 448 - 5 = 443 for the transcript itself.
+MAX_TEXT_TOKENS = 448 - 5
+_INLINE_BELOW = 64  # fewer clips than this are checked in-process (a pool costs ~0.3 s to start)
+_HASH_CHUNK = 1 << 20
+
+REASONS = {
+    "missing_audio": "the audio file does not exist",
+    "empty_audio": "the audio file is empty or holds no samples",
+    "unreadable_audio": "the audio cannot be decoded",
+    "truncated_audio": "the audio file is cut off",
+    "silent_audio": "the audio is silent",
+    "too_long_audio": f"longer than Whisper's {MAX_CLIP_SECONDS:.0f} s window",
+    "empty_text": "the transcript is empty",
+    "too_long_text": f"the transcript has more than {MAX_TEXT_TOKENS} tokens",
+    "duplicate_audio": "the same audio appears earlier in the data",
+}
+_AUDIO_KINDS = {
+    "missing": "missing_audio",
+    "not_a_file": "missing_audio",
+    "empty": "empty_audio",
+    "unreadable": "unreadable_audio",
+    "truncated": "truncated_audio",
+    "silent": "silent_audio",
+}
+# Splits whose clips win when the same audio appears twice: evaluation data stays intact and the
+# duplicate is dropped from training, so nothing heard in training is tested.
+_SPLIT_PRIORITY = ("test", "dev")
+
+
+@dataclasses.dataclass(frozen=True)
+class Reject:
+    clip: Clip
+    split: str
+    reason: str  # a key of REASONS
+    detail: str
+
+
+@dataclasses.dataclass
+class CheckResult:
+    kept: dict[str, list[Clip]]  # per split, in input order, durations filled in
+    rejects: list[Reject]
+
+    def reason_counts(self) -> dict[str, int]:
+        return dict(collections.Counter(r.reason for r in self.rejects).most_common())
+
+
+@dataclasses.dataclass(frozen=True)
+class _AudioResult:
+    duration: float | None
+    digest: str | None
+    kind: str | None  # an AudioError kind, when the file is unusable
+    problem: str | None
+
+
+def _check_audio(path: Path, decode: bool) -> _AudioResult:
+    """Runs in a worker process."""
+    try:
+        duration = inspect_audio(path).duration if decode else probe_duration(path)
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except AudioError as e:
+        return _AudioResult(None, None, e.kind, e.problem)
+    except OSError as e:
+        return _AudioResult(None, None, "unreadable", str(e))
+    return _AudioResult(duration, digest, None, None)
+
+
+def worker_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def map_parallel(function: Callable, items: list, progress: Callable[[int], None] | None) -> list:
+    """``[function(x) for x in items]`` over one process per core, in order, calling
+    ``progress(1)`` as each item completes."""
+    if len(items) < _INLINE_BELOW or worker_count() == 1:
+        results = []
+        for item in items:
+            results.append(function(item))
+            if progress:
+                progress(1)
+        return results
+    with ProcessPoolExecutor(max_workers=worker_count()) as pool:
+        results = []
+        for result in pool.map(function, items, chunksize=16):
+            results.append(result)
+            if progress:
+                progress(1)
+        return results
+
+
+def count_tokens_function() -> Callable[[str], int]:
+    """Token counter with Whisper's multilingual tokenizer (from the embedded default model)."""
+    from tokenizers import Tokenizer
+
+    from hsb_whisper.export import ModelStore
+
+    tokenizer = Tokenizer.from_file(str(ModelStore().resolve(None).path / "tokenizer.json"))
+    return lambda text: len(tokenizer.encode(" " + text, add_special_tokens=False).ids)
+
+
+def check_clips(
+    splits: dict[str, list[Clip]],
+    *,
+    decode: bool = True,
+    progress: Callable[[int], None] | None = None,
+    count_tokens: Callable[[str], int] | None = None,
+) -> CheckResult:
+    """Check every clip of every split; ``decode=False`` only reads headers (fast, but finds
+    neither damaged nor silent audio)."""
+    count_tokens = count_tokens or count_tokens_function()
+    order = sorted(splits, key=lambda s: (*_SPLIT_PRIORITY, s).index(s))
+    entries = [(split, clip) for split in order for clip in splits[split]]
+    unique_paths = list(dict.fromkeys(clip.audio for _, clip in entries))
+    results = dict(
+        zip(
+            unique_paths, map_parallel(partial(_check_audio, decode=decode), unique_paths, progress)
+        )
+    )
+    kept: dict[str, list[Clip]] = {split: [] for split in splits}
+    rejects: list[Reject] = []
+    first_seen: dict[str, Clip] = {}
+    for split, clip in entries:
+        reject = partial(Reject, clip, split)
+        result = results[clip.audio]
+        if result.kind is not None:
+            rejects.append(reject(_AUDIO_KINDS[result.kind], result.problem or ""))
+            continue
+        if result.duration <= 0:
+            rejects.append(reject("empty_audio", "zero duration"))
+            continue
+        if result.duration > MAX_CLIP_SECONDS:
+            rejects.append(reject("too_long_audio", f"{result.duration:.1f} s"))
+            continue
+        if not clip.text:
+            rejects.append(reject("empty_text", ""))
+            continue
+        tokens = count_tokens(clip.text)
+        if tokens > MAX_TEXT_TOKENS:
+            rejects.append(reject("too_long_text", f"{tokens} tokens"))
+            continue
+        earlier = first_seen.setdefault(result.digest, clip)
+        if earlier is not clip:
+            rejects.append(reject("duplicate_audio", f"same audio as {earlier.audio}"))
+            continue
+        kept[split].append(dataclasses.replace(clip, duration=result.duration))
+    return CheckResult(kept, rejects)
+
+
+# Alphabets of the languages we train on, lower case, for the character inventory. Upper Sorbian
+# writes q, v and x only in foreign words, so they are listed (a linguist will see their counts).
+ALPHABETS = {
+    "hsb": set("aábcčćdeěéfghijklłmnńoópqrřsštuvwxyzžź"),
+    "dsb": set("abcčćdeěfghijklłmnńoópqrŕsśštuvwxyzžź"),
+    "cs": set("aábcčdďeéěfghiíjklmnňoópqrřsštťuúůvwxyýzž"),
+    "pl": set("aąbcćdeęfghijklłmnńoóprsśtuwyzźżqvx"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class CharCount:
+    char: str
+    count: int
+    name: str  # Unicode name, or the code point for unnamed characters
+    suspicious: str  # why a linguist should look, or ""
+
+
+def character_inventory(texts: Iterable[str], locale: str | None = None) -> list[CharCount]:
+    """Every character of the transcripts with its count, most frequent first, flagging letters
+    from another script (e.g. a Cyrillic "о" among Latin letters), letters outside the locale's
+    alphabet, combining marks left after NFC, and invisible format characters."""
+    counts = collections.Counter(ch for text in texts for ch in text)
+    alphabet = ALPHABETS.get(locale or "")
+    inventory = []
+    for ch, n in counts.most_common():
+        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+        category = unicodedata.category(ch)
+        why = ""
+        if category.startswith("L") and not name.startswith("LATIN"):
+            why = "not a Latin letter (a look-alike?)"
+        elif category.startswith("M"):
+            why = "combining mark (decomposed character?)"
+        elif category in ("Cf", "Cc", "Co", "Cn") or (category.startswith("Z") and ch != " "):
+            why = "invisible or control character"
+        elif alphabet is not None and category.startswith("L") and ch.lower() not in alphabet:
+            why = f"not in the {locale} alphabet"
+        inventory.append(CharCount(ch, n, name, why))
+    return inventory

@@ -1,0 +1,168 @@
+"""Data imports end to end: read a source, check every clip, write manifests, rejects and report.
+
+An output folder holds ``train.jsonl``, ``dev.jsonl``, ``test.jsonl`` (see :mod:`manifest`),
+``rejects.jsonl`` (each rejected clip with its split, reason code and details), ``report.json``
+and, for Common Voice archives, ``clips/``. Re-running an import on the same source gives the same
+files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hsb_whisper.finetune import commonvoice, folder
+from hsb_whisper.finetune.checks import CheckResult, check_clips
+from hsb_whisper.finetune.manifest import Clip, read_manifest, write_manifest
+from hsb_whisper.finetune.report import build_report, write_rejects, write_report
+
+log = logging.getLogger(__name__)
+
+REJECTS_FILE = "rejects.jsonl"
+REPORT_FILE = "report.json"
+
+
+@dataclasses.dataclass
+class Progress:
+    """Callbacks a caller (terminal bar, GUI) gives to follow a long data job."""
+
+    stage: Callable[[str, int], None] = lambda name, total: None  # a new stage with N units
+    advance: Callable[[int], None] = lambda n: None  # N units done
+
+
+@dataclasses.dataclass
+class Outcome:
+    report: dict[str, Any]
+    manifests: dict[str, Path]
+    rejects: Path | None  # None when nothing was rejected
+
+    @property
+    def rejected(self) -> int:
+        return self.report["rejected"]
+
+
+def _check(splits: dict[str, list[Clip]], decode: bool, progress: Progress) -> CheckResult:
+    unique = {c.audio for clips in splits.values() for c in clips}
+    progress.stage("checking clips", len(unique))
+    return check_clips(splits, decode=decode, progress=progress.advance)
+
+
+def _write(out: Path, result: CheckResult, report: dict[str, Any], extra: dict) -> Outcome:
+    out.mkdir(parents=True, exist_ok=True)
+    manifests = {}
+    for split, clips in result.kept.items():
+        manifests[split] = out / f"{split}.jsonl"
+        write_manifest(manifests[split], clips)
+    rejects_path = out / REJECTS_FILE
+    if result.rejects:
+        write_rejects(rejects_path, result.rejects)
+    else:
+        rejects_path.unlink(missing_ok=True)
+    full = {**extra, **report}
+    write_report(out / REPORT_FILE, full)
+    return Outcome(full, manifests, rejects_path if result.rejects else None)
+
+
+def import_common_voice(
+    source: Path,
+    locale: str,
+    out: Path,
+    *,
+    use_validated: bool = False,
+    add_other: bool = False,
+    decode: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    progress = progress or Progress()
+    tables = list(commonvoice.OFFICIAL_SPLITS)
+    tables += ["validated"] * use_validated + ["other"] * add_other
+    progress.stage("reading tables", 0)
+    release = commonvoice.open_release(source, locale, tables, out / "clips")
+    rows, left_out = commonvoice.choose_splits(release.tables, use_validated, add_other)
+    if commonvoice.is_archive(source):
+        names = {commonvoice.clip_name(r) for split in rows.values() for r in split}
+        progress.stage("extracting clips", len(names))
+        commonvoice.extract_clips(source, locale, names, release.clips_dir, progress.advance)
+    splits = {
+        name: [commonvoice.to_clip(r, release.clips_dir) for r in split_rows]
+        for name, split_rows in rows.items()
+    }
+    result = _check(splits, decode, progress)
+    extra = {
+        "source": str(source),
+        "kind": "common-voice",
+        "train_from": "validated" if use_validated else "train",
+        "other_added": add_other,
+        "left_out_to_keep_dev_test_unseen": left_out,
+    }
+    return _write(out, result, build_report(result, locale), extra)
+
+
+def import_folder(
+    source: Path,
+    out: Path,
+    *,
+    table: Path | None = None,
+    fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
+    seed: int = 0,
+    speaker_from_folder: bool = False,
+    locale: str | None = "hsb",
+    decode: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    progress = progress or Progress()
+    if not source.is_dir():
+        raise folder.FolderError(f"{source}: not a folder")
+    table = table or folder.find_table(source)
+    if table is not None:
+        clips = folder.read_table(table, source)
+    else:
+        clips = folder.read_sidecars(source, speaker_from_folder)
+    if not clips:
+        raise folder.FolderError(
+            f"{source}: no recordings found ({', '.join(folder.AUDIO_SUFFIXES)}) and no "
+            f"table ({', '.join(folder.TABLE_NAMES)})"
+        )
+    result = _check({"all": clips}, decode, progress)
+    splits = folder.split_clips(result.kept["all"], fractions, seed)
+    result = CheckResult(splits, result.rejects)
+    extra = {
+        "source": str(source),
+        "kind": "folder",
+        "transcripts": str(table) if table else "sidecar .txt files",
+        "split": {
+            "fractions": list(fractions),
+            "seed": seed,
+            "speaker_disjoint": all(c.speaker for c in clips),
+        },
+    }
+    return _write(out, result, build_report(result, locale), extra)
+
+
+def check_manifest(
+    manifest: Path,
+    *,
+    clean: Path | None = None,
+    locale: str | None = None,
+    decode: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Check one manifest; rejects go to ``<manifest>.rejects.jsonl``, and with ``clean`` the
+    clips that passed are written there as a new manifest."""
+    progress = progress or Progress()
+    clips = read_manifest(manifest)
+    result = _check({manifest.stem: clips}, decode, progress)
+    report = {"manifest": str(manifest), **build_report(result, locale)}
+    rejects_path = manifest.with_suffix(".rejects.jsonl")
+    if result.rejects:
+        write_rejects(rejects_path, result.rejects)
+    else:
+        rejects_path.unlink(missing_ok=True)
+    manifests = {}
+    if clean is not None:
+        write_manifest(clean, result.kept[manifest.stem])
+        manifests["clean"] = clean
+    return Outcome(report, manifests, rejects_path if result.rejects else None)
