@@ -72,3 +72,18 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     c["silence"] = write_wav(d / "silence.wav", np.zeros(16000 * 3, np.int16), 16000)
     return c
+
+
+@pytest.fixture(scope="session")
+def cv_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A miniature Common Voice hsb release, extracted (see ``cv_fixture``)."""
+    from cv_fixture import build_release
+
+    return build_release(tmp_path_factory.mktemp("cv-hsb"), "hsb")
+
+
+@pytest.fixture(scope="session")
+def cv_archive(cv_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from cv_fixture import pack
+
+    return pack(cv_release, tmp_path_factory.mktemp("cv-archive") / "cv-corpus-20.0-hsb.tar.gz")

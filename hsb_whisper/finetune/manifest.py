@@ -160,7 +160,7 @@ def _clip(path: Path, where: str, record: dict[str, Any], base: Path) -> Clip:
     speaker = _first(record, SPEAKER_KEYS)
     audio_path = Path(audio).expanduser()
     return Clip(
-        audio=audio_path if audio_path.is_absolute() else base / audio_path,
+        audio=Path(os.path.normpath(base / audio_path)),  # absolute stays absolute
         text=normalize_text(text or ""),
         duration=None if duration is None else float(duration),
         speaker=None if speaker in (None, "") else str(speaker),

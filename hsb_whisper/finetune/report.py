@@ -41,7 +41,7 @@ def render_report(report: dict[str, Any]) -> str:
     lines = ["split   clips    hours  speakers  mean s"]
     for name, s in report["splits"].items():
         lines.append(
-            f"{name:<6} {s['clips']:>6} {s['hours']:>8.2f} {s['speakers']:>9} "
+            f"{name:<6} {s['clips']:>6} {s['hours']:>8.3f} {s['speakers']:>9} "
             f"{s['mean_seconds']:>7.1f}"
         )
     if report["rejected"]:
