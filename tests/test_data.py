@@ -261,7 +261,7 @@ def test_stats_text_and_png(capsys, cv_archive, tmp_path):
     result = run_cli(capsys, "data", "stats", out / "train.jsonl", "--png", tmp_path / "h.png")
     assert result.code == 0
     hours = sum(c.duration for c in train) / 3600
-    assert f"clips: {len(train)}   hours: {hours:.2f}   speakers: 2" in result.out
+    assert f"clips: {len(train)}   total: {hours * 60:.1f} min   speakers: 2" in result.out
     bins = re.findall(r"^\s*(\d+)–(\d+)\s*s\s+(\d+)", result.out, re.M)
     assert sum(int(n) for _, _, n in bins) == len(train)
     assert bins[0][:2] == ("0", "2") and int(bins[0][2]) == sum(c.duration < 2 for c in train)

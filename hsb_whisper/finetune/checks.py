@@ -100,17 +100,23 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
-def map_parallel(function: Callable, items: list, progress: Callable[[int], None] | None) -> list:
-    """``[function(x) for x in items]`` over one process per core, in order, calling
-    ``progress(1)`` as each item completes."""
-    if len(items) < _INLINE_BELOW or worker_count() == 1:
+def map_parallel(
+    function: Callable,
+    items: list,
+    progress: Callable[[int], None] | None,
+    workers: int | None = None,
+) -> list:
+    """``[function(x) for x in items]`` over ``workers`` processes (default: one per core), in
+    order, calling ``progress(1)`` as each item completes."""
+    workers = workers or worker_count()
+    if len(items) < _INLINE_BELOW or workers == 1:
         results = []
         for item in items:
             results.append(function(item))
             if progress:
                 progress(1)
         return results
-    with ProcessPoolExecutor(max_workers=worker_count()) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         results = []
         for result in pool.map(function, items, chunksize=16):
             results.append(result)
@@ -135,6 +141,7 @@ def check_clips(
     decode: bool = True,
     progress: Callable[[int], None] | None = None,
     count_tokens: Callable[[str], int] | None = None,
+    workers: int | None = None,
 ) -> CheckResult:
     """Check every clip of every split; ``decode=False`` only reads headers (fast, but finds
     neither damaged nor silent audio)."""
@@ -144,7 +151,8 @@ def check_clips(
     unique_paths = list(dict.fromkeys(clip.audio for _, clip in entries))
     results = dict(
         zip(
-            unique_paths, map_parallel(partial(_check_audio, decode=decode), unique_paths, progress)
+            unique_paths,
+            map_parallel(partial(_check_audio, decode=decode), unique_paths, progress, workers),
         )
     )
     kept: dict[str, list[Clip]] = {split: [] for split in splits}

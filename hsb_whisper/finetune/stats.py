@@ -68,10 +68,14 @@ def histogram(durations: list[float], bin_seconds: float = BIN_SECONDS) -> list[
     return [(i * bin_seconds, c) for i, c in enumerate(counts)]
 
 
+def format_hours(hours: float) -> str:
+    return f"{hours:.2f} h" if hours >= 0.1 else f"{hours * 60:.1f} min"
+
+
 def render_stats(stats: Stats) -> str:
     s = stats.summary
     lines = [
-        f"clips: {stats.clips}   hours: {stats.hours:.2f}   "
+        f"clips: {stats.clips}   total: {format_hours(stats.hours)}   "
         f"speakers: {stats.speakers or 'unknown'}",
         f"duration s: mean {s['mean']:.1f}  median {s['median']:.1f}  p90 {s['p90']:.1f}  "
         f"min {s['min']:.1f}  max {s['max']:.1f}",
@@ -105,7 +109,7 @@ def save_histogram_png(stats: Stats, path: Path, title: str) -> None:
     ax.axvline(MAX_CLIP_SECONDS, color="#b03a2e", linestyle="--", label="Whisper's 30 s window")
     ax.set_xlabel("clip duration (s)")
     ax.set_ylabel("clips")
-    ax.set_title(f"{title}: {stats.clips} clips, {stats.hours:.2f} h")
+    ax.set_title(f"{title}: {stats.clips} clips, {format_hours(stats.hours)}")
     ax.legend()
     fig.tight_layout()
     with atomic_open(path, "wb") as f:
