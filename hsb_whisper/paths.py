@@ -1,7 +1,8 @@
 """Where hsb-whisper keeps its data: models and logs.
 
 By default the platform's user folders (platformdirs): on Linux ``~/.local/share/hsb-whisper`` and
-``~/.local/state/hsb-whisper/log``. The environment variable ``HSB_WHISPER_HOME`` moves everything
+``~/.local/state/hsb-whisper/log``; re-computable data (training features) in the user cache
+folder. The environment variable ``HSB_WHISPER_HOME`` moves everything
 under one folder (portable installs, tests). This is the only place that reads it.
 """
 
@@ -29,4 +30,14 @@ def log_dir() -> Path:
     home = os.environ.get(HOME_ENV)
     return (
         Path(home) / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    )
+
+
+def cache_dir() -> Path:
+    """Re-computable data (training features)."""
+    home = os.environ.get(HOME_ENV)
+    return (
+        Path(home) / "cache"
+        if home
+        else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     )

@@ -87,3 +87,32 @@ def cv_archive(cv_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     from cv_fixture import pack
 
     return pack(cv_release, tmp_path_factory.mktemp("cv-archive") / "cv-corpus-20.0-hsb.tar.gz")
+
+
+@pytest.fixture(scope="session")
+def hf_base(default_model, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default model converted to a Hugging Face folder (float32)."""
+    from hsb_whisper.export.ct2 import ct2_to_hf
+
+    return ct2_to_hf(default_model.path, tmp_path_factory.mktemp("hf") / "whisper-base-hf")
+
+
+@pytest.fixture(scope="session")
+def tiny_whisper(hf_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tiny_whisper import build_tiny_whisper
+
+    return build_tiny_whisper(hf_base, tmp_path_factory.mktemp("tiny") / "tiny-whisper")
+
+
+@pytest.fixture(scope="session")
+def data_dirs(cv_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Clean manifests (train/dev/test.jsonl) of the hsb and Czech fixture releases."""
+    from hsb_whisper.finetune import import_common_voice
+
+    from cv_fixture import build_release
+
+    root = tmp_path_factory.mktemp("data")
+    cs_release = build_release(root / "cs-release", "cs")
+    import_common_voice(cv_archive, "hsb", root / "hsb")
+    import_common_voice(cs_release, "cs", root / "cs")
+    return {"hsb": root / "hsb", "cs": root / "cs"}

@@ -16,6 +16,7 @@ from pathlib import Path
 from hsb_whisper import __version__, paths
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import cli as export_cli
+from hsb_whisper.finetune import cli as finetune_cli
 from hsb_whisper.finetune import data_cli
 
 log = logging.getLogger("hsb_whisper")
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe_cmd.register(sub)
     export_cli.register(sub)
     data_cli.register(sub)
+    finetune_cli.register(sub)
     return parser
 
 

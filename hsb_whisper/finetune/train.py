@@ -1,0 +1,530 @@
+"""One training function for every recipe: LoRA adapters on Whisper, stage after stage.
+
+``train(recipe, run_dir)`` prepares the base (a Hugging Face folder, converted from CTranslate2 if
+needed), then for each stage trains a LoRA adapter on the stage's manifests, keeps the adapter
+with the best dev WER and, when the stage says ``merge``, merges it into the base of the next
+stage (PEFT ``merge_and_unload``, saved in the run). The classic recipe is one stage; the
+two-stage recipe is Czech (merged) then Upper Sorbian.
+
+Why an accelerate loop rather than ``Seq2SeqTrainer``: the loop is short enough to read whole,
+reports progress as typed events (the terminal and the app subscribe; nobody parses text),
+checkpoints only the adapter and optimiser (megabytes, not the frozen base) under a temporary
+name renamed when complete, resumes mid-epoch on the same data order, and evaluates by WER with
+the forced language token. accelerate still gives devices, mixed precision, gradient accumulation
+and DDP: the same command runs under ``accelerate launch`` or ``torchrun``.
+
+Run folder::
+
+    recipe.json            the resolved recipe (readable again as a recipe)
+    train.log              the log
+    metrics.jsonl          one line per step / evaluation: loss, lr, samples/s, dev WER
+    base/…                 the base converted to Hugging Face format (if it was CTranslate2)
+    stages/<name>/checkpoints/step-000100/   resume points (adapter, optimiser, scheduler, RNG)
+    stages/<name>/adapter/ the best adapter by dev WER
+    stages/<name>/merged/  the base with this stage merged in (if ``merge``)
+    plots/<name>-loss.png, plots/<name>-dev-wer.png
+    result.json            final base, adapter, language and dev WER
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import random
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.export.hf import hf_base_folder
+from hsb_whisper.export.merge import merge_adapter
+from hsb_whisper.files import atomic_write_text, staging_dir
+from hsb_whisper.finetune.checks import check_clips
+from hsb_whisper.finetune.config import LoraSettings, Recipe, Stage, TrainingConfig
+from hsb_whisper.finetune.features import (
+    FeatureCache,
+    LengthGroupedBatches,
+    SpeechDataset,
+    collate,
+    label_ids,
+)
+from hsb_whisper.finetune.manifest import Clip, read_manifest
+
+log = logging.getLogger(__name__)
+
+RECIPE_FILE = "recipe.json"
+METRICS_FILE = "metrics.jsonl"
+RESULT_FILE = "result.json"
+STATE_FILE = "trainer_state.json"
+DONE_FILE = "DONE.json"
+_ETA_SMOOTHING = 0.9  # weight of the past in the running step time
+
+
+class TrainingError(HsbWhisperError):
+    """Training cannot start or go on; the message says what to change."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Event:
+    """Progress of a training run, for whoever shows it (terminal bar, GUI, metrics file)."""
+
+    kind: str  # "stage" | "prepare" | "step" | "eval" | "checkpoint" | "merge" | "done"
+    stage: str
+    step: int = 0
+    total_steps: int = 0
+    epoch: float = 0.0
+    loss: float | None = None
+    learning_rate: float | None = None
+    samples_per_s: float | None = None
+    eta_s: float | None = None
+    dev_wer: float | None = None
+    message: str = ""
+
+
+Listener = Callable[[Event], None]
+
+
+# ---- the run -------------------------------------------------------------------------------
+
+
+def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> dict[str, Any]:
+    """Run (or resume) every stage of ``recipe`` in ``run_dir``; returns ``result.json``'s data.
+
+    A run folder that already holds a recipe is resumed: finished stages are skipped and an
+    unfinished one continues from its last checkpoint. It must be the same recipe.
+    """
+    run_dir = Path(run_dir)
+    emit = _Emitter(run_dir, on_event)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    saved = run_dir / RECIPE_FILE
+    if saved.is_file():
+        if json.loads(saved.read_text(encoding="utf-8")) != recipe.to_dict():
+            raise TrainingError(
+                f"{run_dir} holds a run of another recipe; resume it with its own recipe "
+                f"({saved}) or choose a new run folder"
+            )
+    else:
+        atomic_write_text(saved, recipe.to_json())
+    emit(Event("prepare", "", message=f"preparing base model {recipe.base}"))
+    base = hf_base_folder(recipe.base, run_dir / "base")
+    adapter = None
+    best = None
+    for stage in recipe.stages:
+        stage_dir = run_dir / "stages" / stage.name
+        done = stage_dir / DONE_FILE
+        if not done.is_file():
+            best = train_stage(stage, base, stage_dir, emit)
+            atomic_write_text(done, json.dumps({"dev_wer": best}) + "\n")
+        else:
+            best = json.loads(done.read_text(encoding="utf-8"))["dev_wer"]
+            emit(Event("stage", stage.name, message=f"stage {stage.name} already done"))
+        adapter = stage_dir / "adapter"
+        if stage.merge:
+            merged = stage_dir / "merged"
+            if not merged.is_dir():
+                emit(Event("merge", stage.name, message=f"merging {stage.name} into the base"))
+                merge_adapter(base, adapter, merged)
+            base = merged
+    result = {
+        "recipe": recipe.name,
+        "base": str(base),
+        "adapter": str(adapter),
+        "language": recipe.language,
+        "dev_wer": best,
+    }
+    atomic_write_text(run_dir / RESULT_FILE, json.dumps(result, indent=2) + "\n")
+    emit(Event("done", recipe.stages[-1].name, dev_wer=best, message="done"))
+    return result
+
+
+class _Emitter:
+    """Writes events to metrics.jsonl (main process only) and passes them on."""
+
+    def __init__(self, run_dir: Path, listener: Listener | None) -> None:
+        self.path = run_dir / METRICS_FILE
+        self.listener = listener
+        self.main = True
+
+    def __call__(self, event: Event) -> None:
+        if not self.main:
+            return
+        if event.kind in ("step", "eval", "checkpoint"):
+            record = {k: v for k, v in dataclasses.asdict(event).items() if v not in (None, "")}
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(json.dumps(record) + "\n")
+        if self.listener:
+            self.listener(event)
+
+
+# ---- one stage -----------------------------------------------------------------------------
+
+
+def _precision(config: TrainingConfig, cuda: bool) -> str:
+    import torch
+
+    if config.precision != "auto":
+        return {"fp32": "no", "bf16": "bf16", "fp16": "fp16"}[config.precision]
+    if not cuda:
+        return "no"
+    return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+
+
+def _checked_clips(stage: Stage) -> tuple[list[Clip], list[Clip]]:
+    for manifest in (stage.train, stage.dev):
+        if not manifest.is_file():
+            raise TrainingError(f"stage {stage.name}: manifest {manifest} does not exist")
+    splits = {"train": read_manifest(stage.train), "dev": read_manifest(stage.dev)}
+    for name, clips in splits.items():
+        if not clips:
+            raise TrainingError(f"stage {stage.name}: {getattr(stage, name)} holds no clips")
+    result = check_clips(splits)
+    if result.rejects:
+        first = result.rejects[0]
+        manifest = getattr(stage, first.split)
+        n = sum(r.split == first.split for r in result.rejects)
+        raise TrainingError(
+            f"{manifest}: {n} clip(s) failed the data checks (first: "
+            f"{first.clip.audio.name}: {first.reason}, {first.detail}); clean it with "
+            f"'hsb-whisper data check {manifest} --clean CLEAN.jsonl' and train on the clean one"
+        )
+    return result.kept["train"], result.kept["dev"]
+
+
+def _lora_config(settings: LoraSettings, freeze_encoder: bool):
+    from peft import LoraConfig
+
+    targets: list[str] | str = list(settings.target_modules)
+    if freeze_encoder:  # adapters in the decoder only
+        targets = rf".*decoder\.layers\.\d+\..*\.({'|'.join(settings.target_modules)})$"
+    # No task_type: "SEQ_2_SEQ_LM" breaks Whisper's forward with transformers 5 / peft 0.21.
+    return LoraConfig(
+        r=settings.r,
+        lora_alpha=settings.alpha,
+        lora_dropout=settings.dropout,
+        target_modules=targets,
+        bias="none",
+    )
+
+
+def train_stage(stage: Stage, base: Path, stage_dir: Path, emit: _Emitter) -> float:
+    """Train one LoRA adapter; returns the best dev WER (the adapter is in stage_dir/adapter)."""
+    import torch
+    from accelerate import Accelerator
+    from accelerate.utils import set_seed
+    from peft import get_peft_model
+    from torch.utils.data import DataLoader
+    from transformers import WhisperForConditionalGeneration, WhisperProcessor, get_scheduler
+
+    cfg = stage.training
+    cuda = cfg.device != "cpu" and torch.cuda.is_available()
+    if cfg.device == "cuda" and not cuda:
+        raise TrainingError("training.device = 'cuda' but no CUDA GPU is available")
+    accelerator = Accelerator(
+        cpu=not cuda,
+        mixed_precision=_precision(cfg, cuda),
+        gradient_accumulation_steps=cfg.gradient_accumulation,
+    )
+    emit.main = accelerator.is_main_process
+    set_seed(cfg.seed)
+    emit(Event("stage", stage.name, message=f"stage {stage.name}: checking data"))
+    train_clips, dev_clips = _checked_clips(stage)
+    if cfg.eval_max_clips:
+        dev_clips = dev_clips[: cfg.eval_max_clips]
+
+    processor = WhisperProcessor.from_pretrained(base, local_files_only=True)
+    extractor = processor.feature_extractor
+    cache = FeatureCache(extractor.to_dict())
+    emit(
+        Event(
+            "prepare", stage.name, message=f"features for {len(train_clips) + len(dev_clips)} clips"
+        )
+    )
+    train_features = cache.paths(train_clips)
+    dev_features = cache.paths(dev_clips)
+    labels = [label_ids(processor.tokenizer, c.text, stage.language) for c in train_clips]
+    n_frames = extractor.nb_max_frames
+
+    model = WhisperForConditionalGeneration.from_pretrained(
+        base, dtype=torch.float32, local_files_only=True
+    )
+    model.config.use_cache = False
+    if cfg.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    model = get_peft_model(model, _lora_config(stage.lora, cfg.freeze_encoder))
+    trainable, total = model.get_nb_trainable_parameters()
+    log.info("stage %s: %d trainable of %d parameters", stage.name, trainable, total)
+
+    sampler = LengthGroupedBatches([len(ids) for ids in labels], cfg.batch_size, cfg.seed)
+    loader = DataLoader(
+        SpeechDataset(train_features, labels),
+        batch_sampler=sampler,
+        collate_fn=lambda items: collate(items, n_frames),
+    )
+    batches_per_epoch = math.ceil(len(labels) / cfg.batch_size)
+    steps_per_epoch = max(1, batches_per_epoch // cfg.gradient_accumulation)
+    total_steps = cfg.max_steps or math.ceil(steps_per_epoch * cfg.epochs)
+    optimizer = torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad],
+        lr=cfg.learning_rate,
+        weight_decay=cfg.weight_decay,
+    )
+    scheduler = get_scheduler(
+        cfg.scheduler if cfg.scheduler != "constant" else "constant_with_warmup",
+        optimizer,
+        num_warmup_steps=round(cfg.warmup_ratio * total_steps),
+        num_training_steps=total_steps,
+    )
+    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+
+    checkpoints = stage_dir / "checkpoints"
+    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_wer": None}
+    latest = _latest_checkpoint(checkpoints)
+    if latest is not None:
+        state = _load_checkpoint(latest, accelerator.unwrap_model(model), optimizer, scheduler)
+        if accelerator.is_main_process:
+            _trim_metrics(emit.path, stage.name, state["step"])
+        emit(
+            Event(
+                "stage",
+                stage.name,
+                step=state["step"],
+                total_steps=total_steps,
+                message=f"resuming {stage.name} from {latest.name}",
+            )
+        )
+    else:
+        emit(
+            Event(
+                "stage",
+                stage.name,
+                total_steps=total_steps,
+                message=f"stage {stage.name}: {len(train_clips)} clips, {total_steps} steps",
+            )
+        )
+
+    def evaluate() -> float:
+        wer = _dev_wer(
+            accelerator.unwrap_model(model),
+            processor,
+            dev_clips,
+            dev_features,
+            n_frames,
+            stage.language,
+            cfg,
+            accelerator.device,
+        )
+        model.train()
+        emit(
+            Event(
+                "eval",
+                stage.name,
+                step=state["step"],
+                total_steps=total_steps,
+                epoch=state["epoch"],
+                dev_wer=wer,
+            )
+        )
+        if state["best_wer"] is None or wer < state["best_wer"]:
+            state["best_wer"] = wer
+            if accelerator.is_main_process:
+                _save_adapter(accelerator.unwrap_model(model), stage_dir / "adapter")
+        return wer
+
+    model.train()
+    step_time = None
+    last = time.perf_counter()
+    samples_per_step = cfg.batch_size * cfg.gradient_accumulation * accelerator.num_processes
+    evaluated_at = -1
+    while state["step"] < total_steps:
+        sampler.epoch, sampler.skip = state["epoch"], state["batch_in_epoch"]
+        for batch in loader:
+            try:
+                with accelerator.accumulate(model):
+                    loss = model(**batch).loss
+                    accelerator.backward(loss)
+                    if accelerator.sync_gradients:
+                        accelerator.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+                    optimizer.step()
+                    scheduler.step()
+                    optimizer.zero_grad()
+            except torch.cuda.OutOfMemoryError as e:
+                raise TrainingError(
+                    f"the GPU ran out of memory at batch size {cfg.batch_size}; try "
+                    f"--set training.batch_size={max(1, cfg.batch_size // 2)} with "
+                    f"training.gradient_accumulation={cfg.gradient_accumulation * 2}, or "
+                    "training.gradient_checkpointing=true"
+                ) from e
+            state["batch_in_epoch"] += 1
+            if not accelerator.sync_gradients:
+                continue
+            state["step"] += 1
+            now = time.perf_counter()
+            elapsed, last = now - last, now
+            step_time = (
+                elapsed
+                if step_time is None
+                else (_ETA_SMOOTHING * step_time + (1 - _ETA_SMOOTHING) * elapsed)
+            )
+            emit(
+                Event(
+                    "step",
+                    stage.name,
+                    step=state["step"],
+                    total_steps=total_steps,
+                    epoch=state["epoch"] + state["batch_in_epoch"] / batches_per_epoch,
+                    loss=float(loss.detach()),
+                    learning_rate=scheduler.get_last_lr()[0],
+                    samples_per_s=samples_per_step / elapsed,
+                    eta_s=step_time * (total_steps - state["step"]),
+                )
+            )
+            if cfg.eval_every and state["step"] % cfg.eval_every == 0:
+                evaluate()
+                evaluated_at = state["step"]
+            if state["step"] % cfg.checkpoint_every == 0 or state["step"] == total_steps:
+                _save_checkpoint(checkpoints, state, accelerator, model, optimizer, scheduler, cfg)
+                emit(Event("checkpoint", stage.name, step=state["step"], total_steps=total_steps))
+            if state["step"] >= total_steps:
+                break
+        else:  # the epoch ran out
+            state["epoch"] += 1
+            state["batch_in_epoch"] = 0
+            if not cfg.eval_every and state["step"] < total_steps:
+                evaluate()
+                evaluated_at = state["step"]
+    if evaluated_at != state["step"] or state["best_wer"] is None:
+        evaluate()
+        _save_checkpoint(checkpoints, state, accelerator, model, optimizer, scheduler, cfg)
+    accelerator.wait_for_everyone()
+    if accelerator.is_main_process:
+        _plots(emit.path, stage.name, stage_dir.parent.parent / "plots")
+    return state["best_wer"]
+
+
+# ---- evaluation during training ------------------------------------------------------------
+
+
+def _dev_wer(model, processor, clips, feature_paths, n_frames, language, cfg, device) -> float:
+    import numpy as np
+    import torch
+
+    from hsb_whisper.finetune.evaluate import unique_ids
+    from hsb_whisper.finetune.features import load_padded
+    from hsb_whisper.finetune.metrics import corpus_scores, score_utterances
+
+    model.eval()
+    hypotheses = []
+    with torch.no_grad():
+        for start in range(0, len(clips), cfg.batch_size):
+            paths = feature_paths[start : start + cfg.batch_size]
+            features = torch.from_numpy(np.stack([load_padded(p, n_frames) for p in paths]))
+            ids = model.generate(
+                input_features=features.to(device),
+                language=language,
+                task="transcribe",
+                max_new_tokens=cfg.eval_max_new_tokens,
+                num_beams=1,
+                do_sample=False,
+            )
+            hypotheses += processor.batch_decode(ids, skip_special_tokens=True)
+    scores = score_utterances(unique_ids(clips), [c.text for c in clips], hypotheses)
+    return corpus_scores(scores)["wer"]
+
+
+# ---- checkpoints ---------------------------------------------------------------------------
+
+
+def _save_adapter(model, target: Path) -> None:
+    """Replace ``target`` with the model's current adapter, never leaving it half-written."""
+    shutil.rmtree(target.with_name(target.name + ".new"), ignore_errors=True)  # a crash's leftover
+    with staging_dir(target.with_name(target.name + ".new")) as tmp:
+        model.save_pretrained(tmp)
+    old = target.with_name(target.name + ".old")
+    if target.exists():
+        target.rename(old)
+    target.with_name(target.name + ".new").rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _latest_checkpoint(folder: Path) -> Path | None:
+    complete = [p for p in folder.glob("step-*") if (p / STATE_FILE).is_file()]
+    return max(complete, key=lambda p: int(p.name.split("-")[1]), default=None)
+
+
+def _save_checkpoint(folder, state, accelerator, model, optimizer, scheduler, cfg) -> None:
+    import torch
+
+    accelerator.wait_for_everyone()
+    if not accelerator.is_main_process:
+        return
+    target = folder / f"step-{state['step']:06d}"
+    if target.exists():
+        return
+    with staging_dir(target) as tmp:
+        accelerator.unwrap_model(model).save_pretrained(tmp / "adapter")
+        torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
+        torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
+        torch.save({"torch": torch.get_rng_state(), "python": random.getstate()}, tmp / "rng.pt")
+        (tmp / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")  # last: complete
+    for old in sorted(folder.glob("step-*"), key=lambda p: p.name)[: -cfg.keep_checkpoints]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _load_checkpoint(folder: Path, model, optimizer, scheduler) -> dict:
+    import torch
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    set_peft_model_state_dict(model, load_file(folder / "adapter" / "adapter_model.safetensors"))
+    optimizer.load_state_dict(torch.load(folder / "optimizer.pt", weights_only=True))
+    scheduler.load_state_dict(torch.load(folder / "scheduler.pt", weights_only=True))
+    rng = torch.load(folder / "rng.pt", weights_only=False)  # our own file: python's RNG tuple
+    torch.set_rng_state(rng["torch"])
+    random.setstate(rng["python"])
+    return json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+
+
+def _trim_metrics(path: Path, stage: str, step: int) -> None:
+    """Forget what a killed run logged after its last checkpoint: it will be done again."""
+    if not path.is_file():
+        return
+    kept = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if not (record.get("stage") == stage and record.get("step", 0) > step):
+            kept.append(line)
+    atomic_write_text(path, "".join(line + "\n" for line in kept))
+
+
+# ---- plots ---------------------------------------------------------------------------------
+
+
+def _plots(metrics: Path, stage: str, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = [json.loads(line) for line in metrics.read_text(encoding="utf-8").splitlines()]
+    records = [r for r in records if r.get("stage") == stage]
+    out.mkdir(parents=True, exist_ok=True)
+    for key, kind, name, label in (
+        ("loss", "step", "loss", "training loss"),
+        ("dev_wer", "eval", "dev-wer", "dev WER"),
+    ):
+        points = [(r["step"], r[key]) for r in records if r["kind"] == kind and key in r]
+        if not points:
+            continue
+        fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
+        ax.plot(*zip(*points), marker="o" if kind == "eval" else None)
+        ax.set_xlabel("step")
+        ax.set_ylabel(label)
+        ax.set_title(f"{stage}: {label}")
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        fig.savefig(out / f"{stage}-{name}.png")
+        plt.close(fig)

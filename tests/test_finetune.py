@@ -1,0 +1,257 @@
+"""Training mechanics on a tiny random Whisper: the two-stage recipe end to end, merging,
+kill-and-resume, bad input, and evaluation of the results."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hsb_whisper.errors import OptionError
+from hsb_whisper.finetune.config import load_recipe, recipe_from_dict
+from hsb_whisper.finetune.train import TrainingError, train
+
+from cli_runner import run_cli
+
+TRAINING = {
+    "batch_size": 4,
+    "max_steps": 4,
+    "checkpoint_every": 2,
+    "eval_every": 2,
+    "eval_max_clips": 2,
+    "eval_max_new_tokens": 6,
+    "learning_rate": 1e-2,
+    "warmup_ratio": 0.0,
+}
+
+
+def two_stage(base: Path, data: dict[str, Path], **training) -> dict:
+    return {
+        "name": "two-stage",
+        "base": str(base),
+        "language": "cs",
+        "training": {**TRAINING, **training},
+        "lora": {"r": 4, "alpha": 8, "dropout": 0.0},
+        "stages": [
+            {
+                "name": "czech",
+                "train": str(data["cs"] / "train.jsonl"),
+                "dev": str(data["cs"] / "dev.jsonl"),
+                "merge": True,
+            },
+            {
+                "name": "hsb",
+                "train": str(data["hsb"] / "train.jsonl"),
+                "dev": str(data["hsb"] / "dev.jsonl"),
+            },
+        ],
+    }
+
+
+def state_dict(folder: Path) -> dict:
+    from safetensors.torch import load_file
+
+    return load_file(folder / "model.safetensors")
+
+
+@pytest.fixture(scope="module")
+def two_stage_run(tiny_whisper, data_dirs, tmp_path_factory):
+    run = tmp_path_factory.mktemp("runs") / "two-stage"
+    events = []
+    result = train(
+        recipe_from_dict(two_stage(tiny_whisper, data_dirs)), run, on_event=events.append
+    )
+    return run, result, events
+
+
+def test_two_stage_runs_end_to_end(two_stage_run):
+    run, result, events = two_stage_run
+    assert result["language"] == "cs"
+    assert Path(result["base"]) == run / "stages" / "czech" / "merged"
+    assert Path(result["adapter"]) == run / "stages" / "hsb" / "adapter"
+    assert result["dev_wer"] >= 0
+    for stage in ("czech", "hsb"):
+        assert (run / "stages" / stage / "adapter" / "adapter_model.safetensors").is_file()
+        assert (run / "plots" / f"{stage}-loss.png").is_file()
+        assert (run / "plots" / f"{stage}-dev-wer.png").is_file()
+        checkpoints = sorted(p.name for p in (run / "stages" / stage / "checkpoints").iterdir())
+        assert checkpoints == ["step-000002", "step-000004"]
+    assert json.loads((run / "recipe.json").read_text())["stages"][1]["name"] == "hsb"
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    steps = [(m["stage"], m["step"]) for m in metrics if m["kind"] == "step"]
+    assert steps == [("czech", i) for i in range(1, 5)] + [("hsb", i) for i in range(1, 5)]
+    assert all(m["loss"] > 0 and m["samples_per_s"] > 0 for m in metrics if m["kind"] == "step")
+    assert [m["step"] for m in metrics if m["kind"] == "eval"] == [2, 4, 2, 4]
+    kinds = [e.kind for e in events]
+    assert kinds.index("merge") < kinds.index("done") and kinds[-1] == "done"
+    assert any(e.kind == "step" and e.eta_s is not None for e in events)
+
+
+def test_merged_base_differs_exactly_in_lora_targets(two_stage_run, tiny_whisper):
+    run, _, _ = two_stage_run
+    before = state_dict(tiny_whisper)
+    after = state_dict(run / "stages" / "czech" / "merged")
+    assert before.keys() == after.keys()
+    changed = {k for k in before if not (before[k] == after[k]).all()}
+    targets = {k for k in before if k.endswith(("q_proj.weight", "v_proj.weight"))}
+    assert changed == targets
+    assert not any("lora" in k for k in after)
+
+
+def test_merge_does_not_change_outputs(two_stage_run):
+    import torch
+    from peft import PeftModel
+    from transformers import WhisperForConditionalGeneration
+
+    run, _, _ = two_stage_run
+    base = WhisperForConditionalGeneration.from_pretrained(run / "stages" / "czech" / "merged")
+    adapter = run / "stages" / "hsb" / "adapter"
+    with_adapter = PeftModel.from_pretrained(base, adapter).eval()
+    torch.manual_seed(1)
+    features = torch.randn(2, 80, 3000)
+    decoder_ids = torch.tensor([[50258, 50283, 50359, 50363, 400, 500]] * 2)
+    with torch.no_grad():
+        expected = with_adapter(input_features=features, decoder_input_ids=decoder_ids).logits
+        merged = with_adapter.merge_and_unload()
+        assert not any("lora" in name for name, _ in merged.named_modules())
+        got = merged(input_features=features, decoder_input_ids=decoder_ids).logits
+    assert torch.allclose(expected, got, atol=1e-4)
+
+
+def test_kill_and_resume_ends_like_an_uninterrupted_run(tiny_whisper, data_dirs, tmp_path):
+    recipe = two_stage(tiny_whisper, data_dirs, max_steps=6, eval_every=3)
+    recipe["stages"] = recipe["stages"][1:]  # one stage is enough here
+    (tmp_path / "r.json").write_text(json.dumps(recipe))
+    run = tmp_path / "killed"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from hsb_whisper.finetune.config import load_recipe
+        from hsb_whisper.finetune.train import train
+
+        def kill_after_step_4(event):
+            if event.kind == "checkpoint" and event.step == 4:
+                os.kill(os.getpid(), signal.SIGKILL)  # no clean-up at all
+
+        train(load_recipe({str(tmp_path / "r.json")!r}), {str(run)!r}, kill_after_step_4)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert not (run / "result.json").exists()
+
+    result = run_cli_resume(run)
+    assert result == 0
+    state = json.loads(
+        (run / "stages" / "hsb" / "checkpoints" / "step-000006" / "trainer_state.json").read_text()
+    )
+    assert state["step"] == 6
+    steps = [
+        json.loads(line)["step"]
+        for line in (run / "metrics.jsonl").read_text().splitlines()
+        if json.loads(line)["kind"] == "step"
+    ]
+    assert steps == [1, 2, 3, 4, 5, 6]  # what the killed run did after step 4 is not kept twice
+
+    straight = tmp_path / "straight"
+    train(load_recipe(tmp_path / "r.json"), straight)
+    from safetensors.torch import load_file
+
+    a = load_file(
+        run
+        / "stages"
+        / "hsb"
+        / "checkpoints"
+        / "step-000006"
+        / "adapter"
+        / "adapter_model.safetensors"
+    )
+    b = load_file(
+        straight
+        / "stages"
+        / "hsb"
+        / "checkpoints"
+        / "step-000006"
+        / "adapter"
+        / "adapter_model.safetensors"
+    )
+    assert a.keys() == b.keys()
+    assert all((a[k] - b[k]).abs().max() < 1e-6 for k in a)
+
+
+def run_cli_resume(run: Path) -> int:
+    from hsb_whisper.desktop.cli import main
+
+    return main(["finetune", "--resume", str(run)])
+
+
+def test_manifest_with_rejects_is_refused(tiny_whisper, data_dirs, cv_release, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    clips = cv_release / "hsb" / "clips"
+    bad.write_text(
+        json.dumps({"audio": str(clips / "common_voice_hsb_1.mp3"), "text": "Dobry dźeń."})
+        + "\n"
+        + json.dumps({"audio": str(clips / "common_voice_hsb_902.mp3"), "text": "x"})
+        + "\n",
+        encoding="utf-8",
+    )
+    recipe = two_stage(tiny_whisper, data_dirs)
+    dev = str(data_dirs["hsb"] / "dev.jsonl")
+    recipe["stages"] = [{"name": "hsb", "train": str(bad), "dev": dev}]
+    with pytest.raises(
+        TrainingError,
+        match=r"bad.jsonl: 1 clip\(s\) failed the data checks .*"
+        r"truncated_audio.*hsb-whisper data check",
+    ):
+        train(recipe_from_dict(recipe), tmp_path / "run")
+
+
+def test_bad_recipe_keys_and_values_are_named(tmp_path):
+    with pytest.raises(
+        OptionError, match=r"unknown key training\.bach_size; known keys: batch_size"
+    ):
+        load_recipe("classic", ["training.bach_size=4"])
+    with pytest.raises(OptionError, match=r"training.precision = 'fp8' is not allowed; choose one"):
+        load_recipe("classic", ['training.precision="fp8"'])
+    with pytest.raises(OptionError, match="no stage 'cz'; stages: \\['czech', 'hsb'\\]"):
+        load_recipe("two-stage", ["stages.cz.train=x.jsonl"])
+    recipe = load_recipe("two-stage", ["stages.hsb.train=x.jsonl", "lora.r=8"])
+    assert recipe.stages[1].train == Path("x.jsonl") and recipe.stages[0].lora.r == 8
+    assert recipe.stages[0].merge and not recipe.stages[1].merge
+    classic = load_recipe("classic")
+    t, lo = classic.stages[0].training, classic.stages[0].lora
+    assert (t.batch_size, t.learning_rate, t.epochs, lo.r, lo.alpha) == (8, 1e-3, 3.0, 32, 64)
+
+
+def test_evaluate_and_compare_runs(capsys, two_stage_run, data_dirs, tmp_path, default_model):
+    run, _, _ = two_stage_run
+    dev = data_dirs["hsb"] / "dev.jsonl"
+    for model, name in ((run, "two-stage"), ("whisper-base", "base")):
+        result = run_cli(
+            capsys,
+            "evaluate",
+            model,
+            "--manifest",
+            dev,
+            "--out",
+            tmp_path / name,
+            "--name",
+            name,
+            "--max-clips",
+            "2",
+            "-q",
+        )
+        assert result.code == 0, result.err
+        assert (tmp_path / name / "utterances.csv").is_file()
+        assert f"{name}: WER " in result.out
+    result = run_cli(
+        capsys, "compare", tmp_path / "base", tmp_path / "two-stage", "--out", tmp_path / "cmp"
+    )
+    assert result.code == 0, result.err
+    report = (tmp_path / "cmp" / "report.md").read_text(encoding="utf-8")
+    assert "two-stage" in report and "base" in report
