@@ -255,3 +255,32 @@ def test_evaluate_and_compare_runs(capsys, two_stage_run, data_dirs, tmp_path, d
     assert result.code == 0, result.err
     report = (tmp_path / "cmp" / "report.md").read_text(encoding="utf-8")
     assert "two-stage" in report and "base" in report
+
+
+def test_base_resolution(tiny_whisper, default_model, tmp_path, monkeypatch):
+    from hsb_whisper.errors import ModelError
+    from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
+
+    assert hf_base_folder(str(tiny_whisper), tmp_path) == tiny_whisper  # used as it is
+    converted = hf_base_folder("whisper-base", tmp_path)  # store name → converted once
+    assert converted == tmp_path / "whisper-base-hf" and is_hf_whisper(converted)
+    mtime = (converted / "model.safetensors").stat().st_mtime_ns
+    assert hf_base_folder(str(default_model.path), tmp_path) == converted
+    assert (converted / "model.safetensors").stat().st_mtime_ns == mtime
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(
+        ModelError,
+        match=r"base 'openai/whisper-small': not found locally and "
+        r"could not be downloaded",
+    ):
+        hf_base_folder("openai/whisper-small", tmp_path)
+    with pytest.raises(ModelError, match=r"base 'no such thing' is neither a model in the store"):
+        hf_base_folder("no such thing", tmp_path)
+
+
+def test_finetune_cli_names_bad_overrides(capsys):
+    result = run_cli(capsys, "finetune", "classic", "--set", "training.epochs=-1")
+    assert result.code == 1
+    assert "training.epochs = -1.0 is not allowed; use a positive number" in result.err
+    result = run_cli(capsys, "finetune", "--list")
+    assert result.code == 0 and "classic" in result.out and "two-stage" in result.out

@@ -62,6 +62,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_compare)
 
 
+def _quiet_libraries() -> None:
+    """Keep the terminal for our own progress: no weight-loading bars, deprecation notes or
+    generation advice from transformers; its errors still show."""
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"transformers(\..*)?$")
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()  # generate()'s advice on arguments we set on purpose
+    logging.captureWarnings(True)
+
+
 class _TrainingBar:
     """Shows training events as a terminal progress bar."""
 
@@ -123,6 +136,7 @@ def _finetune(args: argparse.Namespace) -> int:
         recipe = load_recipe(args.recipe, args.overrides)
         run_dir = args.run_dir or Path("runs") / f"{recipe.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     print(f"run folder: {run_dir}\nrecipe:\n{recipe.to_json()}", file=sys.stderr)
+    _quiet_libraries()
     run_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(run_dir / "train.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
@@ -142,6 +156,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from hsb_whisper.finetune.evaluate import evaluate
     from hsb_whisper.finetune.manifest import read_manifest
 
+    _quiet_libraries()
     name = args.name or Path(args.model).name
     out = args.out or Path("evaluations") / name
     total = len(read_manifest(args.manifest))

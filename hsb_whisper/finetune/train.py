@@ -97,20 +97,25 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> di
     A run folder that already holds a recipe is resumed: finished stages are skipped and an
     unfinished one continues from its last checkpoint. It must be the same recipe.
     """
+    from accelerate import PartialState
+
+    processes = PartialState()  # under accelerate launch / torchrun: this process's place
     run_dir = Path(run_dir)
     emit = _Emitter(run_dir, on_event)
+    emit.main = processes.is_main_process
     run_dir.mkdir(parents=True, exist_ok=True)
     saved = run_dir / RECIPE_FILE
-    if saved.is_file():
-        if json.loads(saved.read_text(encoding="utf-8")) != recipe.to_dict():
-            raise TrainingError(
-                f"{run_dir} holds a run of another recipe; resume it with its own recipe "
-                f"({saved}) or choose a new run folder"
-            )
-    else:
-        atomic_write_text(saved, recipe.to_json())
-    emit(Event("prepare", "", message=f"preparing base model {recipe.base}"))
-    base = hf_base_folder(recipe.base, run_dir / "base")
+    with processes.main_process_first():  # shared files are made once, by the main process
+        if saved.is_file():
+            if json.loads(saved.read_text(encoding="utf-8")) != recipe.to_dict():
+                raise TrainingError(
+                    f"{run_dir} holds a run of another recipe; resume it with its own recipe "
+                    f"({saved}) or choose a new run folder"
+                )
+        else:
+            atomic_write_text(saved, recipe.to_json())
+        emit(Event("prepare", "", message=f"preparing base model {recipe.base}"))
+        base = hf_base_folder(recipe.base, run_dir / "base")
     adapter = None
     best = None
     for stage in recipe.stages:
@@ -118,16 +123,18 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> di
         done = stage_dir / DONE_FILE
         if not done.is_file():
             best = train_stage(stage, base, stage_dir, emit)
-            atomic_write_text(done, json.dumps({"dev_wer": best}) + "\n")
+            if processes.is_main_process:
+                atomic_write_text(done, json.dumps({"dev_wer": best}) + "\n")
         else:
             best = json.loads(done.read_text(encoding="utf-8"))["dev_wer"]
             emit(Event("stage", stage.name, message=f"stage {stage.name} already done"))
         adapter = stage_dir / "adapter"
         if stage.merge:
             merged = stage_dir / "merged"
-            if not merged.is_dir():
-                emit(Event("merge", stage.name, message=f"merging {stage.name} into the base"))
-                merge_adapter(base, adapter, merged)
+            with processes.main_process_first():
+                if not merged.is_dir():
+                    emit(Event("merge", stage.name, message=f"merging {stage.name} into the base"))
+                    merge_adapter(base, adapter, merged)
             base = merged
     result = {
         "recipe": recipe.name,
@@ -136,7 +143,8 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> di
         "language": recipe.language,
         "dev_wer": best,
     }
-    atomic_write_text(run_dir / RESULT_FILE, json.dumps(result, indent=2) + "\n")
+    if processes.is_main_process:
+        atomic_write_text(run_dir / RESULT_FILE, json.dumps(result, indent=2) + "\n")
     emit(Event("done", recipe.stages[-1].name, dev_wer=best, message="done"))
     return result
 
@@ -243,8 +251,9 @@ def train_stage(stage: Stage, base: Path, stage_dir: Path, emit: _Emitter) -> fl
             "prepare", stage.name, message=f"features for {len(train_clips) + len(dev_clips)} clips"
         )
     )
-    train_features = cache.paths(train_clips)
-    dev_features = cache.paths(dev_clips)
+    with accelerator.main_process_first():  # computed once; the others find them cached
+        train_features = cache.paths(train_clips)
+        dev_features = cache.paths(dev_clips)
     labels = [label_ids(processor.tokenizer, c.text, stage.language) for c in train_clips]
     n_frames = extractor.nb_max_frames
 
