@@ -116,3 +116,34 @@ def data_dirs(cv_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     import_common_voice(cv_archive, "hsb", root / "hsb")
     import_common_voice(cs_release, "cs", root / "cs")
     return {"hsb": root / "hsb", "cs": root / "cs"}
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tiny_whisper: Path, data_dirs: dict[str, Path], tmp_path_factory) -> Path:
+    """A finished classic run (2 steps) of the tiny Whisper on the hsb fixture data."""
+    from hsb_whisper.finetune.config import recipe_from_dict
+    from hsb_whisper.finetune.train import train
+
+    run = tmp_path_factory.mktemp("tiny-run") / "classic"
+    recipe = {
+        "name": "classic",
+        "base": str(tiny_whisper),
+        "language": "cs",
+        "training": {
+            "batch_size": 4,
+            "max_steps": 2,
+            "eval_max_clips": 1,
+            "eval_max_new_tokens": 4,
+            "learning_rate": 1e-2,
+        },
+        "lora": {"r": 4, "alpha": 8},
+        "stages": [
+            {
+                "name": "hsb",
+                "train": str(data_dirs["hsb"] / "train.jsonl"),
+                "dev": str(data_dirs["hsb"] / "dev.jsonl"),
+            }
+        ],
+    }
+    train(recipe_from_dict(recipe), run)
+    return run

@@ -39,10 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     transcribe_cmd.register(sub)
+    app = sub.add_parser("app", help="the desktop application (record, transcribe, edit)")
+    app.set_defaults(func=_run_app)
     export_cli.register(sub)
     data_cli.register(sub)
     finetune_cli.register(sub)
     return parser
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from hsb_whisper.desktop.ui.app import run_app
+
+    return run_app(args.log_file)
 
 
 def setup_logging(verbose: bool = False) -> Path | None:

@@ -61,6 +61,33 @@ def write_json(transcript: Transcript, f: TextIO) -> None:
     f.write("\n")
 
 
+def read_json(path: Path) -> Transcript:
+    """A transcript saved by :func:`write_json` (the editor's autosave uses this format)."""
+    from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Word
+    from hsb_whisper.errors import HsbWhisperError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        segments = [
+            Segment(
+                start=s["start"],
+                end=s["end"],
+                text=s["text"],
+                avg_logprob=s["avg_logprob"],
+                no_speech_prob=s["no_speech_prob"],
+                words=tuple(
+                    Word(w["start"], w["end"], w["text"], w["probability"])
+                    for w in s.get("words", ())
+                ),
+            )
+            for s in data["segments"]
+        ]
+        info = AudioInfo(Path(data["file"]), data["duration"], data["language"], 1.0)
+        return Transcript(info, segments, data["model"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise HsbWhisperError(f"{path}: not a transcript saved by hsb-whisper ({e})") from e
+
+
 def _segment_json(index: int, segment) -> dict:
     data = {"id": index, **dataclasses.asdict(segment)}
     for key in ("start", "end"):

@@ -17,22 +17,13 @@ from pathlib import Path
 from hsb_whisper.audio import SAMPLE_RATE, load_audio
 from hsb_whisper.errors import ModelError, OptionError
 from hsb_whisper.export import LocalModel
+from hsb_whisper.offline import forbid_hub_downloads
 
 log = logging.getLogger(__name__)
 
 COMPUTE_TYPES = ("default", "int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
 DEVICES = ("cpu", "cuda", "auto")
 AUTO_LANGUAGE = "auto"  # ask Whisper to detect the language of each file
-
-
-def _offline() -> None:
-    """Forbid the Hugging Face Hub from going online; set before faster-whisper is imported.
-
-    A user may still opt in by setting the variables to 0 themselves.
-    """
-    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
-        os.environ.setdefault(name, "1")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +96,7 @@ class Transcriber:
     """One loaded model and the options to run it with."""
 
     def __init__(self, model: LocalModel, options: TranscribeOptions | None = None) -> None:
-        _offline()
+        forbid_hub_downloads()
         from faster_whisper import WhisperModel
 
         self.model = model
@@ -157,6 +148,23 @@ class Transcriber:
         duration = len(audio) / SAMPLE_RATE
         audio_info = AudioInfo(path, duration, info.language, info.language_probability)
         return _convert(segments, duration), audio_info
+
+    def transcribe_audio(self, audio, offset: float = 0.0) -> list[Segment]:
+        """Transcribe float32 mono 16 kHz samples already in memory (a live utterance); segment
+        times are shifted by ``offset`` seconds. No VAD: the caller already cut at pauses."""
+        opts = self.options
+        segments, _ = self._whisper.transcribe(
+            audio,
+            language=self.language,
+            beam_size=opts.beam_size,
+            vad_filter=False,
+            condition_on_previous_text=False,
+        )
+        duration = len(audio) / SAMPLE_RATE
+        return [
+            dataclasses.replace(s, start=s.start + offset, end=s.end + offset)
+            for s in _convert(segments, duration)
+        ]
 
     def transcribe_all(self, path: str | Path) -> Transcript:
         segments, info = self.transcribe(path)

@@ -1,16 +1,18 @@
-"""``hsb-whisper models …``: look at the model store from the command line."""
+"""``hsb-whisper models …``: the model store from the command line."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from hsb_whisper.errors import ModelError
+from hsb_whisper.export.pack import make_pack
 from hsb_whisper.export.store import LocalModel, ModelStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    models = subparsers.add_parser("models", help="list and inspect installed models")
+    models = subparsers.add_parser("models", help="list, install and remove models")
     sub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
 
     p = sub.add_parser("list", help="installed models with their metadata")
@@ -24,6 +26,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("model", help="a name from 'models list'")
     p.set_defaults(func=_verify)
 
+    p = sub.add_parser("install", help="install a model pack (.zip) or model folder")
+    p.add_argument("source", metavar="PACK_OR_FOLDER", type=Path)
+    p.add_argument(
+        "--replace", action="store_true", help="replace an installed model of the same name"
+    )
+    p.set_defaults(func=_install)
+
+    p = sub.add_parser("remove", help="delete an installed model")
+    p.add_argument("model", metavar="NAME", help="a name from 'models list'")
+    p.set_defaults(func=_remove)
+
+    p = sub.add_parser("default", help="show or set the model used when none is named")
+    p.add_argument("model", metavar="NAME", nargs="?", help="a name from 'models list'")
+    p.set_defaults(func=_default)
+
+    p = sub.add_parser("pack", help="write an installed model as a .zip pack to hand out")
+    p.add_argument("model", metavar="NAME", help="a name from 'models list' or a model folder")
+    p.add_argument("-o", "--output", type=Path, help="the .zip to write (default: NAME.zip here)")
+    p.set_defaults(func=_pack)
+
 
 def _size_mb(model: LocalModel) -> float:
     return sum(f.stat().st_size for f in model.path.rglob("*") if f.is_file()) / 1e6
@@ -33,12 +55,14 @@ def _list(args: argparse.Namespace) -> int:
     store = ModelStore()
     rows = [("NAME", "LANGUAGE", "BASE", "WEIGHTS", "SIZE", "CREATED")]
     broken = []
-    for entry in store.models():
+    entries = store.models()
+    default = store.default_name
+    for entry in entries:
         if isinstance(entry, ModelError):
             broken.append(str(entry))
             continue
         info = entry.info
-        name = entry.name + (" (default)" if entry.name == store.default_name else "")
+        name = entry.name + (" (default)" if entry.name == default else "")
         rows.append(
             (
                 name,
@@ -75,3 +99,37 @@ def _verify(args: argparse.Namespace) -> int:
     if not problems:
         print(f"{args.model}: all files intact")
     return 1 if problems else 0
+
+
+def _install(args: argparse.Namespace) -> int:
+    model = ModelStore().install(args.source, replace=args.replace)
+    info = model.info
+    print(
+        f"installed {model.name} (language {info.language or 'auto'}, {info.quantization}, "
+        f"{_size_mb(model):.0f} MB) in {model.path}"
+    )
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    store = ModelStore()
+    store.remove(args.model)
+    print(f"removed {args.model}; the default model is {store.default_name}")
+    return 0
+
+
+def _default(args: argparse.Namespace) -> int:
+    store = ModelStore()
+    if args.model is None:
+        print(store.default_name)
+        return 0
+    store.set_default(args.model)
+    print(f"default model: {args.model}")
+    return 0
+
+
+def _pack(args: argparse.Namespace) -> int:
+    model = ModelStore().resolve(args.model)
+    zip_path = make_pack(model.path, args.output or Path(f"{model.name}.zip"))
+    print(f"pack: {zip_path} ({zip_path.stat().st_size / 1e6:.0f} MB)")
+    return 0

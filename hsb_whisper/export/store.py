@@ -2,13 +2,20 @@
 
 Both the command line and the app reach models only through :class:`ModelStore`, by name (a folder
 of the store) or by path (any CTranslate2 Whisper folder, ours or not). The embedded default model
-is assembled on first use and rebuilt if it is found damaged, never used half-written.
+is assembled on first use and rebuilt if it is found damaged, never used half-written. Other
+models are installed from packs or folders (checked by :mod:`hsb_whisper.export.pack`), and
+``store.json`` beside them names the one used when none is given.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import os
+import re
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,7 +23,8 @@ from hsb_whisper import paths
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export import default_model
 from hsb_whisper.export.metadata import METADATA_FILE, ModelInfo, check_files
-from hsb_whisper.files import remove_tree
+from hsb_whisper.export.pack import open_pack
+from hsb_whisper.files import atomic_write_text, remove_tree
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +32,10 @@ log = logging.getLogger(__name__)
 # downloads one from the Hugging Face Hub.
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 _STALE_TMP_S = 3600  # a staging folder untouched this long belongs to a killed process
+# The store's settings, beside the model folders: {"default": "<name>"}.
+SETTINGS_FILE = "store.json"
+EMBEDDED_NAME = default_model.DEFAULT_MODEL_NAME  # always installed; never replaced or removed
+_LABEL_RE = re.compile(r"[^A-Za-z0-9_-]+")  # characters kept in a staging folder's name
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,12 +63,23 @@ class ModelStore:
 
     @property
     def default_name(self) -> str:
-        return default_model.DEFAULT_MODEL_NAME
+        """The model used when none is named: the one set with :meth:`set_default`, or the
+        embedded one when none is set or the one set is no longer installed."""
+        name = self._settings().get("default")
+        if not isinstance(name, str) or name == EMBEDDED_NAME:
+            return EMBEDDED_NAME
+        if not (_is_plain_name(name) and (self.root / name / METADATA_FILE).is_file()):
+            log.warning("the default model %r is not installed; using %s", name, EMBEDDED_NAME)
+            return EMBEDDED_NAME
+        return name
 
     def resolve(self, name_or_path: str | Path | None = None) -> LocalModel:
         """The model called ``name_or_path`` in the store, or the CTranslate2 folder at that path;
         the default model when ``None``."""
-        if name_or_path is None or str(name_or_path) == self.default_name:
+        if name_or_path is None:
+            name = self.default_name
+            return self.ensure_default() if name == EMBEDDED_NAME else open_folder(self.root / name)
+        if str(name_or_path) == EMBEDDED_NAME:
             return self.ensure_default()
         text = str(name_or_path)
         candidate = Path(text).expanduser()
@@ -95,9 +118,69 @@ class ModelStore:
         info = ModelInfo.load(folder)
         return check_files(folder, info, full=True)
 
+    def install(self, source: Path, *, replace: bool = False) -> LocalModel:
+        """Install a pack (``.zip``) or model folder under the model's own name.
+
+        Everything in ``source`` is checked (see :func:`~hsb_whisper.export.pack.open_pack`)
+        in a staging folder inside the store, which becomes ``<store>/<name>`` by a rename only
+        when complete. A name already installed is refused unless ``replace``; the embedded
+        model is never replaced. On any error the store is left exactly as it was.
+        """
+        source = Path(source)
+        created_root = not self.root.exists()
+        self.root.mkdir(parents=True, exist_ok=True)
+        label = _LABEL_RE.sub("_", source.stem).strip("_") or "pack"
+        tmp = Path(tempfile.mkdtemp(prefix=f".{label}.tmp-", dir=self.root))
+        try:
+            info = open_pack(source, tmp)
+            final = self._installable(info.name, source, replace)
+            os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; give it normal rights
+            if replace and final.exists():
+                _swap_in(tmp, final)
+            else:
+                try:
+                    os.rename(tmp, final)
+                except OSError as e:  # another process installed the same name meanwhile
+                    raise ModelError(f"{source}: cannot install as {final} ({e})") from e
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if created_root and not any(self.root.iterdir()):
+                self.root.rmdir()
+            raise
+        log.info("installed %s from %s", final, source)
+        return open_folder(final)
+
+    def remove(self, name: str) -> None:
+        """Delete the installed model ``name`` (never the embedded one); if it was the default,
+        the embedded model becomes the default again."""
+        if name == EMBEDDED_NAME:
+            raise ModelError(f"{name} is the embedded default model and cannot be removed")
+        folder = self.root / name
+        if not (_is_plain_name(name) and (folder / METADATA_FILE).is_file()):
+            raise ModelError(
+                f"model {name!r} is not installed; installed models: {', '.join(self.names())}"
+            )
+        if self._settings().get("default") == name:
+            self._write_settings(default=None)
+        remove_tree(folder)
+        log.info("removed %s", folder)
+
+    def set_default(self, name: str) -> LocalModel:
+        """Make the installed model ``name`` the one used when none is named."""
+        if name == EMBEDDED_NAME:
+            model = self.ensure_default()
+        elif _is_plain_name(name) and (self.root / name / METADATA_FILE).is_file():
+            model = open_folder(self.root / name)  # refuses a damaged model
+        else:
+            raise ModelError(
+                f"model {name!r} is not installed; installed models: {', '.join(self.names())}"
+            )
+        self._write_settings(default=None if name == EMBEDDED_NAME else name)
+        return model
+
     def ensure_default(self) -> LocalModel:
         """The embedded default model, assembled if absent and rebuilt if damaged."""
-        folder = self.root / self.default_name
+        folder = self.root / EMBEDDED_NAME
         try:
             return open_folder(folder)
         except ModelError as e:
@@ -114,10 +197,74 @@ class ModelStore:
     def _remove_stale_staging(self) -> None:
         if not self.root.is_dir():
             return
-        for tmp in self.root.glob(".*.tmp-*"):
+        for tmp in [*self.root.glob(".*.tmp-*"), *self.root.glob(".*.trash-*")]:
             if time.time() - tmp.stat().st_mtime > _STALE_TMP_S:
                 log.info("removing %s, left behind by an interrupted process", tmp)
                 remove_tree(tmp)
+
+    def _installable(self, name: str, source: Path, replace: bool) -> Path:
+        """Where the model ``name`` from ``source`` goes, if it may go there."""
+        if name == EMBEDDED_NAME:
+            raise ModelError(
+                f"{source}: the model is called {name!r}, the name of the embedded default "
+                "model, which cannot be replaced; give the model another name in its metadata"
+            )
+        if name == SETTINGS_FILE:
+            raise ModelError(f"{source}: {name!r} cannot be a model name (the store uses it)")
+        final = self.root / name
+        if final.exists() and not replace:
+            raise ModelError(
+                f"{source}: a model named {name!r} is already installed ({final}); "
+                "install with --replace to replace it"
+            )
+        return final
+
+    def _settings(self) -> dict:
+        path = self.root / SETTINGS_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            log.warning("ignoring unreadable %s (%s)", path, e)
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write_settings(self, **changes: object) -> None:
+        """Update keys of ``store.json`` (``None`` removes one), keeping the others."""
+        data = self._settings()
+        for key, value in changes.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        self.root.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.root / SETTINGS_FILE, json.dumps(data, indent=2) + "\n")
+
+
+def _is_plain_name(name: str) -> bool:
+    """A name that can only mean a folder directly in the store (no path, no hidden folder)."""
+    return bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace the folder ``final`` by ``new``: the old one is renamed aside first and put back
+    if the second rename fails, then deleted."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{final.name}.trash-", dir=final.parent))
+    os.rename(final, trash / final.name)
+    try:
+        os.rename(new, final)
+    except BaseException:
+        os.rename(trash / final.name, final)
+        trash.rmdir()
+        raise
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def open_folder(folder: Path) -> LocalModel:

@@ -131,7 +131,7 @@ def count_tokens_function() -> Callable[[str], int]:
 
     from hsb_whisper.export import ModelStore
 
-    tokenizer = Tokenizer.from_file(str(ModelStore().resolve(None).path / "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(str(ModelStore().ensure_default().path / "tokenizer.json"))
     return lambda text: len(tokenizer.encode(" " + text, add_special_tokens=False).ids)
 
 

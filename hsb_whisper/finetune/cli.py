@@ -12,6 +12,8 @@ from tqdm import tqdm
 
 log = logging.getLogger(__name__)
 
+QUANTIZATION_CHOICES = ("int8", "int8_float16", "int8_float32", "float16", "float32")
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -52,6 +54,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--max-clips", type=int, default=0, help="only the first N clips")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=_evaluate)
+
+    p = subparsers.add_parser(
+        "export",
+        help="a training run → a verified CTranslate2 model in the store (and a .zip)",
+        description="Merge the run's adapter chain into its base, convert to CTranslate2, write "
+        "the model's metadata, load it with faster-whisper offline and check it on dev clips "
+        "(float32: greedy transcripts must equal the merged model's), measure its dev WER "
+        "(against float32 for quantized exports). Nothing is kept if a check fails.",
+    )
+    p.add_argument("source", type=Path, help="a run folder, a LoRA adapter or a HF Whisper folder")
+    p.add_argument("--name", required=True, help="the model's name in the store")
+    p.add_argument(
+        "--quantization",
+        default="int8",
+        choices=QUANTIZATION_CHOICES,
+        help="weight type (default int8: smallest and fastest on CPU)",
+    )
+    p.add_argument("-l", "--language", help="language token (default: the run's)")
+    p.add_argument("--dev", type=Path, help="manifest for checks and WER (default: the run's dev)")
+    p.add_argument("--wer-clips", type=int, default=0, help="only the first N dev clips for WER")
+    p.add_argument(
+        "--pack",
+        nargs="?",
+        const="",
+        metavar="ZIP",
+        help="also write a .zip pack to hand out (default: NAME.zip here)",
+    )
+    p.set_defaults(func=_export)
 
     p = subparsers.add_parser(
         "compare", help="side-by-side report of several evaluations (Markdown and HTML)"
@@ -196,4 +226,33 @@ def _compare(args: argparse.Namespace) -> int:
 
     report = compare(args.evaluations, args.out, worst=args.worst)
     print(f"report: {report} and {report.with_suffix('.html')}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from hsb_whisper.finetune.publish import export_run
+
+    _quiet_libraries()
+    folder, info = export_run(
+        args.source,
+        name=args.name,
+        quantization=args.quantization,
+        language=args.language,
+        dev=args.dev,
+        wer_clips=args.wer_clips,
+        progress=lambda message: print(message, file=sys.stderr),
+    )
+    print(f"model: {folder} (language token {info.language}, {info.quantization})")
+    if info.evaluation:
+        e = info.evaluation
+        line = f"dev WER {e['wer']:.3f} on {e['clips']} clips"
+        if "wer_float32" in e:
+            line += f" (float32 {e['wer_float32']:.3f}, difference {e['wer_difference']:+.3f})"
+        print(line)
+    if args.pack is not None:
+        from hsb_whisper.export.pack import make_pack
+
+        zip_path = Path(args.pack or f"{args.name}.zip")
+        make_pack(folder, zip_path)
+        print(f"pack: {zip_path}")
     return 0

@@ -18,9 +18,9 @@ from hsb_whisper.audio import load_audio
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export.hf import is_hf_whisper
 from hsb_whisper.export.store import ModelStore
-from hsb_whisper.finetune.features import padded_features
 from hsb_whisper.finetune.manifest import Clip, read_manifest
 from hsb_whisper.finetune.metrics import score_utterances, write_evaluation
+from hsb_whisper.melspec import model_input
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,7 @@ def _hf_transcriber(model_dir: Path, adapter: Path | None, language: str, beam: 
 
     def transcribe(clip: Clip) -> str:
         extractor = processor.feature_extractor
-        frames = padded_features(
-            load_audio(clip.audio), extractor.to_dict(), extractor.nb_max_frames
-        )
+        frames = model_input(load_audio(clip.audio), extractor.to_dict(), extractor.nb_max_frames)
         features = torch.from_numpy(frames)[None]
         with torch.no_grad():
             ids = model.generate(

@@ -1,14 +1,10 @@
 """Training inputs: log-mel features computed once per clip and cached on disk, tokenised labels,
 and batches grouped by length.
 
-Features are computed exactly as faster-whisper computes them at inference (its own
-``FeatureExtractor``): the log-mel frames of the audio, then zeros up to 30 s (3000 frames).
-transformers' ``WhisperFeatureExtractor`` pads the *audio* with silence instead, which gives other
-values after the speech: training on those and transcribing with faster-whisper would not see the
-same input (measured: 2 of 4 greedy transcripts differed). The cache keeps only the audio's frames
-(float16, ~120 kB for a 7.5 s clip instead of 480 kB), keyed by the file's path, size, modification
-time and the extractor's settings, so a changed file or another model's mel layout is recomputed.
-"""
+Features are those faster-whisper gives the model at inference (:mod:`hsb_whisper.melspec`). The
+cache keeps only the audio's frames (float16, ~120 kB for a 7.5 s clip instead of 480 kB), keyed by
+the file's path, size, modification time and the extractor's settings, so a changed file or another
+model's mel layout is recomputed."""
 
 from __future__ import annotations
 
@@ -28,9 +24,9 @@ from hsb_whisper.audio import load_audio
 from hsb_whisper.files import atomic_open
 from hsb_whisper.finetune.checks import map_parallel
 from hsb_whisper.finetune.manifest import Clip
+from hsb_whisper.melspec import EXTRACTOR_KEYS, content_frames, pad_frames
 
 IGNORE_INDEX = -100  # label positions the loss skips (padding)
-_EXTRACTOR_KEYS = ("feature_size", "sampling_rate", "hop_length", "chunk_length", "n_fft")
 _MEGABATCH = 32  # batches sorted by length together before their order is shuffled
 
 
@@ -41,41 +37,12 @@ def cache_key(clip: Clip, extractor_config: dict) -> str:
     return hashlib.blake2b(ident.encode(), digest_size=16).hexdigest()
 
 
-_extractors: dict[str, object] = {}
-
-
-def _extractor(config_json: str):
-    if config_json not in _extractors:
-        from faster_whisper.feature_extractor import FeatureExtractor
-
-        _extractors[config_json] = FeatureExtractor(**json.loads(config_json))
-    return _extractors[config_json]
-
-
-def content_features(audio: np.ndarray, extractor_config: dict) -> np.ndarray:
-    """Log-mel frames (mel bins × frames, float32) of 16 kHz audio, as faster-whisper makes them:
-    the last frame, which only holds the extractor's end padding, is dropped."""
-    config = {k: extractor_config[k] for k in _EXTRACTOR_KEYS if k in extractor_config}
-    return _extractor(json.dumps(config, sort_keys=True))(audio)[:, :-1]
-
-
-def padded_features(audio: np.ndarray, extractor_config: dict, n_frames: int) -> np.ndarray:
-    """The model input for a clip of at most 30 s: its frames, then zeros up to ``n_frames``."""
-    return pad_frames(content_features(audio, extractor_config), n_frames)
-
-
-def pad_frames(frames: np.ndarray, n_frames: int) -> np.ndarray:
-    """Zero-pad (or cut) mel frames to ``n_frames``, as faster-whisper's ``pad_or_trim`` does."""
-    frames = frames[:, :n_frames].astype(np.float32)
-    return np.pad(frames, ((0, 0), (0, n_frames - frames.shape[1])))
-
-
 def _compute(job: tuple[str, str], config: dict) -> str:
     """Runs in a worker: decode one clip, extract features, store its frames."""
     audio_path, target = job
     if os.path.exists(target):
         return target
-    frames = content_features(load_audio(audio_path), config).astype(np.float16)
+    frames = content_frames(load_audio(audio_path), config).astype(np.float16)
     with atomic_open(target, "wb", encoding=None) as f:
         np.save(f, frames)
     return target
@@ -85,7 +52,7 @@ class FeatureCache:
     """Feature files for clips, under ``root`` (default: the user cache folder)."""
 
     def __init__(self, extractor_config: dict, root: Path | None = None) -> None:
-        self.config = {k: extractor_config[k] for k in _EXTRACTOR_KEYS if k in extractor_config}
+        self.config = {k: extractor_config[k] for k in EXTRACTOR_KEYS if k in extractor_config}
         self.root = root or paths.cache_dir() / "features"
 
     def paths(self, clips: list[Clip], progress: Callable[[int], None] | None = None) -> list[Path]:

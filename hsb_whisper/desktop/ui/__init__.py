@@ -1,0 +1,4 @@
+"""The Qt (PySide6) user interface: the only place in hsb-whisper that imports Qt.
+
+Widgets never call the model: workers on ``QThread`` own the work and report through signals.
+"""

@@ -1,0 +1,131 @@
+"""The main window: Files, Record, Transcript and Models tabs; workers on their own threads."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+
+from hsb_whisper.desktop import formats
+from hsb_whisper.desktop.transcriber import TranscribeOptions
+from hsb_whisper.desktop.ui.editor import TranscriptEditor, load_saved
+from hsb_whisper.desktop.ui.files_page import FilesPage
+from hsb_whisper.desktop.ui.models_page import ModelsPage
+from hsb_whisper.desktop.ui.record_page import RecordPage
+from hsb_whisper.desktop.ui.settings import AppSettings, save_settings
+from hsb_whisper.desktop.ui.settings_dialog import SettingsDialog
+from hsb_whisper.desktop.ui.workers import FileWorker, LiveWorker
+from hsb_whisper.export import ModelStore
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    _run_job = Signal(int, str, str, object)  # to the file worker: id, path, model, options
+    _live_job = Signal(str, object, object)  # to the live worker: model, options, utterance
+
+    def __init__(self, settings: AppSettings, sd=None, parent=None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.sd = sd
+        self.setWindowTitle("hsb-whisper")
+        self.resize(980, 640)
+        self.store = ModelStore()
+        self.files = FilesPage()
+        self.editor = TranscriptEditor()
+        self.models = ModelsPage(self.store)
+        self.record = RecordPage(sd)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.files, self.tr("Files"))
+        self.tabs.addTab(self.record, self.tr("Record"))
+        self.tabs.addTab(self.editor, self.tr("Transcript"))
+        self.tabs.addTab(self.models, self.tr("Models"))
+        self.setCentralWidget(self.tabs)
+        menu = self.menuBar().addMenu(self.tr("&hsb-whisper"))
+        menu.addAction(self.tr("Settings…"), self.open_settings)
+        menu.addAction(self.tr("Quit"), self.close)
+
+        self.file_thread, self.file_worker = QThread(self), FileWorker()
+        self.file_worker.moveToThread(self.file_thread)
+        self._run_job.connect(self.file_worker.run)
+        self.file_worker.started.connect(self.files.on_started)
+        self.file_worker.progress.connect(self.files.on_progress)
+        self.file_worker.finished.connect(self._job_finished)
+        self.file_worker.failed.connect(self.files.on_failed)
+        self.file_worker.cancelled.connect(self.files.on_cancelled)
+        self.files.submit.connect(self._submit)
+        self.files.cancel_requested.connect(self.file_worker.cancel)
+        self.files.open_requested.connect(self._open_job)
+        self.file_thread.start()
+
+        self.live_thread, self.live_worker = QThread(self), LiveWorker()
+        self.live_worker.moveToThread(self.live_thread)
+        self._live_job.connect(self.live_worker.transcribe)
+        self.live_worker.text.connect(self.record.add_live_text)
+        self.live_worker.failed.connect(self.record.show_problem)
+        self.record.utterance.connect(
+            lambda u: self._live_job.emit(self.settings.model, self.options(), u)
+        )
+        self.record.recording_saved.connect(lambda path: self.files.add_paths([path]))
+        self.live_thread.start()
+
+        self.editor.play_requested.connect(self._play)
+        self.statusBar().showMessage(self.tr("Ready"))
+
+    def options(self) -> TranscribeOptions:
+        return self.settings.transcribe_options()
+
+    def _submit(self, job_id: int, path: str) -> None:
+        saved = load_saved(Path(path))
+        if saved is not None:  # edited before: reopen the edits instead of transcribing again
+            self.files.on_finished(job_id, saved)
+            return
+        self._run_job.emit(job_id, path, self.settings.model, self.options())
+
+    def _job_finished(self, job_id: int, transcript) -> None:
+        self.files.on_finished(job_id, transcript)
+        self.editor.show_transcript(transcript)
+        self.editor.autosave()
+        if self.settings.output_dir:
+            out = Path(self.settings.output_dir) / f"{transcript.info.path.stem}.txt"
+            try:
+                formats.save(transcript, out, "txt")
+            except OSError as e:
+                self.statusBar().showMessage(f"{out}: {e}")
+
+    def _open_job(self, job_id: int) -> None:
+        self.editor.show_transcript(self.files.jobs[job_id].transcript)
+        self.tabs.setCurrentWidget(self.editor)
+
+    def _play(self, start: float, end: float) -> None:
+        from hsb_whisper.audio import SAMPLE_RATE, load_audio
+
+        try:
+            audio = load_audio(self.editor.transcript.info.path)
+            clip = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+            if self.sd is None:
+                raise RuntimeError(self.tr("no audio output"))
+            self.sd.play(clip, SAMPLE_RATE)
+        except Exception as e:  # no sound device is a normal case on a laptop without one
+            self.statusBar().showMessage(self.tr("Cannot play: {0}").format(e))
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            self.settings = dialog.result_settings()
+            save_settings(self.settings)
+
+    def closeEvent(self, event) -> None:
+        self.record.stop()
+        for job in self.files.jobs.values():
+            if job.state in ("queued", "running"):
+                self.file_worker.cancel(job.id)
+        for thread in (self.file_thread, self.live_thread):
+            thread.quit()
+            thread.wait(30_000)
+        super().closeEvent(event)
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.critical(self, self.tr("hsb-whisper"), message)

@@ -1,0 +1,69 @@
+"""The app's settings, persisted with QSettings (an INI file in the hsb-whisper data folder)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from hsb_whisper import paths
+from hsb_whisper.desktop.transcriber import TranscribeOptions
+
+UI_LANGUAGES = {"hsb": "Hornjoserbsce", "de": "Deutsch", "en": "English"}
+
+
+@dataclasses.dataclass
+class AppSettings:
+    language: str = ""  # Whisper token; "" = the model's own
+    beam_size: int = 5
+    compute_type: str = "int8"
+    threads: int = 0
+    vad: bool = True
+    output_dir: str = ""  # "" = next to each input file
+    ui_language: str = "hsb"
+    model: str = ""  # "" = the store's default
+
+    def transcribe_options(self) -> TranscribeOptions:
+        return TranscribeOptions(
+            language=self.language or None,
+            beam_size=self.beam_size,
+            compute_type=self.compute_type,
+            threads=self.threads,
+            vad=self.vad,
+        )
+
+
+def settings_file() -> Path:
+    return paths.data_dir() / "settings.ini"
+
+
+def _qsettings() -> QSettings:
+    return QSettings(str(settings_file()), QSettings.Format.IniFormat)
+
+
+def load_settings() -> AppSettings:
+    store = _qsettings()
+    values = {}
+    for field in dataclasses.fields(AppSettings):
+        raw = store.value(field.name)
+        if raw is None:
+            continue
+        default = field.default
+        try:
+            if isinstance(default, bool):
+                values[field.name] = str(raw).lower() in ("true", "1")
+            elif isinstance(default, int):
+                values[field.name] = int(raw)
+            else:
+                values[field.name] = str(raw)
+        except ValueError:
+            continue  # a hand-edited value we cannot read: keep the default
+    return AppSettings(**values)
+
+
+def save_settings(settings: AppSettings) -> None:
+    store = _qsettings()
+    for key, value in dataclasses.asdict(settings).items():
+        store.setValue(key, value)
+    store.sync()

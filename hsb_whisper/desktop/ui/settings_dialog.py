@@ -1,0 +1,65 @@
+"""The settings dialog: language token, beam size, compute type, threads, VAD, output folder and
+the interface language."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+)
+
+from hsb_whisper.desktop.transcriber import COMPUTE_TYPES
+from hsb_whisper.desktop.ui.settings import UI_LANGUAGES, AppSettings
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.language = QLineEdit(settings.language, placeholderText=self.tr("the model's own"))
+        self.beam = QSpinBox(minimum=1, maximum=10, value=settings.beam_size)
+        self.compute = QComboBox()
+        self.compute.addItems(COMPUTE_TYPES)
+        self.compute.setCurrentText(settings.compute_type)
+        self.threads = QSpinBox(minimum=0, maximum=64, value=settings.threads)
+        self.threads.setSpecialValueText(self.tr("all cores"))
+        self.vad = QCheckBox(self.tr("skip silence (VAD)"), checked=settings.vad)
+        self.output = QLineEdit(settings.output_dir, placeholderText=self.tr("next to the audio"))
+        self.ui_language = QComboBox()
+        for code, name in UI_LANGUAGES.items():
+            self.ui_language.addItem(name, code)
+        self.ui_language.setCurrentIndex(list(UI_LANGUAGES).index(settings.ui_language))
+        form = QFormLayout(self)
+        form.addRow(self.tr("Language token"), self.language)
+        form.addRow(self.tr("Beam size"), self.beam)
+        form.addRow(self.tr("Compute type"), self.compute)
+        form.addRow(self.tr("Threads"), self.threads)
+        form.addRow("", self.vad)
+        form.addRow(self.tr("Output folder"), self.output)
+        form.addRow(self.tr("Interface language (after a restart)"), self.ui_language)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._base = settings
+
+    def result_settings(self) -> AppSettings:
+        return dataclasses.replace(
+            self._base,
+            language=self.language.text().strip(),
+            beam_size=self.beam.value(),
+            compute_type=self.compute.currentText(),
+            threads=self.threads.value(),
+            vad=self.vad.isChecked(),
+            output_dir=self.output.text().strip(),
+            ui_language=self.ui_language.currentData(),
+        )

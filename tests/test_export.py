@@ -1,0 +1,121 @@
+"""Export of a trained run: merge, CTranslate2 conversion, verification, metadata, packs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hsb_whisper.errors import ModelError
+from hsb_whisper.export import ModelInfo, ModelStore
+from hsb_whisper.export import convert as convert_module
+from hsb_whisper.export.metadata import check_files
+from hsb_whisper.finetune.publish import export_run
+
+from cli_runner import run_cli
+
+
+def listing(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+
+
+def test_float32_export_of_a_real_model_matches_it(hf_base, data_dirs, tmp_path):
+    # a random tiny model babbles to the length limit, where the engines' limits differ;
+    # whisper-base ends its sentences, so the greedy transcripts must be identical
+    store = ModelStore(tmp_path / "store")
+    folder, info = export_run(
+        hf_base,
+        name="base-f32",
+        quantization="float32",
+        store=store,
+        dev=data_dirs["hsb"] / "dev.jsonl",
+        wer_clips=3,
+    )
+    assert info.evaluation["float32_parity"] is True and info.evaluation["verified_clips"] == 3
+    assert info.quantization == "float32" and info.language == "cs"
+    assert check_files(folder, info, full=True) == []
+    for name in ("model.bin", "config.json", "tokenizer.json", "preprocessor_config.json"):
+        assert (folder / name).is_file()
+
+
+def test_export_pack_install_and_transcribe_offline(capsys, tiny_run, tmp_path, monkeypatch, clips):
+    result = run_cli(
+        capsys, "export", tiny_run, "--name", "tiny-int8", "--pack", tmp_path / "tiny-int8.zip"
+    )
+    assert result.code == 0, result.err
+    folder = ModelStore().root / "tiny-int8"
+    info = ModelInfo.load(folder)
+    assert info.language == "cs" and info.quantization == "int8"
+    assert info.recipe["recipe"]["name"] == "classic"
+    assert info.recipe["training_data"][0]["clips"] == 9
+    assert "wer_float32" in info.evaluation
+    assert (tiny_run / "export" / "tiny-int8-hf" / "model.safetensors").is_file()  # merged HF kept
+
+    # a community member's machine: another store, the pack installed, transcription offline
+    home = tmp_path / "elsewhere"
+    monkeypatch.setenv("HSB_WHISPER_HOME", str(home))
+    assert run_cli(capsys, "models", "install", tmp_path / "tiny-int8.zip").code == 0
+    assert ModelInfo.load(home / "models" / "tiny-int8") == info  # metadata round-trips
+    script = textwrap.dedent(
+        f"""
+        import socket, sys
+
+        class NoNetwork(socket.socket):
+            def __init__(self, *args, **kwargs):
+                raise OSError("network access attempted")
+
+        socket.socket = NoNetwork
+        from hsb_whisper.desktop.cli import main
+        sys.exit(main(["transcribe", {str(clips["en"])!r}, "-m", "tiny-int8", "-f", "json",
+                       "-o", {str(tmp_path / "out")!r}, "--beam-size", "1", "--no-vad"]))
+        """
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((tmp_path / "out" / "en.json").read_text(encoding="utf-8"))
+    assert data["model"] == "tiny-int8"
+    assert data["language"] == "cs"  # the token from the metadata was forced (English audio)
+
+
+def test_int8_export_reports_its_wer_against_float32(tiny_run, tmp_path):
+    store = ModelStore(tmp_path / "store")
+    folder, info = export_run(tiny_run, name="tiny-q8", quantization="int8", store=store)
+    assert folder == store.root / "tiny-q8"
+    e = info.evaluation
+    assert e["clips"] == 4 and e["float32_parity"] is None
+    assert e["wer_difference"] == pytest.approx(e["wer"] - e["wer_float32"])
+    assert ModelInfo.load(folder).evaluation == e  # saved in the folder too
+    assert check_files(folder, ModelInfo.load(folder), full=True) == []
+
+
+def test_failed_verification_leaves_no_model(tiny_run, tmp_path, monkeypatch):
+    store = ModelStore(tmp_path / "store")
+    store.ensure_default()
+    before = listing(store.root)
+    monkeypatch.setattr(convert_module, "hf_transcripts", lambda *a: ["something else"] * 3)
+    with pytest.raises(
+        ModelError,
+        match=r"verification failed: clip 1: faster-whisper gives .* "
+        r"but the merged model gives 'something else'; the export was not kept",
+    ):
+        export_run(tiny_run, name="broken", quantization="float32", store=store)
+    assert listing(store.root) == before
+
+
+def test_existing_name_and_bad_quantization_are_refused(capsys, tiny_run):
+    result = run_cli(capsys, "export", tiny_run, "--name", "whisper-base")
+    assert result.code == 1 and "already exists; choose another name" in result.err
+    with pytest.raises(SystemExit) as exit_info:  # argparse: not one of the choices
+        run_cli(capsys, "export", tiny_run, "--name", "x", "--quantization", "int4")
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'int4'" in capsys.readouterr().err
