@@ -6,6 +6,8 @@ import os
 import random
 from pathlib import Path
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here or in CI
+
 import pytest
 
 from speech import encode, speak, speak_sentences, write_wav

@@ -19,7 +19,6 @@ from unittest.mock import Mock
 
 import numpy as np
 import pytest
-from fake_stream import FakeSoundDevice
 
 from hsb_whisper.audio import SAMPLE_RATE, load_audio
 from hsb_whisper.desktop.live import LiveSegmenter, Utterance
@@ -33,6 +32,7 @@ from hsb_whisper.desktop.recorder import (
 )
 
 from conftest import EN_SENTENCES
+from fake_stream import FakeSoundDevice
 from speech import read_wav, speak_sentences, write_wav
 
 TESTS = Path(__file__).parent

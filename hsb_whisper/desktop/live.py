@@ -31,9 +31,9 @@ import threading
 from collections.abc import Callable
 
 import numpy as np
-from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from hsb_whisper.errors import OptionError
+from hsb_whisper.offline import forbid_hub_downloads
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,10 @@ class LiveSegmenter:
         self.min_silence_s = min_silence_s
         self.max_utterance_s = max_utterance_s
         pad_s = min(SPEECH_PAD_S, min_silence_s / 2)  # so a padded end never reaches the next scan
+        forbid_hub_downloads()  # before faster-whisper is first imported, as the transcriber does
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+        self._get_speech_timestamps = get_speech_timestamps
         self._vad_options = VadOptions(
             threshold=threshold,
             min_speech_duration_ms=round(MIN_SPEECH_S * 1000),
@@ -148,7 +152,7 @@ class LiveSegmenter:
         if not self._chunks:
             return []
         audio = np.concatenate(self._chunks) if len(self._chunks) > 1 else self._chunks[0]
-        speeches = get_speech_timestamps(audio, self._vad_options, sampling_rate=SAMPLE_RATE)
+        speeches = self._get_speech_timestamps(audio, self._vad_options, sampling_rate=SAMPLE_RATE)
         utterances = []
         cut = 0  # buffer index up to which audio has been emitted or judged silence
         for speech in speeches:

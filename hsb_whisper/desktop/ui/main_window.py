@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from hsb_whisper.desktop import formats
@@ -56,7 +56,10 @@ class MainWindow(QMainWindow):
         self.file_worker.failed.connect(self.files.on_failed)
         self.file_worker.cancelled.connect(self.files.on_cancelled)
         self.files.submit.connect(self._submit)
-        self.files.cancel_requested.connect(self.file_worker.cancel)
+        # direct: the worker's thread is busy with the job; cancel() only sets a locked flag
+        self.files.cancel_requested.connect(
+            self.file_worker.cancel, Qt.ConnectionType.DirectConnection
+        )
         self.files.open_requested.connect(self._open_job)
         self.file_thread.start()
 

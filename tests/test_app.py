@@ -1,0 +1,147 @@
+"""The desktop app, offscreen with pytest-qt, on the real default model."""
+
+from __future__ import annotations
+
+import wave
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from hsb_whisper.desktop.ui.main_window import MainWindow
+from hsb_whisper.desktop.ui.settings import AppSettings, load_settings, save_settings
+
+from conftest import EN_SENTENCES
+from fake_stream import FakeSoundDevice
+from speech import read_wav, speak_sentences, write_wav
+
+WAIT_MS = 120_000
+
+
+@pytest.fixture
+def window(qtbot, default_model):
+    win = MainWindow(AppSettings(language="en", beam_size=1), sd=FakeSoundDevice(devices=[]))
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def drop(widget, paths) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    widget.dropEvent(event)
+
+
+def fresh_copy(clip, folder):
+    """A copy under a new path: the app reopens saved edits of files it has seen."""
+    target = folder / clip.name
+    target.write_bytes(clip.read_bytes())
+    return target
+
+
+def test_drop_file_transcribe_and_export_srt(qtbot, window, clips, tmp_path):
+    with qtbot.waitSignal(window.file_worker.finished, timeout=WAIT_MS) as done:
+        drop(window.files, [fresh_copy(clips["en"], tmp_path)])
+    job_id = done.args[0]
+    qtbot.waitUntil(lambda: window.files.jobs[job_id].state == "done")
+    assert window.files.bar(job_id).value() == 1000
+    assert "store" in window.editor.table.item(0, 2).text().lower()
+    out = window.editor.export("srt", tmp_path / "en.srt")
+    assert out.read_text(encoding="utf-8").startswith("1\n00:00:00,000 --> ")
+
+
+def test_cancel_midway(qtbot, window, clips, tmp_path):
+    samples, rate = read_wav(clips["en_long"])
+    long = write_wav(tmp_path / "long.wav", np.concatenate([samples, samples, samples]), rate)
+    with qtbot.waitSignal(window.file_worker.segment, timeout=WAIT_MS) as first:
+        job_ids = window.files.add_paths([long])
+    window.files.table.selectRow(0)
+    with qtbot.waitSignal(window.file_worker.cancelled, timeout=WAIT_MS) as cancelled:
+        window.files.cancel_selected()
+    assert cancelled.args == [job_ids[0]] and first.args[0] == job_ids[0]
+    qtbot.waitUntil(lambda: window.files.jobs[job_ids[0]].state == "cancelled")
+    new_id = window.files.retry(job_ids[0])  # and it can be queued again
+    assert window.files.jobs[new_id].state == "queued"
+    window.file_worker.cancel(new_id)
+
+
+def test_broken_file_does_not_stop_the_others(qtbot, window, clips, tmp_path):
+    with qtbot.waitSignal(window.file_worker.finished, timeout=WAIT_MS):
+        ids = window.files.add_paths([clips["garbage"], fresh_copy(clips["en"], tmp_path)])
+    bad, good = (window.files.jobs[i] for i in ids)
+    qtbot.waitUntil(lambda: good.state == "done")
+    assert bad.state == "failed" and "not a readable audio file" in bad.error
+    assert "failed" in window.files.table.item(window.files.rows[bad.id], 1).text()
+    assert good.state == "done"
+
+
+def test_edits_survive_closing_and_reopening(qtbot, clips, default_model, tmp_path):
+    audio = tmp_path / "talk.wav"
+    audio.write_bytes(clips["en"].read_bytes())
+    first = MainWindow(AppSettings(language="en", beam_size=1), sd=FakeSoundDevice(devices=[]))
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.file_worker.finished, timeout=WAIT_MS):
+        first.files.add_paths([audio])
+    qtbot.waitUntil(lambda: first.editor.transcript is not None)
+    first.editor.table.item(0, 2).setText("Dobry dźeń, Stella!")
+    first.close()
+
+    second = MainWindow(AppSettings(language="en", beam_size=1), sd=FakeSoundDevice(devices=[]))
+    qtbot.addWidget(second)
+    (job_id,) = second.files.add_paths([audio])  # the saved edit is reopened, not re-transcribed
+    assert second.files.jobs[job_id].state == "done"
+    second.files.open_requested.emit(job_id)
+    assert second.editor.table.item(0, 2).text() == "Dobry dźeń, Stella!"
+    second.editor.search.setText("stella")
+    assert second.editor.table.item(0, 2).background().color().name() == "#fff3b0"
+    second.close()
+
+
+def test_record_live_text_and_stop_keeps_all_audio(qtbot, clips, default_model, tmp_path):
+    samples, _ = read_wav(speak_sentences(EN_SENTENCES[:3], "en", tmp_path / "s.wav", 1.5))
+    import scipy.signal
+
+    sixteen = scipy.signal.resample_poly(samples[:, 0].astype(np.float32), 160, 221)
+    mic = write_wav(tmp_path / "mic.wav", np.clip(sixteen, -32768, 32767), 16000)
+    sd = FakeSoundDevice(mic, realtime=True)
+    win = MainWindow(AppSettings(language="en", beam_size=1), sd=sd)
+    qtbot.addWidget(win)
+    page = win.record
+    assert page.record_button.isEnabled()
+    with qtbot.waitSignal(page.live_text_shown, timeout=WAIT_MS) as shown:
+        page.start()
+    assert shown.args[2] and page.live.toPlainText().strip()
+    assert sd.exhausted.wait(60)
+    with qtbot.waitSignal(win.file_worker.finished, timeout=WAIT_MS) as done:
+        path = page.stop()
+    with wave.open(str(path)) as w:
+        assert w.getnframes() == sd.delivered_samples  # Stop dropped nothing
+    assert done.args[1].info.path == path
+    assert "store" in " ".join(s.text for s in done.args[1].segments).lower()
+    win.close()
+
+
+def test_no_microphone_is_a_message_not_a_crash(window):
+    assert not window.record.record_button.isEnabled()
+    assert "No microphone found" in window.record.status.text()
+
+
+def test_models_page_lists_default_with_metadata(window):
+    assert window.models.list.item(0).text().startswith("whisper-base")
+    details = window.models.details.toPlainText()
+    assert "Language token: cs" in details and "Licence: MIT" in details
+
+
+def test_settings_persist(tmp_path):
+    settings = AppSettings(language="pl", beam_size=3, vad=False, ui_language="de")
+    save_settings(settings)
+    assert load_settings() == settings
