@@ -145,3 +145,33 @@ def test_settings_persist(tmp_path):
     settings = AppSettings(language="pl", beam_size=3, vad=False, ui_language="de")
     save_settings(settings)
     assert load_settings() == settings
+
+
+def test_interface_in_upper_sorbian_and_german(qtbot, default_model):
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtWidgets import QApplication
+
+    from hsb_whisper.desktop.ui.app import TRANSLATIONS, install_translators
+
+    for language in ("hsb", "de"):  # every string has a finished translation
+        tree = ET.parse(TRANSLATIONS / f"hsb_whisper_{language}.ts")
+        unfinished = [
+            m.findtext("source")
+            for m in tree.iter("message")
+            if m.find("translation").get("type") or not m.findtext("translation")
+        ]
+        assert unfinished == [], (language, unfinished)
+    app = QApplication.instance()
+    expected = {
+        "hsb": ["Dataje", "Nahrać", "Přepis", "Modele"],
+        "de": ["Dateien", "Aufnehmen", "Transkript", "Modelle"],
+    }
+    for language, titles in expected.items():
+        translators = install_translators(app, language)
+        win = MainWindow(AppSettings(), sd=FakeSoundDevice(devices=[]))
+        qtbot.addWidget(win)
+        assert [win.tabs.tabText(i) for i in range(4)] == titles
+        for translator in translators:
+            app.removeTranslator(translator)
+        win.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -59,7 +60,9 @@ class FilesPage(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("File"), self.tr("State"), self.tr("Progress")]
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(STATE, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(PROGRESS, 220)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(lambda row, _c: self._open_row(row))

@@ -69,13 +69,18 @@ class MainWindow(QMainWindow):
         self.live_worker.text.connect(self.record.add_live_text)
         self.live_worker.failed.connect(self.record.show_problem)
         self.record.utterance.connect(
-            lambda u: self._live_job.emit(self.settings.model, self.options(), u)
+            lambda u: self._live_job.emit(self.current_model(), self.options(), u)
         )
         self.record.recording_saved.connect(lambda path: self.files.add_paths([path]))
         self.live_thread.start()
 
         self.editor.play_requested.connect(self._play)
         self.statusBar().showMessage(self.tr("Ready"))
+
+    def current_model(self) -> str:
+        """The model to use now: the one chosen in the settings, else the store's default
+        (resolved at each job, so "Use as default" takes effect for the next file)."""
+        return self.settings.model or self.store.default_name
 
     def options(self) -> TranscribeOptions:
         return self.settings.transcribe_options()
@@ -85,7 +90,7 @@ class MainWindow(QMainWindow):
         if saved is not None:  # edited before: reopen the edits instead of transcribing again
             self.files.on_finished(job_id, saved)
             return
-        self._run_job.emit(job_id, path, self.settings.model, self.options())
+        self._run_job.emit(job_id, path, self.current_model(), self.options())
 
     def _job_finished(self, job_id: int, transcript) -> None:
         self.files.on_finished(job_id, transcript)

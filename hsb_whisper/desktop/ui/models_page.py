@@ -66,17 +66,18 @@ class ModelsPage(QWidget):
             self.details.setPlainText(item.text() if item else "")
             return
         info = model.info
-        lines = [
-            f"{self.tr('Name')}: {model.name}",
-            f"{self.tr('Language token')}: {model.language or 'auto'}",
-            f"{self.tr('Base')}: {info.base if info else '?'}",
-            f"{self.tr('Weights')}: {info.quantization if info else '?'}",
-            f"{self.tr('Recipe')}: {_recipe_name(info)}",
-            f"{self.tr('WER')}: {_wer(info)}",
-            f"{self.tr('Source')}: {info.source if info else ''}",
-            f"{self.tr('Licence')}: {info.license if info else ''}",
-            f"{self.tr('Folder')}: {model.path}",
+        rows = [
+            (self.tr("Name"), model.name),
+            (self.tr("Language token"), model.language or "auto"),
+            (self.tr("Base"), info.base if info else "?"),
+            (self.tr("Weights"), info.quantization if info else "?"),
+            (self.tr("Recipe"), _recipe_name(info)),
+            (self.tr("WER"), _wer(info)),
+            (self.tr("Source"), info.source if info else ""),
+            (self.tr("Licence"), info.license if info else ""),
+            (self.tr("Folder"), str(model.path)),
         ]
+        lines = [f"{label}: {value}" for label, value in rows]
         self.details.setPlainText("\n".join(lines))
 
     def install(self, source: Path) -> str:
