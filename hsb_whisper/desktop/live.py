@@ -16,11 +16,13 @@ Nothing is dropped or sent twice: utterances never overlap, each one starts no e
 previous one ended, and the audio between them is audio the VAD found to hold no speech.
 
 Cost (2-core CPU, process time of ``feed``): the VAD costs about 1.1 ms per second of audio
-scanned, and a buffer of ``b`` seconds is rescanned four times a second, so ~4.4·b ms per second
-of audio. Measured: 5 ms/s in silence (the buffer is kept at :data:`IDLE_KEEP_S`); 14 ms/s on
-three sentences with pauses (the test clip); 23 ms/s reading 57 s of text with short pauses between
-sentences; 55 ms/s on 60 s of speech without a pause, cut at the 25 s limit (briefly 0.11 s/s, i.e.
-11 % of a core, as a buffer nears 25 s). Whisper itself needs ~160 ms per second of audio.
+scanned, and a buffer of ``b`` seconds is rescanned ten times a second (every 0.1 s: the scan
+interval bounds the delay after a pause; 0.25 s gave a live latency of 1.33 s p50, 0.1 s gives
+0.91 s, see ``benchmarks/app_latency.py``), so ~11·b ms per second of audio. Measured at a 0.25 s
+interval: 5 ms/s in silence (the buffer is kept at :data:`IDLE_KEEP_S`), 14 ms/s on three
+sentences with pauses, 23 ms/s reading 57 s of text, 55 ms/s on 60 s of speech without a pause;
+at 0.1 s, about 2.5 times that (at worst ~0.14 s/s, 14 % of a core, for an utterance nearing the
+25 s limit). Whisper itself needs ~160 ms per second of audio.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from hsb_whisper.offline import forbid_hub_downloads
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000  # Hz: what Silero VAD and Whisper take
-SCAN_INTERVAL_S = 0.25  # new audio between VAD scans: bounds the delay after a pause, and the cost
+SCAN_INTERVAL_S = 0.1  # new audio between VAD scans: bounds the delay after a pause, and the cost
 MIN_SILENCE_S = 0.5  # a pause at least this long ends an utterance
 MAX_UTTERANCE_S = 25.0  # Whisper's window is 30 s; 5 s spare for the decoder's timestamp slack
 WHISPER_WINDOW_S = 30.0  # never emit more than this, whatever the VAD says

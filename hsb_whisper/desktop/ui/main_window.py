@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -69,7 +70,7 @@ class MainWindow(QMainWindow):
         self.live_worker.text.connect(self.record.add_live_text)
         self.live_worker.failed.connect(self.record.show_problem)
         self.record.utterance.connect(
-            lambda u: self._live_job.emit(self.current_model(), self.options(), u)
+            lambda u: self._live_job.emit(self.current_model(), self.live_options(), u)
         )
         self.record.recording_saved.connect(lambda path: self.files.add_paths([path]))
         self.live_thread.start()
@@ -81,6 +82,11 @@ class MainWindow(QMainWindow):
         """The model to use now: the one chosen in the settings, else the store's default
         (resolved at each job, so "Use as default" takes effect for the next file)."""
         return self.settings.model or self.store.default_name
+
+    def live_options(self) -> TranscribeOptions:
+        """Greedy decoding for the live preview (it must keep up); the whole recording is
+        transcribed again with the full settings after Stop."""
+        return dataclasses.replace(self.options(), beam_size=1)
 
     def options(self) -> TranscribeOptions:
         return self.settings.transcribe_options()
