@@ -175,3 +175,22 @@ def test_interface_in_upper_sorbian_and_german(qtbot, default_model):
         for translator in translators:
             app.removeTranslator(translator)
         win.close()
+
+
+def test_double_click_plays_the_segment(qtbot, clips, default_model, tmp_path):
+    class Speaker(FakeSoundDevice):  # no microphone, but a loudspeaker
+        played = None
+
+        def play(self, audio, samplerate):
+            self.played = (len(audio), samplerate)
+
+    speaker = Speaker(devices=[])
+    win = MainWindow(AppSettings(language="en", beam_size=1), sd=speaker)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.file_worker.finished, timeout=WAIT_MS) as done:
+        win.files.add_paths([fresh_copy(clips["en"], tmp_path)])
+    qtbot.waitUntil(lambda: win.editor.transcript is not None)
+    segment = done.args[1].segments[0]
+    win.editor.table.cellDoubleClicked.emit(0, 2)
+    assert speaker.played == (int(segment.end * 16000) - int(segment.start * 16000), 16000)
+    win.close()
