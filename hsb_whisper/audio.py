@@ -12,10 +12,12 @@ refused: that is what a recorder killed mid-recording leaves, and its audio is a
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import math
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -64,16 +66,26 @@ def mpeg_frame_length(header: bytes) -> int | None:
     return 144 * bitrate // sample_rate + padding
 
 
+@contextlib.contextmanager
+def _open_audio(path: Path) -> Iterator[tuple[av.container.InputContainer, av.AudioStream]]:
+    """The container and its first audio stream; FFmpeg's errors (also those raised while the
+    caller demuxes or decodes) become an ``AudioError`` naming the file."""
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise AudioError(path, "the file has no audio stream")
+            yield container, container.streams.audio[0]
+    except (av.error.FFmpegError, ValueError) as e:
+        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+
+
 def _check_complete(path: Path) -> float | None:
     """Demux ``path`` (no decoding) and raise ``AudioError`` if its last MP3 frame is cut off.
 
     Returns the duration the container header declares (seconds), or ``None`` if unknown or only
     estimated (MP3 without a frame count).
     """
-    with av.open(str(path), metadata_errors="ignore") as container:
-        if not container.streams.audio:
-            raise AudioError(path, "the file has no audio stream")
-        stream = container.streams.audio[0]
+    with _open_audio(path) as (container, stream):
         last = None
         for packet in container.demux(stream):
             if packet.size:
@@ -142,14 +154,9 @@ def probe_duration(path: str | Path) -> float:
     when the header does not say (raises ``AudioError`` for unreadable files)."""
     path = Path(path)
     _check_file(path)
-    try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                raise AudioError(path, "the file has no audio stream")
-            if container.duration is not None:
-                return container.duration / av.time_base
-    except av.error.FFmpegError as e:
-        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+    with _open_audio(path) as (container, _):
+        if container.duration is not None:
+            return container.duration / av.time_base
     return inspect_audio(path).duration
 
 
@@ -158,34 +165,26 @@ def inspect_audio(path: str | Path) -> AudioFacts:
     (missing, empty, unreadable, truncated, silent), without resampling or keeping the samples."""
     path = Path(path)
     _check_file(path)
-    try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            if not container.streams.audio:
-                raise AudioError(path, "the file has no audio stream")
-            stream = container.streams.audio[0]
-            is_mp3 = container.format.name == "mp3"
-            declared = None if is_mp3 or container.duration is None else container.duration
-            samples, peak, last, damage = 0, 0.0, None, None
-            rate = stream.rate or stream.codec_context.sample_rate
-            for packet in container.demux(stream):
-                if not packet.size:
-                    continue
-                last = packet
-                try:
-                    frames = packet.decode()
-                except av.error.InvalidDataError as e:
-                    damage = f"damaged audio data after {samples / rate:.1f} s ({_short(e)})"
-                    break
-                for frame in frames:
-                    data = frame.to_ndarray()
-                    samples += frame.samples
-                    if data.size:
-                        peak = max(peak, _peak(data, frame.format.name))
-            channels = stream.codec_context.channels
-    except AudioError:
-        raise
-    except (av.error.FFmpegError, ValueError) as e:
-        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+    with _open_audio(path) as (container, stream):
+        is_mp3 = container.format.name == "mp3"
+        declared = None if is_mp3 or container.duration is None else container.duration
+        samples, peak, last, damage = 0, 0.0, None, None
+        rate = stream.rate or stream.codec_context.sample_rate
+        for packet in container.demux(stream):
+            if not packet.size:
+                continue
+            last = packet
+            try:
+                frames = packet.decode()
+            except av.error.InvalidDataError as e:
+                damage = f"damaged audio data after {samples / rate:.1f} s ({_short(e)})"
+                break
+            for frame in frames:
+                data = frame.to_ndarray()
+                samples += frame.samples
+                if data.size:
+                    peak = max(peak, _peak(data, frame.format.name))
+        channels = stream.codec_context.channels
     if last is None or (samples == 0 and not damage):
         raise AudioError(path, "the file holds no audio samples", "empty")
     if is_mp3:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -17,7 +13,7 @@ from hsb_whisper.export import convert as convert_module
 from hsb_whisper.export.metadata import check_files
 from hsb_whisper.finetune.publish import export_run
 
-from cli_runner import run_cli
+from cli_runner import run_cli, run_cli_offline
 
 
 def listing(root: Path) -> list[str]:
@@ -61,25 +57,18 @@ def test_export_pack_install_and_transcribe_offline(capsys, tiny_run, tmp_path, 
     monkeypatch.setenv("HSB_WHISPER_HOME", str(home))
     assert run_cli(capsys, "models", "install", tmp_path / "tiny-int8.zip").code == 0
     assert ModelInfo.load(home / "models" / "tiny-int8") == info  # metadata round-trips
-    script = textwrap.dedent(
-        f"""
-        import socket, sys
-
-        class NoNetwork(socket.socket):
-            def __init__(self, *args, **kwargs):
-                raise OSError("network access attempted")
-
-        socket.socket = NoNetwork
-        from hsb_whisper.desktop.cli import main
-        sys.exit(main(["transcribe", {str(clips["en"])!r}, "-m", "tiny-int8", "-f", "json",
-                       "-o", {str(tmp_path / "out")!r}, "--beam-size", "1", "--no-vad"]))
-        """
-    )
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
-    }
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    proc = run_cli_offline(
+        "transcribe",
+        clips["en"],
+        "-m",
+        "tiny-int8",
+        "-f",
+        "json",
+        "-o",
+        tmp_path / "out",
+        "--beam-size",
+        "1",
+        "--no-vad",
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads((tmp_path / "out" / "en.json").read_text(encoding="utf-8"))
