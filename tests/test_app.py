@@ -194,3 +194,24 @@ def test_double_click_plays_the_segment(qtbot, clips, default_model, tmp_path):
     win.editor.table.cellDoubleClicked.emit(0, 2)
     assert speaker.played == (int(segment.end * 16000) - int(segment.start * 16000), 16000)
     win.close()
+
+
+def test_models_page_installs_a_folder_and_sets_the_default(window, default_model, tmp_path):
+    import dataclasses
+    import shutil
+
+    from hsb_whisper.export import ModelInfo
+
+    folder = tmp_path / "my-model"
+    shutil.copytree(default_model.path, folder)
+    info = ModelInfo.load(folder)
+    dataclasses.replace(info, name="my-model").save(folder)
+    assert window.models.install(folder) == "my-model"
+    names = [window.models.list.item(i).text() for i in range(window.models.list.count())]
+    assert "my-model" in names
+    window.models.list.setCurrentRow(names.index("my-model"))
+    window.models.default_button.click()
+    assert window.current_model() == "my-model"
+    assert window.models.list.item(names.index("my-model")).text() == "my-model (default)"
+    window.store.set_default("whisper-base")
+    window.store.remove("my-model")

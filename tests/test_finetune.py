@@ -267,7 +267,12 @@ def test_base_resolution(tiny_whisper, default_model, tmp_path, monkeypatch):
     mtime = (converted / "model.safetensors").stat().st_mtime_ns
     assert hf_base_folder(str(default_model.path), tmp_path) == converted
     assert (converted / "model.safetensors").stat().st_mtime_ns == mtime
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from transformers import WhisperForConditionalGeneration
+
+    def no_hub(*args, **kwargs):  # what from_pretrained raises when the Hub cannot be reached
+        raise OSError("We couldn't connect to 'https://huggingface.co' (offline)")
+
+    monkeypatch.setattr(WhisperForConditionalGeneration, "from_pretrained", no_hub)
     with pytest.raises(
         ModelError,
         match=r"base 'openai/whisper-small': not found locally and "

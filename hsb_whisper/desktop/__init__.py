@@ -3,6 +3,17 @@
 May use ``hsb_whisper.export`` and ``hsb_whisper.finetune``; nothing imports this package.
 """
 
+from hsb_whisper.desktop.live import LiveSegmenter, Utterance
+from hsb_whisper.desktop.recorder import Recorder, RecorderError
 from hsb_whisper.desktop.transcriber import Segment, TranscribeOptions, Transcriber, Transcript
 
-__all__ = ["Segment", "TranscribeOptions", "Transcriber", "Transcript"]
+__all__ = [
+    "LiveSegmenter",
+    "Recorder",
+    "RecorderError",
+    "Segment",
+    "TranscribeOptions",
+    "Transcriber",
+    "Transcript",
+    "Utterance",
+]

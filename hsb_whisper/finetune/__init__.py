@@ -1,17 +1,22 @@
-"""Training data and (to come) the LoRA recipes and evaluation. May use ``hsb_whisper.export``.
+"""Training data, the LoRA recipes, evaluation and export of trained runs.
 
-Data: :func:`read_manifest`/:func:`write_manifest` (JSON Lines, seed JSON accepted), imports from
-Common Voice and from a folder of recordings, and the checks that keep bad clips out of training.
+May use ``hsb_whisper.export``. torch, transformers and peft are imported only inside the
+functions that train or evaluate, so the data commands work without them.
 """
 
+from hsb_whisper.finetune.config import Recipe, load_recipe
 from hsb_whisper.finetune.dataset import check_manifest, import_common_voice, import_folder
 from hsb_whisper.finetune.manifest import Clip, read_manifest, write_manifest
+from hsb_whisper.finetune.train import train
 
 __all__ = [
     "Clip",
+    "Recipe",
     "check_manifest",
     "import_common_voice",
     "import_folder",
+    "load_recipe",
     "read_manifest",
+    "train",
     "write_manifest",
 ]

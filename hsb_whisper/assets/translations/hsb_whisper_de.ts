@@ -3,82 +3,82 @@
 <context>
     <name>FilesPage</name>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="60" />
+        <location filename="../../desktop/ui/files_page.py" line="61" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="60" />
+        <location filename="../../desktop/ui/files_page.py" line="61" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="60" />
+        <location filename="../../desktop/ui/files_page.py" line="61" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="66" />
+        <location filename="../../desktop/ui/files_page.py" line="69" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="68" />
+        <location filename="../../desktop/ui/files_page.py" line="71" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="70" />
+        <location filename="../../desktop/ui/files_page.py" line="73" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="72" />
+        <location filename="../../desktop/ui/files_page.py" line="75" />
         <source>Retry</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="74" />
+        <location filename="../../desktop/ui/files_page.py" line="77" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="117" />
+        <location filename="../../desktop/ui/files_page.py" line="120" />
         <source>Audio files</source>
         <translation>Audiodateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="119" />
+        <location filename="../../desktop/ui/files_page.py" line="122" />
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="124" />
+        <location filename="../../desktop/ui/files_page.py" line="127" />
         <source>Folder with recordings</source>
         <translation>Ordner mit Aufnahmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="142" />
+        <location filename="../../desktop/ui/files_page.py" line="145" />
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="143" />
+        <location filename="../../desktop/ui/files_page.py" line="146" />
         <source>transcribing</source>
         <translation>wird transkribiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="144" />
+        <location filename="../../desktop/ui/files_page.py" line="147" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="145" />
+        <location filename="../../desktop/ui/files_page.py" line="148" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="146" />
+        <location filename="../../desktop/ui/files_page.py" line="149" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -86,57 +86,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="41" />
+        <location filename="../../desktop/ui/main_window.py" line="42" />
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="42" />
+        <location filename="../../desktop/ui/main_window.py" line="43" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="43" />
+        <location filename="../../desktop/ui/main_window.py" line="44" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="44" />
+        <location filename="../../desktop/ui/main_window.py" line="45" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="46" />
+        <location filename="../../desktop/ui/main_window.py" line="47" />
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47" />
+        <location filename="../../desktop/ui/main_window.py" line="48" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="48" />
+        <location filename="../../desktop/ui/main_window.py" line="49" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="78" />
+        <location filename="../../desktop/ui/main_window.py" line="79" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="112" />
+        <location filename="../../desktop/ui/main_window.py" line="123" />
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115" />
+        <location filename="../../desktop/ui/main_window.py" line="126" />
         <source>Cannot play: {0}</source>
         <translation>Wiedergabe nicht möglich: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="134" />
+        <location filename="../../desktop/ui/main_window.py" line="145" />
         <source>hsb-whisper</source>
         <translation>hsb-whisper</translation>
     </message>
@@ -150,76 +150,86 @@
     </message>
     <message>
         <location filename="../../desktop/ui/models_page.py" line="36" />
+        <source>Install model folder…</source>
+        <translation>Modellordner installieren…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="38" />
         <source>Use as default</source>
         <translation>Als Standard verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="55" />
+        <location filename="../../desktop/ui/models_page.py" line="58" />
         <source>damaged: {0}</source>
         <translation>beschädigt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="57" />
+        <location filename="../../desktop/ui/models_page.py" line="60" />
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70" />
+        <location filename="../../desktop/ui/models_page.py" line="73" />
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="71" />
+        <location filename="../../desktop/ui/models_page.py" line="74" />
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="72" />
+        <location filename="../../desktop/ui/models_page.py" line="75" />
         <source>Base</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="73" />
+        <location filename="../../desktop/ui/models_page.py" line="76" />
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="74" />
+        <location filename="../../desktop/ui/models_page.py" line="77" />
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75" />
+        <location filename="../../desktop/ui/models_page.py" line="78" />
         <source>WER</source>
         <translation>WER (Wortfehlerrate)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="76" />
+        <location filename="../../desktop/ui/models_page.py" line="79" />
         <source>Source</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="77" />
+        <location filename="../../desktop/ui/models_page.py" line="80" />
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="78" />
+        <location filename="../../desktop/ui/models_page.py" line="81" />
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="90" />
+        <location filename="../../desktop/ui/models_page.py" line="93" />
         <source>Model pack</source>
         <translation>Modellpaket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="90" />
+        <location filename="../../desktop/ui/models_page.py" line="93" />
         <source>Model packs</source>
         <translation>Modellpakete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="97" />
+        <location filename="../../desktop/ui/models_page.py" line="98" />
+        <source>Model folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="106" />
         <source>Not installed</source>
         <translation>Nicht installiert</translation>
     </message>

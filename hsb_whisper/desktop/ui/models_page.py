@@ -33,10 +33,13 @@ class ModelsPage(QWidget):
         self.details = QPlainTextEdit(readOnly=True)
         install = QPushButton(self.tr("Install model pack…"))
         install.clicked.connect(self._install_dialog)
+        install_folder = QPushButton(self.tr("Install model folder…"))
+        install_folder.clicked.connect(self._install_folder_dialog)
         self.default_button = QPushButton(self.tr("Use as default"))
         self.default_button.clicked.connect(self._make_default)
         buttons = QHBoxLayout()
         buttons.addWidget(install)
+        buttons.addWidget(install_folder)
         buttons.addWidget(self.default_button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
@@ -89,6 +92,12 @@ class ModelsPage(QWidget):
         name, _ = QFileDialog.getOpenFileName(
             self, self.tr("Model pack"), "", self.tr("Model packs") + " (*.zip)"
         )
+        self._install_chosen(name)
+
+    def _install_folder_dialog(self) -> None:
+        self._install_chosen(QFileDialog.getExistingDirectory(self, self.tr("Model folder")))
+
+    def _install_chosen(self, name: str) -> None:
         if not name:
             return
         try:
