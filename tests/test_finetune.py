@@ -289,3 +289,11 @@ def test_finetune_cli_names_bad_overrides(capsys):
     assert "training.epochs = -1.0 is not allowed; use a positive number" in result.err
     result = run_cli(capsys, "finetune", "--list")
     assert result.code == 0 and "classic" in result.out and "two-stage" in result.out
+
+
+def test_several_processes_without_a_distributed_backend_are_refused(tiny_run, monkeypatch):
+    # what torchrun --nproc_per_node 2 does on a machine without GPUs: two independent processes
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    recipe = load_recipe(tiny_run / "recipe.json")
+    with pytest.raises(TrainingError, match=r"started as 2 processes, but they do not form one"):
+        train(recipe, tiny_run)

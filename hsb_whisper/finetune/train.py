@@ -32,6 +32,7 @@ import dataclasses
 import json
 import logging
 import math
+import os
 import random
 import shutil
 import time
@@ -100,6 +101,13 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> di
     from accelerate import PartialState
 
     processes = PartialState()  # under accelerate launch / torchrun: this process's place
+    launched = int(os.environ.get("WORLD_SIZE", "1"))
+    if launched > processes.num_processes:  # e.g. torchrun on a machine without GPUs
+        raise TrainingError(
+            f"started as {launched} processes, but they do not form one distributed run "
+            f"({processes.distributed_type.value}); several processes need several GPUs — "
+            "run the command once, without torchrun/accelerate launch"
+        )
     run_dir = Path(run_dir)
     emit = _Emitter(run_dir, on_event)
     emit.main = processes.is_main_process
