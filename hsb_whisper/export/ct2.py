@@ -346,14 +346,20 @@ def _hf_tensors(
     return out, tied
 
 
-def _read_ct2_config(folder: Path) -> dict[str, Any]:
-    path = folder / "config.json"
+def _load_json(path: Path, if_missing: str) -> Any:
+    """The JSON in ``path``, or a ``ModelError`` naming it (``if_missing`` says what a missing file
+    means)."""
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
-        raise ModelError(f"{path}: no such file; not a CTranslate2 model folder?") from e
+        raise ModelError(f"{path}: no such file; {if_missing}") from e
     except (OSError, ValueError) as e:
         raise ModelError(f"{path}: not readable JSON ({e})") from e
+
+
+def _read_ct2_config(folder: Path) -> dict[str, Any]:
+    path = folder / "config.json"
+    config = _load_json(path, "not a CTranslate2 model folder?")
     if not isinstance(config, dict):
         raise ModelError(f"{path}: expected a JSON object")
     return config
@@ -372,12 +378,7 @@ def _tokenizer(folder: Path, vocab_size: int, max_length: int):
     from transformers import AddedToken, WhisperTokenizerFast
 
     path = folder / "tokenizer.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ModelError(f"{path}: no such file; a Whisper folder needs its tokenizer") from e
-    except (OSError, ValueError) as e:
-        raise ModelError(f"{path}: not readable JSON ({e})") from e
+    data = _load_json(path, "a Whisper folder needs its tokenizer")
     specials = [t["content"] for t in data.get("added_tokens", []) if t.get("special")]
     missing = [
         t for t in (_EOT, _SOT, _TRANSCRIBE, _TRANSLATE, _NO_TIMESTAMPS) if t not in specials
