@@ -21,8 +21,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from hsb_whisper.finetune.checks import check_clips, worker_count  # noqa: E402
-from hsb_whisper.finetune.manifest import Clip  # noqa: E402
+from hsb_whisper.data.checks import check_clips  # noqa: E402
+from hsb_whisper.data.manifest import Clip  # noqa: E402
+from hsb_whisper.parallel import available_cores  # noqa: E402
 
 from cv_fixture import HSB_SENTENCES  # noqa: E402
 from speech import encode, read_wav, speak, write_wav  # noqa: E402
@@ -57,7 +58,7 @@ def main() -> None:
         t = time.perf_counter()
         clips = make_clips(Path(tmp), args.clips)
         print(f"made {len(clips)} clips in {time.perf_counter() - t:.0f} s")
-        cores = worker_count()
+        cores = available_cores()
         one_a, kept = timed(clips, workers=1)
         many, kept_many = timed(clips, workers=cores)
         one_b, _ = timed(clips, workers=1)

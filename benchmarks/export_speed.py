@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 from hsb_whisper.audio import load_audio
-from hsb_whisper.export.convert import faster_whisper_transcripts, hf_transcripts
-from hsb_whisper.export.store import ModelStore
-from hsb_whisper.finetune.manifest import read_manifest
-from hsb_whisper.finetune.publish import export_run, find_source
+from hsb_whisper.data import read_manifest
+from hsb_whisper.evaluation import CT2Decoder, DecodingOptions, HFDecoder
+from hsb_whisper.export import ModelStore
+from hsb_whisper.finetune import export_run
+from hsb_whisper.finetune.publish import find_source
 
 
 def main() -> None:
@@ -45,12 +46,13 @@ def main() -> None:
         merged = args.run / "export" / "bench-int8-hf"
         clips = read_manifest(source.dev)[: args.clips]
         audio = [load_audio(c.audio) for c in clips]
+        options = DecodingOptions(language="cs")
         seconds = sum(len(a) for a in audio) / 16000
         times: dict[str, list[float]] = {"faster-whisper int8": [], "transformers generate": []}
         for _ in range(2):
             for name, run in (
-                ("faster-whisper int8", lambda: faster_whisper_transcripts(folder, audio, "cs")),
-                ("transformers generate", lambda: hf_transcripts(merged, audio, "cs")),
+                ("faster-whisper int8", lambda: CT2Decoder(folder).decode(audio, options)),
+                ("transformers generate", lambda: HFDecoder.load(merged).decode(audio, options)),
             ):
                 t = time.perf_counter()
                 run()

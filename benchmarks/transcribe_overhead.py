@@ -76,11 +76,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args()
 
-    from hsb_whisper.desktop.transcriber import available_threads
     from hsb_whisper.export import ModelStore
+    from hsb_whisper.parallel import available_cores
 
     model = ModelStore().resolve(None)
-    threads = available_threads()
+    threads = available_cores()
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     with tempfile.TemporaryDirectory() as tmp:
         clip = make_clip(Path(tmp))

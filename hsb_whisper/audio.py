@@ -28,6 +28,12 @@ from hsb_whisper.errors import AudioError
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16000  # Hz, what Whisper's feature extractor expects
+CHUNK_LENGTH = 30  # seconds: Whisper's input window; a training clip must fit in it
+# What counts as an audio file wherever the program looks into a folder or offers a file dialog
+# (everything FFmpeg decodes that people record speech in).
+AUDIO_SUFFIXES = (
+    ".wav", ".mp3", ".ogg", ".opus", ".flac", ".m4a", ".aac", ".wma", ".webm", ".mp4",
+)  # fmt: skip
 SILENCE_PEAK_DBFS = -60.0  # a file whose loudest sample is quieter than this holds no speech
 # A file is called truncated when its header promises more audio than can be decoded, by more
 # than this margin (decoders legitimately drop a few priming/padding frames).
@@ -147,6 +153,11 @@ class AudioFacts:
     sample_rate: int  # Hz, as stored
     channels: int
     peak_dbfs: float  # loudest sample
+
+
+def find_audio_files(folder: str | Path) -> list[Path]:
+    """The audio files (by :data:`AUDIO_SUFFIXES`) anywhere below ``folder``, sorted."""
+    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
 
 
 def probe_duration(path: str | Path) -> float:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -36,7 +37,9 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes it private; give it normal rights
+        os.chmod(
+            tmp_name, 0o666 & ~current_umask()
+        )  # mkstemp makes it private; give it normal rights
         os.replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -62,7 +65,7 @@ def staging_dir(final: str | Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
     try:
         yield tmp
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; give it normal rights
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; give it normal rights
         if final.exists():
             raise FileExistsError(final)
         os.rename(tmp, final)

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from hsb_whisper.desktop.cli import main
+from hsb_whisper.cli import main
 
 
 @dataclasses.dataclass
@@ -36,7 +36,7 @@ class NoNetwork(socket.socket):
 
 socket.socket = NoNetwork
 socket.create_connection = NoNetwork
-from hsb_whisper.desktop.cli import main
+from hsb_whisper.cli import main
 code = main(json.loads(sys.argv[1]))
 heavy = sorted(m for m in ("torch", "transformers", "peft", "PySide6") if m in sys.modules)
 print("heavy:", heavy)

@@ -109,7 +109,7 @@ def tiny_whisper(hf_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 @pytest.fixture(scope="session")
 def data_dirs(cv_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Clean manifests (train/dev/test.jsonl) of the hsb and Czech fixture releases."""
-    from hsb_whisper.finetune import import_common_voice
+    from hsb_whisper.data import import_common_voice
 
     from cv_fixture import build_release
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from hsb_whisper.finetune import read_manifest
-from hsb_whisper.finetune.checks import character_inventory, check_clips
-from hsb_whisper.finetune.commonvoice import CommonVoiceError, read_tsv
-from hsb_whisper.finetune.folder import split_clips
-from hsb_whisper.finetune.manifest import Clip, ManifestError
+from hsb_whisper.data import read_manifest
+from hsb_whisper.data.characters import character_inventory
+from hsb_whisper.data.checks import check_clips
+from hsb_whisper.data.commonvoice import CommonVoiceError, read_tsv
+from hsb_whisper.data.folder import split_clips
+from hsb_whisper.data.manifest import Clip, ManifestError
 
 from cli_runner import run_cli
 from cv_fixture import BAD_ROWS, LOOKALIKE_SENTENCE, build_release
@@ -127,7 +128,7 @@ def test_validated_and_other_keep_dev_test_unseen(capsys, cv_release, tmp_path):
 def test_missing_columns_and_locale_are_clear(tmp_path, cv_release):
     with pytest.raises(CommonVoiceError, match=r"x.tsv: not a Common Voice table \(no sentence"):
         read_tsv("client_id\tpath\nA\ta.mp3\n", "x.tsv")
-    from hsb_whisper.finetune.commonvoice import open_release
+    from hsb_whisper.data.commonvoice import open_release
 
     with pytest.raises(CommonVoiceError, match="no Common Voice tables for locale 'dsb'"):
         open_release(cv_release.parent, "dsb", ["train"], tmp_path)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from hsb_whisper.errors import ModelError
+from hsb_whisper.evaluation import HFDecoder
 from hsb_whisper.export import ModelInfo, ModelStore
-from hsb_whisper.export import convert as convert_module
 from hsb_whisper.export.metadata import check_files
-from hsb_whisper.finetune.publish import export_run
+from hsb_whisper.finetune import export_run
 
 from cli_runner import run_cli, run_cli_offline
 
@@ -91,7 +91,7 @@ def test_failed_verification_leaves_no_model(tiny_run, tmp_path, monkeypatch):
     store = ModelStore(tmp_path / "store")
     store.ensure_default()
     before = listing(store.root)
-    monkeypatch.setattr(convert_module, "hf_transcripts", lambda *a: ["something else"] * 3)
+    monkeypatch.setattr(HFDecoder, "decode", lambda self, audio, options: ["something else"] * 3)
     with pytest.raises(
         ModelError,
         match=r"verification failed: clip 1: faster-whisper gives .* "

@@ -4,6 +4,7 @@ kill-and-resume, bad input, and evaluation of the results."""
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from hsb_whisper import paths
 from hsb_whisper.errors import OptionError
+from hsb_whisper.finetune import Run, TrainingError, train
 from hsb_whisper.finetune.config import load_recipe, recipe_from_dict
-from hsb_whisper.finetune.train import TrainingError, train
 
 from cli_runner import run_cli
 
@@ -71,12 +73,18 @@ def two_stage_run(tiny_whisper, data_dirs, tmp_path_factory):
 
 def test_two_stage_runs_end_to_end(two_stage_run):
     run, result, events = two_stage_run
-    assert result["language"] == "cs"
-    assert Path(result["base"]) == run / "stages" / "czech" / "merged"
-    assert Path(result["adapter"]) == run / "stages" / "hsb" / "adapter"
-    assert result["dev_wer"] >= 0
+    assert result.language == "cs"
+    assert result.base == run / "stages" / "czech" / "merged"
+    assert result.best_adapter == run / "stages" / "hsb" / "adapter"
+    assert result.last_adapter == run / "stages" / "hsb" / "last-adapter"
+    assert 0 <= result.best_dev_wer <= result.last_dev_wer
+    assert Run(run).result() == result  # result.json holds exactly what train() returned
+    saved = json.loads((run / "result.json").read_text())
+    assert saved["adapter"] == str(result.best_adapter) and saved["default_adapter"] == "best"
     for stage in ("czech", "hsb"):
         assert (run / "stages" / stage / "adapter" / "adapter_model.safetensors").is_file()
+        last = run / "stages" / stage / "last-adapter" / "adapter_model.safetensors"
+        assert last.is_file()
         assert (run / "plots" / f"{stage}-loss.png").is_file()
         assert (run / "plots" / f"{stage}-dev-wer.png").is_file()
         checkpoints = sorted(p.name for p in (run / "stages" / stage / "checkpoints").iterdir())
@@ -185,7 +193,7 @@ def test_kill_and_resume_ends_like_an_uninterrupted_run(tiny_whisper, data_dirs,
 
 
 def run_cli_resume(run: Path) -> int:
-    from hsb_whisper.desktop.cli import main
+    from hsb_whisper.cli import main
 
     return main(["finetune", "--resume", str(run)])
 
@@ -226,6 +234,7 @@ def test_bad_recipe_keys_and_values_are_named(tmp_path):
     classic = load_recipe("classic")
     t, lo = classic.stages[0].training, classic.stages[0].lora
     assert (t.batch_size, t.learning_rate, t.epochs, lo.r, lo.alpha) == (8, 1e-3, 3.0, 32, 64)
+    assert classic.base == load_recipe("two-stage").base == "whisper-small"  # the seed's model
 
 
 def test_evaluate_and_compare_runs(capsys, two_stage_run, data_dirs, tmp_path, default_model):
@@ -267,18 +276,35 @@ def test_base_resolution(tiny_whisper, default_model, tmp_path, monkeypatch):
     mtime = (converted / "model.safetensors").stat().st_mtime_ns
     assert hf_base_folder(str(default_model.path), tmp_path) == converted
     assert (converted / "model.safetensors").stat().st_mtime_ns == mtime
-    from transformers import WhisperForConditionalGeneration
+    import huggingface_hub
 
-    def no_hub(*args, **kwargs):  # what from_pretrained raises when the Hub cannot be reached
-        raise OSError("We couldn't connect to 'https://huggingface.co' (offline)")
+    def no_hub(repo_id, **kwargs):  # what snapshot_download raises offline
+        raise huggingface_hub.errors.LocalEntryNotFoundError(f"{repo_id}: offline")
 
-    monkeypatch.setattr(WhisperForConditionalGeneration, "from_pretrained", no_hub)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", no_hub)
     with pytest.raises(
         ModelError,
-        match=r"base 'openai/whisper-small': not found locally and "
-        r"could not be downloaded",
+        match=r"base 'whisper-small' \(openai/whisper-small\) is not here and could not be "
+        r"downloaded .* 'hsb-whisper finetune classic --set base=whisper-base'",
     ):
-        hf_base_folder("openai/whisper-small", tmp_path)
+        hf_base_folder("whisper-small", tmp_path)  # the recipes' base, offline
+    assert not list((paths.cache_dir() / "bases").glob("*"))  # no half-downloaded folder left
+
+    calls = []
+
+    def fake_hub(repo_id, allow_patterns, local_files_only=False, local_dir=None):
+        calls.append((repo_id, local_files_only))
+        if local_files_only:  # not in the Hugging Face cache
+            raise huggingface_hub.errors.LocalEntryNotFoundError(repo_id)
+        for f in tiny_whisper.iterdir():  # "downloads" the tiny model
+            shutil.copyfile(f, Path(local_dir) / f.name)
+        return str(local_dir)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_hub)
+    got = hf_base_folder("whisper-small", tmp_path)
+    assert got == paths.cache_dir() / "bases" / "openai--whisper-small" and is_hf_whisper(got)
+    assert hf_base_folder("openai/whisper-small", tmp_path) == got  # downloaded once, shared
+    assert calls == [("openai/whisper-small", True), ("openai/whisper-small", False)]
     with pytest.raises(ModelError, match=r"base 'no such thing' is neither a model in the store"):
         hf_base_folder("no such thing", tmp_path)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from hsb_whisper.errors import HsbWhisperError, OptionError
-from hsb_whisper.finetune.compare import compare
-from hsb_whisper.finetune.metrics import (
+from hsb_whisper.evaluation.compare import compare
+from hsb_whisper.evaluation.metrics import (
     EvaluationError,
     corpus_scores,
     normalize_for_scoring,

@@ -362,7 +362,7 @@ HOSTILE = [
     (
         "not-ct2-model-bin",
         lambda e, ctx: ctx["zip_of"](files={"model.bin": b"GGUF" + bytes(100)}),
-        r"model.bin: not a CTranslate2 model \(binary version \d+; expected 1 to 6\)",
+        r"model.bin: not a CTranslate2 model \(binary version \d+; expected 4 to 6\)",
     ),
     (
         "other-ct2-spec",

@@ -1,13 +1,24 @@
-"""The application layer: the transcription core (no Qt), the ``hsb-whisper`` command and the app.
+"""The application: the transcription core, the recorder and live segmenter (no Qt), and the
+Qt user interface in ``ui``.
 
-May use ``hsb_whisper.export`` and ``hsb_whisper.finetune``; nothing imports this package.
+May use ``finetune``, ``evaluation``, ``data`` and ``export``; only ``hsb_whisper.cli`` imports it.
 """
 
+from hsb_whisper.desktop import formats
 from hsb_whisper.desktop.live import LiveSegmenter, Utterance
 from hsb_whisper.desktop.recorder import Recorder, RecorderError
-from hsb_whisper.desktop.transcriber import Segment, TranscribeOptions, Transcriber, Transcript
+from hsb_whisper.desktop.transcriber import (
+    AUTO_LANGUAGE,
+    DEVICES,
+    Segment,
+    TranscribeOptions,
+    Transcriber,
+    Transcript,
+)
 
 __all__ = [
+    "AUTO_LANGUAGE",
+    "DEVICES",
     "LiveSegmenter",
     "Recorder",
     "RecorderError",
@@ -16,4 +27,5 @@ __all__ = [
     "Transcriber",
     "Transcript",
     "Utterance",
+    "formats",
 ]

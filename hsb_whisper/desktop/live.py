@@ -34,16 +34,16 @@ from collections.abc import Callable
 
 import numpy as np
 
+from hsb_whisper.audio import CHUNK_LENGTH, SAMPLE_RATE
 from hsb_whisper.errors import OptionError
 from hsb_whisper.offline import forbid_hub_downloads
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000  # Hz: what Silero VAD and Whisper take
 SCAN_INTERVAL_S = 0.1  # new audio between VAD scans: bounds the delay after a pause, and the cost
 MIN_SILENCE_S = 0.5  # a pause at least this long ends an utterance
 MAX_UTTERANCE_S = 25.0  # Whisper's window is 30 s; 5 s spare for the decoder's timestamp slack
-WHISPER_WINDOW_S = 30.0  # never emit more than this, whatever the VAD says
+WHISPER_WINDOW_S = float(CHUNK_LENGTH)  # never emit more than this, whatever the VAD says
 SPEECH_PAD_S = 0.2  # context kept before and after each speech region (at most min_silence_s/2)
 MIN_SPEECH_S = 0.25  # speech shorter than this (a click, a cough) is not an utterance
 # Audio kept while the VAD finds no speech: room for an onset not yet above the VAD's threshold

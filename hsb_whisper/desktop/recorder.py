@@ -36,11 +36,11 @@ from typing import Any
 
 import numpy as np
 
+from hsb_whisper.audio import SAMPLE_RATE  # recording at Whisper's rate saves resampling
 from hsb_whisper.errors import HsbWhisperError
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000  # Hz: Whisper's input rate; recording at it saves resampling later
 CHANNELS = 1  # mono: Whisper mixes down anyway
 BLOCK_S = 0.05  # seconds per PortAudio block: a level meter at 20 Hz, latency far below notice
 SYNC_INTERVAL_S = 0.5  # longest time written audio waits for os.fsync (what a power cut loses)

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from hsb_whisper.audio import SAMPLE_RATE, load_audio
 from hsb_whisper.errors import ModelError, OptionError
-from hsb_whisper.export import LocalModel
+from hsb_whisper.export import COMPUTE_TYPES, LocalModel
 from hsb_whisper.offline import forbid_hub_downloads
+from hsb_whisper.parallel import available_cores
 
 log = logging.getLogger(__name__)
 
-COMPUTE_TYPES = ("default", "int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
 DEVICES = ("cpu", "cuda", "auto")
 AUTO_LANGUAGE = "auto"  # ask Whisper to detect the language of each file
 
@@ -85,13 +84,6 @@ class Transcript:
     model: str
 
 
-def available_threads() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 class Transcriber:
     """One loaded model and the options to run it with."""
 
@@ -101,7 +93,7 @@ class Transcriber:
 
         self.model = model
         self.options = options or TranscribeOptions()
-        threads = self.options.threads or available_threads()
+        threads = self.options.threads or available_cores()
         try:
             self._whisper = WhisperModel(
                 str(model.path),

@@ -1,14 +1,30 @@
-"""Model artifacts: the model store, the embedded default model, model metadata and packs,
+"""Model artifacts: the model store with the embedded default model, model metadata and packs,
 CTranslate2 ↔ Hugging Face conversion and adapter merging.
 
-Depends on nothing else of ours but the shared modules (``hsb_whisper.errors``, ``.files``, …).
-torch and transformers are imported only inside the functions that need them.
+Training, evaluation and the app all reach models through this package. It depends on nothing
+else of ours but the shared modules (``hsb_whisper.errors``, ``.files``, …); torch and
+transformers are imported only inside the functions that need them.
 """
 
-from hsb_whisper.export.convert import build_model
+from hsb_whisper.export.convert import COMPUTE_TYPES, QUANTIZATIONS, build_model, convert
+from hsb_whisper.export.ct2 import ct2_to_hf
+from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo
 from hsb_whisper.export.pack import make_pack
 from hsb_whisper.export.store import LocalModel, ModelStore
 
-__all__ = ["LocalModel", "ModelInfo", "ModelStore", "build_model", "make_pack", "merge_adapter"]
+__all__ = [
+    "COMPUTE_TYPES",
+    "QUANTIZATIONS",
+    "LocalModel",
+    "ModelInfo",
+    "ModelStore",
+    "build_model",
+    "convert",
+    "ct2_to_hf",
+    "hf_base_folder",
+    "is_hf_whisper",
+    "make_pack",
+    "merge_adapter",
+]

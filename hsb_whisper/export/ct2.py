@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 # reads every version from 4 on the same way (dtype id + byte count per variable; aliases since
 # version 3); 6 is the current one (CURRENT_BINARY_VERSION in model_spec.py). Whisper support
 # arrived after version 4, so older layouts are never Whisper models.
-MIN_BINARY_VERSION = 4
-MAX_BINARY_VERSION = 6
+BINARY_VERSIONS = range(4, 7)  # 4 to 6; the pack checks use this range too
 WHISPER_SPEC = "WhisperSpec"
 
 # Dtype ids: the order of the DataType enum in include/ctranslate2/types.h (model_spec.py's
@@ -146,11 +145,11 @@ def read_model_bin(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         raise ModelError(f"{path}: read {got} of {size} bytes; the file changed while read?")
     buf = _Buffer(path, data)
     version = buf.unpack("I", "the binary version")
-    if not MIN_BINARY_VERSION <= version <= MAX_BINARY_VERSION:
+    if version not in BINARY_VERSIONS:
         raise ModelError(
             f"{path}: CTranslate2 binary version {version} is not supported (this reader knows "
-            f"versions {MIN_BINARY_VERSION} to {MAX_BINARY_VERSION}); not a model.bin, or one "
-            "written by a newer CTranslate2?"
+            f"versions {BINARY_VERSIONS.start} to {BINARY_VERSIONS.stop - 1}); not a model.bin, "
+            "or one written by a newer CTranslate2?"
         )
     spec = buf.string("the spec name")
     revision = buf.unpack("I", "the spec revision")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 from pathlib import Path
 
+from hsb_whisper import paths
 from hsb_whisper.errors import ModelError
 from hsb_whisper.files import staging_dir
 
@@ -23,12 +25,24 @@ def is_hf_whisper(folder: Path) -> bool:
     return config.get("model_type") == "whisper" and has_weights
 
 
-def hf_base_folder(spec: str, cache: Path) -> Path:
-    """A Hugging Face Whisper folder for ``spec``.
+# Short names of OpenAI's multilingual Whisper models on the Hugging Face Hub. The original
+# research trained whisper-small; the recipes name it, and it is looked for under this name.
+OPENAI_MODELS = {
+    f"whisper-{size}": f"openai/whisper-{size}"
+    for size in ("tiny", "base", "small", "medium", "large-v2", "large-v3", "large-v3-turbo")
+}
+_HF_FILES = ["*.json", "*.safetensors", "*.txt"]  # config, tokenizer, weights; not *.bin/*.msgpack
 
-    A Hugging Face folder is used as it is. A model-store name or a CTranslate2 folder is
-    converted once into ``cache/<name>-hf``. Anything else is taken as a Hugging Face Hub id and
-    downloaded into ``cache`` (the only case that needs the network).
+
+def hf_base_folder(spec: str, cache: Path) -> Path:
+    """A Hugging Face Whisper folder for ``spec``, looked for in this order:
+
+    1. a Hugging Face Whisper folder at that path: used as it is;
+    2. a model-store name or a CTranslate2 folder: converted once into ``cache/<name>-hf``;
+    3. a Hub id (``owner/name``, or a short name such as ``whisper-small`` for
+       ``openai/whisper-small``): taken from the shared download folder
+       (``<user cache>/bases``) or the Hugging Face cache, else downloaded once, with progress,
+       into the shared folder. Only this needs the network, and only the first time.
     """
     from hsb_whisper.export.ct2 import ct2_to_hf
     from hsb_whisper.export.store import ModelStore
@@ -46,30 +60,73 @@ def hf_base_folder(spec: str, cache: Path) -> Path:
             log.info("converting %s to a Hugging Face model in %s", local.path, target)
             ct2_to_hf(local.path, target)
         return target
-    if path.exists() or not re.fullmatch(r"[\w.-]+/[\w.-]+", spec):
+    hub_id = OPENAI_MODELS.get(spec, spec)
+    if path.exists() or not re.fullmatch(r"[\w.-]+/[\w.-]+", hub_id):
         raise ModelError(
             f"base {spec!r} is neither a model in the store, nor a CTranslate2 or Hugging Face "
             "Whisper folder, nor a Hugging Face Hub id (owner/name)"
         )
-    return _download(spec, cache / spec.replace("/", "--"))
+    return _download(spec, hub_id, paths.cache_dir() / "bases" / hub_id.replace("/", "--"))
 
 
-def _download(hub_id: str, target: Path) -> Path:
+def _download(spec: str, hub_id: str, target: Path) -> Path:
+    """``hub_id`` in ``target``: from there, copied from the Hugging Face cache, or downloaded."""
     if is_hf_whisper(target):
         return target
-    from transformers import WhisperForConditionalGeneration, WhisperProcessor
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.utils import (
+        are_progress_bars_disabled,
+        disable_progress_bars,
+        enable_progress_bars,
+    )
 
     try:
-        model = WhisperForConditionalGeneration.from_pretrained(hub_id)
-        processor = WhisperProcessor.from_pretrained(hub_id)
-    except OSError as e:
-        raise ModelError(
-            f"base {hub_id!r}: not found locally and could not be downloaded from the Hugging "
-            f"Face Hub ({e}); give a local model folder instead"
-        ) from e
-    with staging_dir(target) as tmp:
-        model.save_pretrained(tmp, safe_serialization=True)
-        processor.save_pretrained(tmp)
-        processor.feature_extractor.save_pretrained(tmp)
-        model.generation_config.save_pretrained(tmp)
+        cached = Path(snapshot_download(hub_id, allow_patterns=_HF_FILES, local_files_only=True))
+    except Exception:  # not in the Hugging Face cache (or no such id): the Hub decides
+        cached = None
+    bars_were_off = are_progress_bars_disabled()
+    enable_progress_bars()  # hundreds of megabytes: show the download's progress
+    try:
+        with staging_dir(target) as tmp:
+            if cached is not None:
+                log.info("base %s found in the Hugging Face cache: %s", hub_id, cached)
+                for item in cached.iterdir():
+                    if item.is_file():
+                        shutil.copyfile(item, tmp / item.name)  # the cache holds links
+            else:
+                log.info("downloading %s from the Hugging Face Hub into %s", hub_id, target)
+                _fetch(spec, hub_id, tmp)
+            if not is_hf_whisper(tmp):
+                raise ModelError(f"base {hub_id}: the download is not a Hugging Face Whisper model")
+            _ensure_preprocessor_config(tmp)
+            shutil.rmtree(tmp / ".cache", ignore_errors=True)  # huggingface_hub's own bookkeeping
+    finally:
+        if bars_were_off:
+            disable_progress_bars()
     return target
+
+
+def _fetch(spec: str, hub_id: str, folder: Path) -> None:
+    from huggingface_hub import snapshot_download
+
+    try:
+        snapshot_download(hub_id, allow_patterns=_HF_FILES, local_dir=folder)
+    except Exception as e:  # the network boundary: offline, refused, not found, …
+        first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        raise ModelError(
+            f"base {spec!r} ({hub_id}) is not here and could not be downloaded from the Hugging "
+            f"Face Hub ({type(e).__name__}: {first_line}). Offline, train the embedded model "
+            "instead: 'hsb-whisper finetune classic --set base=whisper-base'; or give a Hugging "
+            "Face Whisper folder: --set base=FOLDER"
+        ) from e
+
+
+def _ensure_preprocessor_config(folder: Path) -> None:
+    """faster-whisper reads the mel count from ``preprocessor_config.json``; a Hub snapshot has
+    it, but make sure (an 80-bin Whisper's defaults otherwise)."""
+    if (folder / "preprocessor_config.json").is_file():
+        return
+    from transformers import WhisperFeatureExtractor
+
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    WhisperFeatureExtractor(feature_size=config.get("num_mel_bins", 80)).save_pretrained(folder)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hsb_whisper.errors import ModelError
+from hsb_whisper.export.ct2 import BINARY_VERSIONS, WHISPER_SPEC
 from hsb_whisper.export.metadata import METADATA_FILE, FileRecord, ModelInfo
 from hsb_whisper.files import atomic_open
 
@@ -60,10 +61,8 @@ PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin")
 _PICKLE_PROTO = 0x80
 _PICKLE_PROTOCOLS = range(2, 6)
 _ZIP_MAGIC = b"PK\x03\x04"  # torch.save since PyTorch 1.6 writes a zip holding data.pkl
-# CTranslate2's model.bin: u32 binary version (1 to 6, the current one; see ct2.py), then the
-# spec name as a u16 length that counts a trailing NUL, the bytes and the NUL.
-CT2_BINARY_VERSIONS = range(1, 7)
-WHISPER_SPEC = "WhisperSpec"
+# CTranslate2's model.bin: u32 binary version (ct2.BINARY_VERSIONS), then the spec name as a u16
+# length that counts a trailing NUL, the bytes and the NUL.
 _HEAD_BYTES = 4096  # enough for the pickle and model.bin header checks
 _CHUNK = 1 << 20  # bytes copied at a time
 _FORBIDDEN_NAME_CHARS = ("\\", ":", "\0")  # Windows separators, drive letters and NTFS streams
@@ -383,10 +382,10 @@ def _check_ct2_header(head: bytes, label: str) -> None:
     if len(head) < 6:
         raise PackError(f"{label}: too short to be a CTranslate2 model ({len(head)} bytes)")
     version, length = struct.unpack_from("<IH", head)
-    if version not in CT2_BINARY_VERSIONS:
+    if version not in BINARY_VERSIONS:
         raise PackError(
             f"{label}: not a CTranslate2 model (binary version {version}; expected "
-            f"{CT2_BINARY_VERSIONS.start} to {CT2_BINARY_VERSIONS.stop - 1})"
+            f"{BINARY_VERSIONS.start} to {BINARY_VERSIONS.stop - 1})"
         )
     raw = head[6 : 6 + length]
     if length < 2 or len(raw) != length or raw[-1] != 0 or not raw[:-1].isascii():

@@ -24,7 +24,7 @@ from hsb_whisper.errors import ModelError
 from hsb_whisper.export import default_model
 from hsb_whisper.export.metadata import METADATA_FILE, ModelInfo, check_files
 from hsb_whisper.export.pack import open_pack
-from hsb_whisper.files import atomic_write_text, remove_tree
+from hsb_whisper.files import atomic_write_text, current_umask, remove_tree
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,9 @@ class ModelStore:
         try:
             info = open_pack(source, tmp)
             final = self._installable(info.name, source, replace)
-            os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; give it normal rights
+            os.chmod(
+                tmp, 0o777 & ~current_umask()
+            )  # mkdtemp makes it private; give it normal rights
             if replace and final.exists():
                 _swap_in(tmp, final)
             else:
@@ -259,12 +261,6 @@ def _swap_in(new: Path, final: Path) -> None:
         trash.rmdir()
         raise
     shutil.rmtree(trash, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def open_folder(folder: Path) -> LocalModel:

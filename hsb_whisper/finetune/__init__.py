@@ -1,22 +1,25 @@
-"""Training data, the LoRA recipes, evaluation and export of trained runs.
+"""Fine-tuning: recipes (typed TOML), training features, the LoRA training loop, the run folder
+it writes, and publishing a finished run as a model.
 
-May use ``hsb_whisper.export``. torch, transformers and peft are imported only inside the
-functions that train or evaluate, so the data commands work without them.
+May use ``hsb_whisper.evaluation`` (dev WER), ``hsb_whisper.data`` and ``hsb_whisper.export``.
+torch, transformers and peft are imported only inside the functions that train.
 """
 
-from hsb_whisper.finetune.config import Recipe, load_recipe
-from hsb_whisper.finetune.dataset import check_manifest, import_common_voice, import_folder
-from hsb_whisper.finetune.manifest import Clip, read_manifest, write_manifest
-from hsb_whisper.finetune.train import train
+from hsb_whisper.finetune.config import Recipe, load_recipe, shipped_recipes
+from hsb_whisper.finetune.publish import export_run
+from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
+from hsb_whisper.finetune.train import Event, TrainingError, train
 
 __all__ = [
-    "Clip",
+    "ADAPTERS",
+    "Event",
     "Recipe",
-    "check_manifest",
-    "import_common_voice",
-    "import_folder",
+    "Run",
+    "RunResult",
+    "TrainingError",
+    "export_run",
     "load_recipe",
-    "read_manifest",
+    "resolve_model",
+    "shipped_recipes",
     "train",
-    "write_manifest",
 ]

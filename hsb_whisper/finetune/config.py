@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, as a package (a dependency on Python 3.10)
+    import tomli as tomllib
+
 
 from hsb_whisper.errors import OptionError
+from hsb_whisper.evaluation import MAX_NEW_TOKENS
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda")
@@ -52,7 +58,7 @@ class TrainingConfig:
     checkpoint_every: int = 100  # steps between checkpoints (resume points)
     keep_checkpoints: int = 2  # older checkpoints are deleted
     eval_max_clips: int = 0  # dev clips used for the WER during training (0: all)
-    eval_max_new_tokens: int = 128  # length limit when decoding dev clips
+    eval_max_new_tokens: int = MAX_NEW_TOKENS  # length limit when decoding dev clips (≤ 440)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -109,10 +115,10 @@ class TrainingConfig:
             "use 1 or more",
         )
         _check(
-            self.eval_max_new_tokens >= 1,
+            1 <= self.eval_max_new_tokens <= MAX_NEW_TOKENS,
             k + "eval_max_new_tokens",
             self.eval_max_new_tokens,
-            "use 1 or more",
+            f"use 1 to {MAX_NEW_TOKENS}",
         )
 
 

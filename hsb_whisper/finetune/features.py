@@ -21,10 +21,10 @@ import numpy as np
 
 from hsb_whisper import paths
 from hsb_whisper.audio import load_audio
+from hsb_whisper.data.manifest import Clip
 from hsb_whisper.files import atomic_open
-from hsb_whisper.finetune.checks import map_parallel
-from hsb_whisper.finetune.manifest import Clip
 from hsb_whisper.melspec import EXTRACTOR_KEYS, content_frames, pad_frames
+from hsb_whisper.parallel import map_parallel
 
 IGNORE_INDEX = -100  # label positions the loss skips (padding)
 _MEGABATCH = 32  # batches sorted by length together before their order is shuffled

@@ -1,10 +1,13 @@
-"""``hsb-whisper export``: a training run (or a Whisper + adapter) → a verified model in the store.
+"""A training run (or a Whisper + adapter) → a verified model in the store.
 
-The export itself (merge, CTranslate2 conversion, metadata, faster-whisper check) is
-:func:`hsb_whisper.export.convert.build_model`. This module knows about runs and manifests: it finds
-the run's final base and adapter, its recipe, language token and training data, verifies on the
-dev manifest's first clips, and measures the exported model's WER on the dev manifest next to a
-float32 conversion, so a linguist sees what int8 costs before handing the model out.
+The artifact itself (merge, CTranslate2 conversion, metadata) is
+:func:`hsb_whisper.export.build_model`. This module knows about runs and manifests: it finds the
+run's final base and adapter (the best by dev WER unless told ``last``), its recipe, language token
+and training data; checks the staged model on the dev manifest's first clips with the decoders of
+:mod:`hsb_whisper.evaluation.decoding` (float32: faster-whisper's greedy transcripts must equal the
+merged transformers model's); measures the exported model's WER on the dev manifest next to a
+float32 conversion, so a linguist sees what int8 costs before handing the model out; and notes in
+the run's ``result.json`` which adapter each exported model came from.
 """
 
 from __future__ import annotations
@@ -17,20 +20,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from hsb_whisper.audio import load_audio
+from hsb_whisper.data import Clip, read_manifest
 from hsb_whisper.errors import HsbWhisperError, ModelError, OptionError
-from hsb_whisper.export.convert import (
+from hsb_whisper.evaluation import (
+    CT2Decoder,
+    DecodingOptions,
+    HFDecoder,
+    corpus_scores,
+    score_clips,
+)
+from hsb_whisper.export import (
     QUANTIZATIONS,
+    ModelInfo,
+    ModelStore,
     build_model,
     convert,
-    faster_whisper_transcripts,
+    is_hf_whisper,
 )
-from hsb_whisper.export.hf import is_hf_whisper
-from hsb_whisper.export.metadata import ModelInfo
-from hsb_whisper.export.store import ModelStore
-from hsb_whisper.finetune.evaluate import unique_ids
-from hsb_whisper.finetune.manifest import read_manifest
-from hsb_whisper.finetune.metrics import corpus_scores, score_utterances
+from hsb_whisper.finetune.run import Run
 
 log = logging.getLogger(__name__)
 
@@ -44,26 +54,40 @@ class Source:
     language: str
     base: str
     recipe: dict[str, Any] | None
-    run: Path | None
+    run: Run | None
     dev: Path | None
+    which: str | None = None  # "best" or "last" for runs
 
 
-def find_source(spec: Path, language: str | None) -> Source:
+@dataclasses.dataclass(frozen=True)
+class Verification:
+    transcripts: list[str]  # faster-whisper on the exported model, greedy
+    reference: list[str] | None  # the merged transformers model, greedy (float32 exports)
+
+    @property
+    def identical(self) -> bool | None:
+        return None if self.reference is None else self.transcripts == self.reference
+
+
+def find_source(spec: Path, language: str | None, adapter: str | None = None) -> Source:
     """What to export: a run folder, an adapter folder or a Hugging Face Whisper folder."""
-    if (spec / "result.json").is_file():
-        result = json.loads((spec / "result.json").read_text(encoding="utf-8"))
-        recipe = json.loads((spec / "recipe.json").read_text(encoding="utf-8"))
+    if Run.is_run(spec):
+        run = Run(spec)
+        result = run.result()
+        recipe = json.loads(run.recipe_file.read_text(encoding="utf-8"))
+        which = adapter or result.default_adapter
         return Source(
-            hf_dir=Path(result["base"]),
-            adapter=Path(result["adapter"]),
-            language=language or result["language"],
+            hf_dir=result.base,
+            adapter=result.adapter(which),
+            language=language or result.language,
             base=recipe["base"],
             recipe=recipe,
-            run=spec,
+            run=run,
             dev=Path(recipe["stages"][-1]["dev"]),
+            which=which,
         )
-    if (spec / "train.log").is_file() or (spec / "recipe.json").is_file():
-        raise OptionError(f"{spec}: the training run has not finished (no result.json)")
+    if adapter is not None:
+        raise OptionError(f"--adapter {adapter}: {spec} is not a training run folder")
     if (spec / "adapter_config.json").is_file():
         config = json.loads((spec / "adapter_config.json").read_text(encoding="utf-8"))
         base = Path(config.get("base_model_name_or_path") or "")
@@ -98,27 +122,39 @@ def export_run(
     name: str,
     quantization: str = "int8",
     language: str | None = None,
+    adapter: str | None = None,
     dev: Path | None = None,
     wer_clips: int = 0,
     store: ModelStore | None = None,
     progress: Callable[[str], None] = lambda message: None,
 ) -> tuple[Path, ModelInfo]:
-    """Export ``spec`` as model ``name`` into the store; returns its folder and metadata."""
+    """Export ``spec`` as model ``name`` into the store; returns its folder and metadata.
+
+    ``adapter``: for a run, ``best`` (lowest dev WER, the default) or ``last``."""
     if quantization not in QUANTIZATIONS:
         raise OptionError(
             f"quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
         )
     store = store or ModelStore()
-    source = find_source(spec, language)
+    source = find_source(spec, language, adapter)
     dev = dev or source.dev
     dev_clips = read_manifest(dev) if dev else []
     if wer_clips:
         dev_clips = dev_clips[:wer_clips]
+    options = DecodingOptions(language=source.language)
     verify_audio = [load_audio(c.audio) for c in dev_clips[:VERIFY_CLIPS]]
-    keep = source.run / "export" / f"{name}-hf" if source.run and source.adapter else None
+    keep = source.run.export_dir(name) if source.run and source.adapter else None
     recipe_name = source.recipe["name"] if source.recipe else None
+    recipe = None
+    if source.recipe:
+        recipe = {"recipe": source.recipe, "training_data": _training_data(source.recipe)}
+        recipe["adapter"] = source.which
     progress(f"merging and converting ({quantization})")
     dest = store.root / name
+
+    def verify(staged: Path, merged: Path) -> Verification:
+        return _verify(staged, merged, verify_audio, options, quantization)
+
     info, verification = build_model(
         source.hf_dir,
         source.adapter,
@@ -127,32 +163,53 @@ def export_run(
         base=source.base,
         language=source.language,
         source=f"fine-tuned with hsb-whisper ({recipe_name or 'adapter'}) from {source.base}",
-        recipe={"recipe": source.recipe, "training_data": _training_data(source.recipe)}
-        if source.recipe
-        else None,
-        verify_audio=verify_audio,
+        recipe=recipe,
+        verify=verify,
         keep_merged=keep,
     )
     log.info("verified %s: %s", dest, verification.transcripts)
     if dev_clips:
         progress(f"measuring WER on {len(dev_clips)} dev clips")
-        evaluation = _dev_wer(dest, keep or source.hf_dir, dev_clips, source.language, quantization)
+        evaluation = _dev_wer(dest, keep or source.hf_dir, dev_clips, options, quantization)
         evaluation["dev_manifest"] = str(dev)
         evaluation["verified_clips"] = len(verify_audio)
         evaluation["float32_parity"] = verification.identical
         info = dataclasses.replace(info, evaluation=evaluation)
         info.save(dest)
+    if source.run is not None:
+        source.run.record_export(name, source.which)
     return dest, info
 
 
-def _dev_wer(folder: Path, merged: Path, clips, language: str, quantization: str) -> dict:
+def _verify(
+    staged: Path, merged: Path, audio: list[np.ndarray], options: DecodingOptions, quantization: str
+) -> Verification:
+    """faster-whisper must load the staged model offline and transcribe; a float32 export must
+    give the merged transformers model's transcripts exactly."""
+    try:
+        transcripts = CT2Decoder(staged).decode(audio, options)
+    except (RuntimeError, ValueError, OSError) as e:
+        raise ModelError(f"verification failed: faster-whisper cannot use the export ({e})") from e
+    reference = None
+    if quantization == "float32" and audio:
+        reference = HFDecoder.load(merged).decode(audio, options)
+        for i, (got, want) in enumerate(zip(transcripts, reference)):
+            if got != want:
+                raise ModelError(
+                    f"verification failed: clip {i + 1}: faster-whisper gives {got!r} but the "
+                    f"merged model gives {want!r}; the export was not kept"
+                )
+    return Verification(transcripts, reference)
+
+
+def _dev_wer(
+    folder: Path, merged: Path, clips: list[Clip], options: DecodingOptions, quantization: str
+) -> dict[str, Any]:
     audio = [load_audio(c.audio) for c in clips]
-    ids = unique_ids(clips)
-    refs = [c.text for c in clips]
 
     def wer(model_dir: Path) -> float:
-        hyps = faster_whisper_transcripts(model_dir, audio, language)
-        return corpus_scores(score_utterances(ids, refs, hyps))["wer"]
+        hypotheses = CT2Decoder(model_dir).decode(audio, options)
+        return corpus_scores(score_clips(clips, hypotheses))["wer"]
 
     result: dict[str, Any] = {"clips": len(clips), "wer": wer(folder)}
     if quantization != "float32" and (merged / "config.json").is_file():

@@ -13,17 +13,7 @@ name renamed when complete, resumes mid-epoch on the same data order, and evalua
 the forced language token. accelerate still gives devices, mixed precision, gradient accumulation
 and DDP: the same command runs under ``accelerate launch`` or ``torchrun``.
 
-Run folder::
-
-    recipe.json            the resolved recipe (readable again as a recipe)
-    train.log              the log
-    metrics.jsonl          one line per step / evaluation: loss, lr, samples/s, dev WER
-    base/…                 the base converted to Hugging Face format (if it was CTranslate2)
-    stages/<name>/checkpoints/step-000100/   resume points (adapter, optimiser, scheduler, RNG)
-    stages/<name>/adapter/ the best adapter by dev WER
-    stages/<name>/merged/  the base with this stage merged in (if ``merge``)
-    plots/<name>-loss.png, plots/<name>-dev-wer.png
-    result.json            final base, adapter, language and dev WER
+The run folder's layout is in :mod:`hsb_whisper.finetune.run`.
 """
 
 from __future__ import annotations
@@ -40,11 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from hsb_whisper.data import Clip, check_clips, read_manifest
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.export.hf import hf_base_folder
-from hsb_whisper.export.merge import merge_adapter
+from hsb_whisper.evaluation import DecodingOptions, HFDecoder, corpus_scores, score_clips
+from hsb_whisper.export import hf_base_folder, merge_adapter
 from hsb_whisper.files import atomic_write_text, staging_dir
-from hsb_whisper.finetune.checks import check_clips
 from hsb_whisper.finetune.config import LoraSettings, Recipe, Stage, TrainingConfig
 from hsb_whisper.finetune.features import (
     FeatureCache,
@@ -52,16 +44,13 @@ from hsb_whisper.finetune.features import (
     SpeechDataset,
     collate,
     label_ids,
+    load_padded,
 )
-from hsb_whisper.finetune.manifest import Clip, read_manifest
+from hsb_whisper.finetune.run import Run, RunResult, StageResult
 
 log = logging.getLogger(__name__)
 
-RECIPE_FILE = "recipe.json"
-METRICS_FILE = "metrics.jsonl"
-RESULT_FILE = "result.json"
-STATE_FILE = "trainer_state.json"
-DONE_FILE = "DONE.json"
+STATE_FILE = "trainer_state.json"  # in a checkpoint; written last, so its presence = complete
 _ETA_SMOOTHING = 0.9  # weight of the past in the running step time
 
 
@@ -92,8 +81,8 @@ Listener = Callable[[Event], None]
 # ---- the run -------------------------------------------------------------------------------
 
 
-def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> dict[str, Any]:
-    """Run (or resume) every stage of ``recipe`` in ``run_dir``; returns ``result.json``'s data.
+def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> RunResult:
+    """Run (or resume) every stage of ``recipe`` in ``run_dir``; returns what ``result.json`` says.
 
     A run folder that already holds a recipe is resumed: finished stages are skipped and an
     unfinished one continues from its last checkpoint. It must be the same recipe.
@@ -108,60 +97,59 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> di
             f"({processes.distributed_type.value}); several processes need several GPUs — "
             "run the command once, without torchrun/accelerate launch"
         )
-    run_dir = Path(run_dir)
-    emit = _Emitter(run_dir, on_event)
+    run = Run(Path(run_dir))
+    emit = _Emitter(run.metrics_file, on_event)
     emit.main = processes.is_main_process
-    run_dir.mkdir(parents=True, exist_ok=True)
-    saved = run_dir / RECIPE_FILE
+    run.path.mkdir(parents=True, exist_ok=True)
     with processes.main_process_first():  # shared files are made once, by the main process
-        if saved.is_file():
-            if json.loads(saved.read_text(encoding="utf-8")) != recipe.to_dict():
+        if run.recipe_file.is_file():
+            if json.loads(run.recipe_file.read_text(encoding="utf-8")) != recipe.to_dict():
                 raise TrainingError(
-                    f"{run_dir} holds a run of another recipe; resume it with its own recipe "
-                    f"({saved}) or choose a new run folder"
+                    f"{run.path} holds a run of another recipe; resume it with its own recipe "
+                    f"({run.recipe_file}) or choose a new run folder"
                 )
         else:
-            atomic_write_text(saved, recipe.to_json())
+            atomic_write_text(run.recipe_file, recipe.to_json())
         emit(Event("prepare", "", message=f"preparing base model {recipe.base}"))
-        base = hf_base_folder(recipe.base, run_dir / "base")
-    adapter = None
-    best = None
+        base = hf_base_folder(recipe.base, run.base_cache)
+    outcome = None
     for stage in recipe.stages:
-        stage_dir = run_dir / "stages" / stage.name
-        done = stage_dir / DONE_FILE
+        done = run.done_file(stage.name)
         if not done.is_file():
-            best = train_stage(stage, base, stage_dir, emit)
+            outcome = train_stage(stage, base, run, emit)
             if processes.is_main_process:
-                atomic_write_text(done, json.dumps({"dev_wer": best}) + "\n")
+                outcome.save(done)
         else:
-            best = json.loads(done.read_text(encoding="utf-8"))["dev_wer"]
+            outcome = StageResult.load(done)
             emit(Event("stage", stage.name, message=f"stage {stage.name} already done"))
-        adapter = stage_dir / "adapter"
         if stage.merge:
-            merged = stage_dir / "merged"
+            merged = run.merged_dir(stage.name)
             with processes.main_process_first():
                 if not merged.is_dir():
                     emit(Event("merge", stage.name, message=f"merging {stage.name} into the base"))
-                    merge_adapter(base, adapter, merged)
+                    merge_adapter(base, run.adapter_dir(stage.name), merged)
             base = merged
-    result = {
-        "recipe": recipe.name,
-        "base": str(base),
-        "adapter": str(adapter),
-        "language": recipe.language,
-        "dev_wer": best,
-    }
+    last = recipe.stages[-1].name
+    result = RunResult(
+        recipe=recipe.name,
+        base=base,
+        best_adapter=run.adapter_dir(last, "best"),
+        last_adapter=run.adapter_dir(last, "last"),
+        language=recipe.language,
+        best_dev_wer=outcome.best_dev_wer,
+        last_dev_wer=outcome.last_dev_wer,
+    )
     if processes.is_main_process:
-        atomic_write_text(run_dir / RESULT_FILE, json.dumps(result, indent=2) + "\n")
-    emit(Event("done", recipe.stages[-1].name, dev_wer=best, message="done"))
+        run.save_result(result)
+    emit(Event("done", last, dev_wer=outcome.best_dev_wer, message="done"))
     return result
 
 
 class _Emitter:
     """Writes events to metrics.jsonl (main process only) and passes them on."""
 
-    def __init__(self, run_dir: Path, listener: Listener | None) -> None:
-        self.path = run_dir / METRICS_FILE
+    def __init__(self, path: Path, listener: Listener | None) -> None:
+        self.path = path
         self.listener = listener
         self.main = True
 
@@ -226,8 +214,8 @@ def _lora_config(settings: LoraSettings, freeze_encoder: bool):
     )
 
 
-def train_stage(stage: Stage, base: Path, stage_dir: Path, emit: _Emitter) -> float:
-    """Train one LoRA adapter; returns the best dev WER (the adapter is in stage_dir/adapter)."""
+def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResult:
+    """Train one LoRA adapter; keeps the one with the best dev WER and the last one in the run."""
     import torch
     from accelerate import Accelerator
     from accelerate.utils import set_seed
@@ -297,8 +285,8 @@ def train_stage(stage: Stage, base: Path, stage_dir: Path, emit: _Emitter) -> fl
     )
     model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
 
-    checkpoints = stage_dir / "checkpoints"
-    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_wer": None}
+    checkpoints = run.checkpoints(stage.name)
+    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_wer": None, "last_wer": None}
     latest = _latest_checkpoint(checkpoints)
     if latest is not None:
         state = _load_checkpoint(latest, accelerator.unwrap_model(model), optimizer, scheduler)
@@ -323,18 +311,18 @@ def train_stage(stage: Stage, base: Path, stage_dir: Path, emit: _Emitter) -> fl
             )
         )
 
+    decoder = HFDecoder(
+        accelerator.unwrap_model(model),
+        processor,
+        device=accelerator.device,
+        batch_size=cfg.batch_size,
+    )
+    decoding = DecodingOptions(language=stage.language, max_new_tokens=cfg.eval_max_new_tokens)
+
     def evaluate() -> float:
-        wer = _dev_wer(
-            accelerator.unwrap_model(model),
-            processor,
-            dev_clips,
-            dev_features,
-            n_frames,
-            stage.language,
-            cfg,
-            accelerator.device,
-        )
+        wer = _dev_wer(decoder, dev_clips, dev_features, decoding)
         model.train()
+        state["last_wer"] = wer
         emit(
             Event(
                 "eval",
@@ -348,7 +336,7 @@ def train_stage(stage: Stage, base: Path, stage_dir: Path, emit: _Emitter) -> fl
         if state["best_wer"] is None or wer < state["best_wer"]:
             state["best_wer"] = wer
             if accelerator.is_main_process:
-                _save_adapter(accelerator.unwrap_model(model), stage_dir / "adapter")
+                _save_adapter(accelerator.unwrap_model(model), run.adapter_dir(stage.name))
         return wer
 
     model.train()
@@ -418,38 +406,22 @@ def train_stage(stage: Stage, base: Path, stage_dir: Path, emit: _Emitter) -> fl
         _save_checkpoint(checkpoints, state, accelerator, model, optimizer, scheduler, cfg)
     accelerator.wait_for_everyone()
     if accelerator.is_main_process:
-        _plots(emit.path, stage.name, stage_dir.parent.parent / "plots")
-    return state["best_wer"]
+        _save_adapter(accelerator.unwrap_model(model), run.adapter_dir(stage.name, "last"))
+        _plots(emit.path, stage.name, run.plots)
+    return StageResult(best_dev_wer=state["best_wer"], last_dev_wer=state["last_wer"])
 
 
 # ---- evaluation during training ------------------------------------------------------------
 
 
-def _dev_wer(model, processor, clips, feature_paths, n_frames, language, cfg, device) -> float:
-    import numpy as np
-    import torch
-
-    from hsb_whisper.finetune.evaluate import unique_ids
-    from hsb_whisper.finetune.features import load_padded
-    from hsb_whisper.finetune.metrics import corpus_scores, score_utterances
-
-    model.eval()
-    hypotheses = []
-    with torch.no_grad():
-        for start in range(0, len(clips), cfg.batch_size):
-            paths = feature_paths[start : start + cfg.batch_size]
-            features = torch.from_numpy(np.stack([load_padded(p, n_frames) for p in paths]))
-            ids = model.generate(
-                input_features=features.to(device),
-                language=language,
-                task="transcribe",
-                max_new_tokens=cfg.eval_max_new_tokens,
-                num_beams=1,
-                do_sample=False,
-            )
-            hypotheses += processor.batch_decode(ids, skip_special_tokens=True)
-    scores = score_utterances(unique_ids(clips), [c.text for c in clips], hypotheses)
-    return corpus_scores(scores)["wer"]
+def _dev_wer(decoder: HFDecoder, clips: list[Clip], feature_paths: list[Path], options) -> float:
+    """Corpus WER of the model being trained on the dev clips (their cached features)."""
+    hypotheses: list[str] = []
+    for start in range(0, len(clips), decoder.batch_size):
+        paths = feature_paths[start : start + decoder.batch_size]
+        features = np.stack([load_padded(p, decoder.n_frames) for p in paths])
+        hypotheses += decoder.decode_features(features, options)
+    return corpus_scores(score_clips(clips, hypotheses))["wer"]
 
 
 # ---- checkpoints ---------------------------------------------------------------------------
@@ -485,7 +457,7 @@ def _save_checkpoint(folder, state, accelerator, model, optimizer, scheduler, cf
         accelerator.unwrap_model(model).save_pretrained(tmp / "adapter")
         torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
         torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
-        torch.save({"torch": torch.get_rng_state(), "python": random.getstate()}, tmp / "rng.pt")
+        torch.save(_rng_states(), tmp / "rng.pt")
         (tmp / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")  # last: complete
     for old in sorted(folder.glob("step-*"), key=lambda p: p.name)[: -cfg.keep_checkpoints]:
         shutil.rmtree(old, ignore_errors=True)
@@ -499,10 +471,44 @@ def _load_checkpoint(folder: Path, model, optimizer, scheduler) -> dict:
     set_peft_model_state_dict(model, load_file(folder / "adapter" / "adapter_model.safetensors"))
     optimizer.load_state_dict(torch.load(folder / "optimizer.pt", weights_only=True))
     scheduler.load_state_dict(torch.load(folder / "scheduler.pt", weights_only=True))
-    rng = torch.load(folder / "rng.pt", weights_only=False)  # our own file: python's RNG tuple
-    torch.set_rng_state(rng["torch"])
-    random.setstate(rng["python"])
+    # our own file; weights_only=False for python's and numpy's state tuples
+    _restore_rng_states(torch.load(folder / "rng.pt", weights_only=False))
     return json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+
+
+def _rng_states() -> dict[str, Any]:
+    """Every random generator a resumed run must continue: Python's, numpy's, torch's CPU one
+    and, on GPUs, each device's (dropout in the adapters draws from the CUDA generator)."""
+    import torch
+
+    states = {
+        "python": random.getstate(),
+        "numpy": np.random.get_state(),
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available():
+        states["cuda"] = torch.cuda.get_rng_state_all()
+    return states
+
+
+def _restore_rng_states(states: dict[str, Any]) -> None:
+    import torch
+
+    random.setstate(states["python"])
+    torch.set_rng_state(states["torch"])
+    if "numpy" in states:  # checkpoints written before numpy's state was kept lack it
+        np.random.set_state(states["numpy"])
+    if "cuda" in states:
+        if not torch.cuda.is_available():
+            log.warning("the checkpoint holds GPU random states, but no GPU is here; not restored")
+        elif len(states["cuda"]) != torch.cuda.device_count():
+            log.warning(
+                "the checkpoint holds random states of %d GPUs, this machine has %d; not restored",
+                len(states["cuda"]),
+                torch.cuda.device_count(),
+            )
+        else:
+            torch.cuda.set_rng_state_all(states["cuda"])
 
 
 def _trim_metrics(path: Path, stage: str, step: int) -> None:

@@ -2,3 +2,7 @@
 
 Widgets never call the model: workers on ``QThread`` own the work and report through signals.
 """
+
+from hsb_whisper.desktop.ui.app import run_app
+
+__all__ = ["run_app"]

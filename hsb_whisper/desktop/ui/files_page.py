@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".opus", ".flac", ".m4a", ".aac", ".webm", ".mp4")
+from hsb_whisper.audio import AUDIO_SUFFIXES, find_audio_files
+
 NAME, STATE, PROGRESS = range(3)
 
 
@@ -30,7 +31,7 @@ def expand(paths: list[Path]) -> list[Path]:
     result = []
     for path in paths:
         if path.is_dir():
-            result += sorted(p for p in path.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES)
+            result += find_audio_files(path)
         else:
             result.append(path)
     return result

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, Signal
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from hsb_whisper.desktop import formats
 from hsb_whisper.desktop.transcriber import TranscribeOptions
@@ -140,6 +140,3 @@ class MainWindow(QMainWindow):
             thread.quit()
             thread.wait(30_000)
         super().closeEvent(event)
-
-    def show_error(self, message: str) -> None:
-        QMessageBox.critical(self, self.tr("hsb-whisper"), message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
 
+MODEL_ROLE = Qt.ItemDataRole.UserRole  # a list item's LocalModel
+
 
 class ModelsPage(QWidget):
-    default_changed = Signal(str)
-
     def __init__(self, store: ModelStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -59,12 +59,12 @@ class ModelsPage(QWidget):
             else:
                 label = entry.name + (self.tr(" (default)") if entry.name == default else "")
                 item = QListWidgetItem(label)
-                item.setData(256, entry)
+                item.setData(MODEL_ROLE, entry)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
 
     def _show_details(self, item: QListWidgetItem | None) -> None:
-        model = item.data(256) if item else None
+        model = item.data(MODEL_ROLE) if item else None
         if model is None:
             self.details.setPlainText(item.text() if item else "")
             return
@@ -107,11 +107,10 @@ class ModelsPage(QWidget):
 
     def _make_default(self) -> None:
         item = self.list.currentItem()
-        model = item.data(256) if item else None
+        model = item.data(MODEL_ROLE) if item else None
         if model is not None:
             self.store.set_default(model.name)
             self.refresh()
-            self.default_changed.emit(model.name)
 
 
 def _recipe_name(info) -> str:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from hsb_whisper.desktop.transcriber import COMPUTE_TYPES
 from hsb_whisper.desktop.ui.settings import UI_LANGUAGES, AppSettings
+from hsb_whisper.export import COMPUTE_TYPES
 
 
 class SettingsDialog(QDialog):

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hsb_whisper.finetune import commonvoice, folder
-from hsb_whisper.finetune.checks import CheckResult, check_clips
-from hsb_whisper.finetune.manifest import Clip, read_manifest, write_manifest
-from hsb_whisper.finetune.report import build_report, write_rejects, write_report
+from hsb_whisper.audio import AUDIO_SUFFIXES
+from hsb_whisper.data import commonvoice, folder
+from hsb_whisper.data.checks import CheckResult, check_clips
+from hsb_whisper.data.manifest import Clip, read_manifest, write_manifest
+from hsb_whisper.data.report import build_report, write_rejects, write_report
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,7 @@ def import_folder(
         clips = folder.read_sidecars(source, speaker_from_folder)
     if not clips:
         raise folder.FolderError(
-            f"{source}: no recordings found ({', '.join(folder.AUDIO_SUFFIXES)}) and no "
+            f"{source}: no recordings found ({', '.join(AUDIO_SUFFIXES)}) and no "
             f"table ({', '.join(folder.TABLE_NAMES)})"
         )
     result = _check({"all": clips}, decode, progress)

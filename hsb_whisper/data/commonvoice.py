@@ -24,8 +24,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
+from hsb_whisper.data.manifest import Clip, normalize_text
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.finetune.manifest import Clip, normalize_text
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hsb_whisper.audio import probe_duration
+from hsb_whisper.data.checks import MAX_CLIP_SECONDS
+from hsb_whisper.data.manifest import Clip
 from hsb_whisper.errors import AudioError
-from hsb_whisper.finetune.checks import MAX_CLIP_SECONDS, map_parallel
-from hsb_whisper.finetune.manifest import Clip
+from hsb_whisper.parallel import map_parallel
 
 BIN_SECONDS = 2.0  # histogram bin width
 _BAR_WIDTH = 40  # characters of the longest text bar

@@ -1,8 +1,11 @@
-"""The ``hsb-whisper`` command: one entry point, one subcommand per task.
+"""The ``hsb-whisper`` command: one entry point, one module per command group.
 
-This module is the outermost layer: it assembles the subcommands of every package, configures
-logging (a log file in the user log folder, short messages on stderr) and turns errors into one
-line and an exit code: 0 success, 1 something failed, 2 bad usage, 130 interrupted.
+The outermost layer. Its modules only parse arguments, call the public API of the packages below
+(``desktop``, ``finetune``, ``evaluation``, ``data``, ``export``), print and choose exit codes:
+0 success, 1 something failed, 2 bad usage, 130 interrupted. This module assembles the commands
+and configures logging (a log file in the user log folder, short messages on stderr).
+
+``python -m hsb_whisper`` is the same command (``accelerate launch -m hsb_whisper finetune …``).
 """
 
 from __future__ import annotations
@@ -14,10 +17,8 @@ import sys
 from pathlib import Path
 
 from hsb_whisper import __version__, paths
+from hsb_whisper.cli import app, data, evaluate, export, finetune, models, transcribe
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.export import cli as export_cli
-from hsb_whisper.finetune import cli as finetune_cli
-from hsb_whisper.finetune import data_cli
 
 log = logging.getLogger("hsb_whisper")
 
@@ -27,8 +28,6 @@ _handlers: list[logging.Handler] = []
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from hsb_whisper.desktop import transcribe_cmd
-
     parser = argparse.ArgumentParser(
         prog="hsb-whisper",
         description="Offline speech recognition for Upper Sorbian (hsb) with Whisper.",
@@ -38,19 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show informational messages on stderr"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    transcribe_cmd.register(sub)
-    app = sub.add_parser("app", help="the desktop application (record, transcribe, edit)")
-    app.set_defaults(func=_run_app)
-    export_cli.register(sub)
-    data_cli.register(sub)
-    finetune_cli.register(sub)
+    for group in (transcribe, app, models, data, finetune, evaluate, export):
+        group.register(sub)
     return parser
-
-
-def _run_app(args: argparse.Namespace) -> int:
-    from hsb_whisper.desktop.ui.app import run_app
-
-    return run_app(args.log_file)
 
 
 def setup_logging(verbose: bool = False) -> Path | None:

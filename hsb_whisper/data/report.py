@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hsb_whisper.data.characters import character_inventory
+from hsb_whisper.data.checks import REASONS, CheckResult, Reject
+from hsb_whisper.data.manifest import Clip
 from hsb_whisper.files import atomic_open, atomic_write_text
-from hsb_whisper.finetune.checks import REASONS, CheckResult, Reject, character_inventory
-from hsb_whisper.finetune.manifest import Clip
 
 
 def split_summary(clips: list[Clip]) -> dict[str, Any]:

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 from hsb_whisper.errors import ModelError
-from hsb_whisper.export.pack import make_pack
-from hsb_whisper.export.store import LocalModel, ModelStore
+from hsb_whisper.export import LocalModel, ModelStore, make_pack
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

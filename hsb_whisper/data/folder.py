@@ -12,10 +12,10 @@ import csv
 import random
 from pathlib import Path
 
+from hsb_whisper.audio import find_audio_files
+from hsb_whisper.data.manifest import AUDIO_KEYS, SPEAKER_KEYS, TEXT_KEYS, Clip, normalize_text
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.finetune.manifest import AUDIO_KEYS, SPEAKER_KEYS, TEXT_KEYS, Clip, normalize_text
 
-AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".opus", ".flac", ".m4a", ".aac", ".wma", ".webm")
 TABLE_NAMES = ("metadata.csv", "metadata.tsv", "transcripts.csv", "transcripts.tsv")
 SPLITS = ("train", "dev", "test")
 
@@ -65,7 +65,7 @@ def read_table(table: Path, folder: Path) -> list[Clip]:
 def read_sidecars(folder: Path, speaker_from_folder: bool = False) -> list[Clip]:
     """Every audio file below ``folder`` with the text of the ``.txt`` beside it ("" if none)."""
     clips = []
-    for audio in sorted(p for p in folder.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES):
+    for audio in find_audio_files(folder):
         if any(part.startswith(".") for part in audio.relative_to(folder).parts):
             continue
         sidecar = audio.with_suffix(".txt")

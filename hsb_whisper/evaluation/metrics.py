@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hsb_whisper.data import Clip
 from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open, atomic_write_text
 
@@ -184,6 +185,21 @@ def score_utterances(
             raise OptionError(f"utterance id {uid!r} occurs twice; every utterance needs its own")
         seen.add(uid)
     return [_score(u, r, h) for u, r, h in zip(ids, references, hypotheses)]
+
+
+def unique_ids(clips: Sequence[Clip]) -> list[str]:
+    """Clip names, made unique with ``#2``, ``#3``… where a manifest repeats one."""
+    seen: dict[str, int] = {}
+    ids = []
+    for clip in clips:
+        seen[clip.name] = seen.get(clip.name, 0) + 1
+        ids.append(clip.name if seen[clip.name] == 1 else f"{clip.name}#{seen[clip.name]}")
+    return ids
+
+
+def score_clips(clips: Sequence[Clip], hypotheses: Sequence[str]) -> list[UtteranceScore]:
+    """Score the transcripts of a manifest's clips (same order) against their texts."""
+    return score_utterances(unique_ids(clips), [c.text for c in clips], hypotheses)
 
 
 def _nearest_rank(sorted_values: list[float], percent: int) -> float:

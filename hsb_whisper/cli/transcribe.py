@@ -15,17 +15,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.transcriber import (
+from hsb_whisper.desktop import (
     AUTO_LANGUAGE,
-    COMPUTE_TYPES,
     DEVICES,
     TranscribeOptions,
     Transcriber,
     Transcript,
+    formats,
 )
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.export import ModelStore
+from hsb_whisper.export import COMPUTE_TYPES, ModelStore
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Validation of training data: every clip is decoded and every transcript measured before a long
-training run can trip over it.
+training run can trip over it (the characters of the transcripts are in :mod:`characters`).
 
 Each problem has a reason code (see :data:`REASONS`); a rejected clip goes to the rejects file with
 its reason and details, never silently away. Clips are checked in parallel processes (decoding is
@@ -12,25 +12,21 @@ import collections
 import dataclasses
 import hashlib
 import logging
-import os
-import unicodedata
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from hsb_whisper.audio import inspect_audio, probe_duration
+from hsb_whisper.audio import CHUNK_LENGTH, inspect_audio, probe_duration
+from hsb_whisper.data.manifest import Clip
 from hsb_whisper.errors import AudioError
-from hsb_whisper.finetune.manifest import Clip
+from hsb_whisper.parallel import map_parallel
 
 log = logging.getLogger(__name__)
 
-MAX_CLIP_SECONDS = 30.0  # Whisper's input window: CHUNK_LENGTH
+MAX_CLIP_SECONDS = float(CHUNK_LENGTH)  # Whisper's input window
 # Whisper's decoder holds 448 tokens: <|startoftranscript|>, language, task and <|notimestamps|>
 # come first and <|endoftext|> last, which leaves 448 - 5 = 443 for the transcript itself.
 MAX_TEXT_TOKENS = 448 - 5
-_INLINE_BELOW = 64  # fewer clips than this are checked in-process (a pool costs ~0.3 s to start)
-_HASH_CHUNK = 1 << 20
 
 REASONS = {
     "missing_audio": "the audio file does not exist",
@@ -93,38 +89,6 @@ def _check_audio(path: Path, decode: bool) -> _AudioResult:
     return _AudioResult(duration, digest, None, None)
 
 
-def worker_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def map_parallel(
-    function: Callable,
-    items: list,
-    progress: Callable[[int], None] | None,
-    workers: int | None = None,
-) -> list:
-    """``[function(x) for x in items]`` over ``workers`` processes (default: one per core), in
-    order, calling ``progress(1)`` as each item completes."""
-    workers = workers or worker_count()
-    if len(items) < _INLINE_BELOW or workers == 1:
-        results = []
-        for item in items:
-            results.append(function(item))
-            if progress:
-                progress(1)
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = []
-        for result in pool.map(function, items, chunksize=16):
-            results.append(result)
-            if progress:
-                progress(1)
-        return results
-
-
 def count_tokens_function() -> Callable[[str], int]:
     """Token counter with Whisper's multilingual tokenizer (from the embedded default model)."""
     from tokenizers import Tokenizer
@@ -183,44 +147,3 @@ def check_clips(
             continue
         kept[split].append(dataclasses.replace(clip, duration=result.duration))
     return CheckResult(kept, rejects)
-
-
-# Alphabets of the languages we train on, lower case, for the character inventory. Upper Sorbian
-# writes q, v and x only in foreign words, so they are listed (a linguist will see their counts).
-ALPHABETS = {
-    "hsb": set("aábcčćdeěéfghijklłmnńoópqrřsštuvwxyzžź"),
-    "dsb": set("abcčćdeěfghijklłmnńoópqrŕsśštuvwxyzžź"),
-    "cs": set("aábcčdďeéěfghiíjklmnňoópqrřsštťuúůvwxyýzž"),
-    "pl": set("aąbcćdeęfghijklłmnńoóprsśtuwyzźżqvx"),
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class CharCount:
-    char: str
-    count: int
-    name: str  # Unicode name, or the code point for unnamed characters
-    suspicious: str  # why a linguist should look, or ""
-
-
-def character_inventory(texts: Iterable[str], locale: str | None = None) -> list[CharCount]:
-    """Every character of the transcripts with its count, most frequent first, flagging letters
-    from another script (e.g. a Cyrillic "о" among Latin letters), letters outside the locale's
-    alphabet, combining marks left after NFC, and invisible format characters."""
-    counts = collections.Counter(ch for text in texts for ch in text)
-    alphabet = ALPHABETS.get(locale or "")
-    inventory = []
-    for ch, n in counts.most_common():
-        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
-        category = unicodedata.category(ch)
-        why = ""
-        if category.startswith("L") and not name.startswith("LATIN"):
-            why = "not a Latin letter (a look-alike?)"
-        elif category.startswith("M"):
-            why = "combining mark (decomposed character?)"
-        elif category in ("Cf", "Cc", "Co", "Cn") or (category.startswith("Z") and ch != " "):
-            why = "invisible or control character"
-        elif alphabet is not None and category.startswith("L") and ch.lower() not in alphabet:
-            why = f"not in the {locale} alphabet"
-        inventory.append(CharCount(ch, n, name, why))
-    return inventory

@@ -1,5 +1,5 @@
 """A report that compares evaluations (folders written by
-:func:`hsb_whisper.finetune.metrics.write_evaluation`), e.g. the base model against the classic
+:func:`hsb_whisper.evaluation.metrics.write_evaluation`), e.g. the base model against the classic
 and the two-stage adapter: a table of corpus and per-utterance WER, overlaid WER histograms,
 the utterances where the best and the worst model differ most, and each model's worst utterances.
 
@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hsb_whisper.errors import OptionError
-from hsb_whisper.files import atomic_open, atomic_write_text
-from hsb_whisper.finetune.metrics import (
+from hsb_whisper.evaluation.metrics import (
     NORMALIZATION,
     UtteranceScore,
     corpus_scores,
@@ -32,6 +31,7 @@ from hsb_whisper.finetune.metrics import (
     read_evaluation,
     wer_histogram,
 )
+from hsb_whisper.files import atomic_open, atomic_write_text
 
 __all__ = ["compare"]
 
@@ -48,6 +48,14 @@ class _Evaluation:
     meta: dict[str, Any]
     scores: list[UtteranceScore]
     corpus: dict[str, Any]
+
+    @property
+    def engine(self) -> str:
+        """The engine and precision that decoded it (older evaluations: what their meta says)."""
+        engine, precision = self.meta.get("engine"), self.meta.get("precision")
+        if not engine:
+            return "unknown"
+        return f"{engine} ({precision})" if precision and "(" not in engine else str(engine)
 
     @property
     def wer_key(self) -> float:
@@ -118,10 +126,11 @@ def _summary_table(evaluations: list[_Evaluation], best: float) -> _Table:
                 format_percent(u["mean"]),
                 format_percent(u["median"]),
                 format_percent(u["p90"]),
+                e.engine,
             ]
         )
-    headers = ["", "name", "utterances", "WER", "CER", "mean", "median", "p90"]
-    return _Table(headers, rows, [False, False, *[True] * 6])
+    headers = ["", "name", "utterances", "WER", "CER", "mean", "median", "p90", "decoded by"]
+    return _Table(headers, rows, [False, False, *[True] * 6, False])
 
 
 def _differences(best: _Evaluation, worst: _Evaluation, limit: int) -> list[_Block]:
@@ -199,6 +208,19 @@ def _worst_utterances(e: _Evaluation, limit: int) -> list[_Block]:
     return blocks
 
 
+def _engine_note(evaluations: list[_Evaluation]) -> list[_Block]:
+    engines = sorted({e.engine for e in evaluations})
+    if len(engines) == 1:
+        return [_Paragraph(f"Every model was decoded by {engines[0]}.")]
+    return [
+        _Paragraph(
+            f"Warning: these evaluations were decoded by different engines or precisions "
+            f"({', '.join(engines)}); part of a difference may come from the decoding, not the "
+            "model. Evaluate all of them with the same --engine and --compute-type."
+        )
+    ]
+
+
 def _build(evaluations: list[_Evaluation], png: Path, worst: int) -> list[_Block]:
     best_wer = min(e.wer_key for e in evaluations)
     best = next(e for e in evaluations if e.wer_key == best_wer)
@@ -211,6 +233,7 @@ def _build(evaluations: list[_Evaluation], png: Path, worst: int) -> list[_Block
             f"{best.name} ({format_percent(best.corpus['wer'])}). Text is scored after "
             f"normalisation: {NORMALIZATION}."
         ),
+        *_engine_note(evaluations),
         _summary_table(evaluations, best_wer),
         _Image("Per-utterance WER histograms", png),
     ]

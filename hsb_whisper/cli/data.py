@@ -3,49 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
-
-class _Bars:
-    """A :class:`~hsb_whisper.finetune.dataset.Progress` shown as terminal progress bars."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.bar: tqdm | None = None
-
-    def stage(self, name: str, total: int) -> None:
-        self.close()
-        if total:
-            self.bar = tqdm(
-                total=total,
-                desc=name,
-                unit="clip",
-                file=sys.stderr,
-                disable=True if self.quiet else None,
-                leave=False,
-            )
-
-    def advance(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-    def progress(self):
-        from hsb_whisper.finetune.dataset import Progress
-
-        return Progress(stage=self.stage, advance=self.advance)
+from hsb_whisper import data
+from hsb_whisper.cli.terminal import ClipBars
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    data = subparsers.add_parser("data", help="import, check and describe training data")
-    sub = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    group = subparsers.add_parser("data", help="import, check and describe training data")
+    sub = group.add_subparsers(dest="data_command", required=True, metavar="ACTION")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--fast",
@@ -116,11 +82,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_stats)
 
 
-def _finish(outcome, bars: _Bars) -> int:
-    from hsb_whisper.finetune.report import render_report
-
+def _finish(outcome, bars: ClipBars) -> int:
     bars.close()
-    print(render_report(outcome.report))
+    print(data.render_report(outcome.report))
     for split, path in outcome.manifests.items():
         print(f"{split}: {path}")
     if outcome.rejects:
@@ -129,10 +93,8 @@ def _finish(outcome, bars: _Bars) -> int:
 
 
 def _import_cv(args: argparse.Namespace) -> int:
-    from hsb_whisper.finetune.dataset import import_common_voice
-
-    bars = _Bars(args.quiet)
-    outcome = import_common_voice(
+    bars = ClipBars(args.quiet)
+    outcome = data.import_common_voice(
         args.source,
         args.locale,
         args.out,
@@ -145,15 +107,12 @@ def _import_cv(args: argparse.Namespace) -> int:
 
 
 def _import_folder(args: argparse.Namespace) -> int:
-    from hsb_whisper.finetune.dataset import import_folder
-    from hsb_whisper.finetune.folder import parse_fractions
-
-    bars = _Bars(args.quiet)
-    outcome = import_folder(
+    bars = ClipBars(args.quiet)
+    outcome = data.import_folder(
         args.source,
         args.out or args.source / "manifests",
         table=args.table,
-        fractions=parse_fractions(args.split),
+        fractions=data.parse_fractions(args.split),
         seed=args.seed,
         speaker_from_folder=args.speaker_from_folder,
         locale=args.locale,
@@ -164,10 +123,8 @@ def _import_folder(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from hsb_whisper.finetune.dataset import check_manifest
-
-    bars = _Bars(args.quiet)
-    outcome = check_manifest(
+    bars = ClipBars(args.quiet)
+    outcome = data.check_manifest(
         args.manifest,
         clean=args.clean,
         locale=args.locale,
@@ -178,16 +135,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from hsb_whisper.finetune.manifest import read_manifest
-    from hsb_whisper.finetune.stats import manifest_stats, render_stats, save_histogram_png
-
-    clips = read_manifest(args.manifest)
-    bars = _Bars(args.quiet)
+    clips = data.read_manifest(args.manifest)
+    bars = ClipBars(args.quiet)
     bars.stage("reading durations", len(clips))
-    stats = manifest_stats(clips, bars.advance)
+    stats = data.manifest_stats(clips, bars.advance)
     bars.close()
-    print(render_stats(stats))
+    print(data.render_stats(stats))
     if args.png:
-        save_histogram_png(stats, args.png, args.manifest.name)
+        data.save_histogram_png(stats, args.png, args.manifest.name)
         print(f"histogram: {args.png}")
     return 0

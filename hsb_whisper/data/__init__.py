@@ -1,0 +1,37 @@
+"""Training data: manifests, Common Voice and folder imports, clip checks, reports and statistics.
+
+May use ``hsb_whisper.export`` (the default model's tokenizer counts transcript tokens). Nothing
+here needs torch: the data commands work in the transcription-only install.
+"""
+
+from hsb_whisper.data.checks import REASONS, check_clips
+from hsb_whisper.data.folder import parse_fractions
+from hsb_whisper.data.importing import (
+    Outcome,
+    Progress,
+    check_manifest,
+    import_common_voice,
+    import_folder,
+)
+from hsb_whisper.data.manifest import Clip, ManifestError, read_manifest, write_manifest
+from hsb_whisper.data.report import render_report
+from hsb_whisper.data.stats import manifest_stats, render_stats, save_histogram_png
+
+__all__ = [
+    "REASONS",
+    "Clip",
+    "ManifestError",
+    "Outcome",
+    "Progress",
+    "check_clips",
+    "check_manifest",
+    "import_common_voice",
+    "import_folder",
+    "manifest_stats",
+    "parse_fractions",
+    "read_manifest",
+    "render_report",
+    "render_stats",
+    "save_histogram_png",
+    "write_manifest",
+]

@@ -1,0 +1,34 @@
+"""Measuring models: scoring normalisation and WER/CER, the one decoding module both engines sit
+behind, ``evaluate`` (a model on a manifest) and ``compare`` (reports side by side).
+
+May use ``hsb_whisper.data`` and ``hsb_whisper.export``. torch and transformers are imported only
+when a transformers model is decoded.
+"""
+
+from hsb_whisper.evaluation.compare import compare
+from hsb_whisper.evaluation.decoding import (
+    ENGINES,
+    MAX_NEW_TOKENS,
+    CT2Decoder,
+    DecodingOptions,
+    HFDecoder,
+    open_decoder,
+)
+from hsb_whisper.evaluation.evaluate import ModelSource, engine_label, evaluate, resolve_model
+from hsb_whisper.evaluation.metrics import corpus_scores, score_clips
+
+__all__ = [
+    "ENGINES",
+    "MAX_NEW_TOKENS",
+    "CT2Decoder",
+    "DecodingOptions",
+    "HFDecoder",
+    "ModelSource",
+    "compare",
+    "corpus_scores",
+    "engine_label",
+    "evaluate",
+    "open_decoder",
+    "resolve_model",
+    "score_clips",
+]
