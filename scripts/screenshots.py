@@ -1,9 +1,16 @@
-"""Screenshots of the app's main views for the README, made offscreen.
+"""Screenshots of the app's main views, made offscreen.
 
-    python scripts/screenshots.py [--language hsb] [--out docs/screenshots]
+    python scripts/screenshots.py [--language hsb] [--out FOLDER]
 
-Uses a private data folder (so your own models and settings are untouched), transcribes the
-bundled synthetic sample with the default model, and grabs each tab to PNG.
+Writes files.png, record.png, transcript.png and models.png to ``--out``, by default to a new
+folder ``screenshots-<date>-<time>`` in the current directory, so the committed screenshots are
+never overwritten by accident. To refresh the README's screenshots, ask for them explicitly:
+
+    python scripts/screenshots.py --out docs/screenshots
+
+Uses a private, temporary data folder (so your own models and settings are untouched; the default
+model is set up there, about 140 MB), transcribes the bundled synthetic sample with it, grabs each
+tab to PNG and removes the data folder again, also when something fails.
 """
 
 from __future__ import annotations
@@ -12,18 +19,39 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "hsb_whisper" / "assets" / "samples"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--language", default="hsb", choices=("hsb", "de", "en"))
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path.cwd() / time.strftime("screenshots-%Y%m%d-%H%M%S"),
+        help="folder for the PNGs (default: a new screenshots-<date>-<time> folder here); "
+        "docs/screenshots refreshes the README's",
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["HSB_WHISPER_HOME"] = tempfile.mkdtemp(prefix="hsb-screens-")
+    old_home = os.environ.get("HSB_WHISPER_HOME")
+    with tempfile.TemporaryDirectory(prefix="hsb-screens-") as home:
+        os.environ["HSB_WHISPER_HOME"] = home
+        try:
+            shoot(args.language, args.out)
+        finally:
+            if old_home is None:
+                del os.environ["HSB_WHISPER_HOME"]
+            else:
+                os.environ["HSB_WHISPER_HOME"] = old_home
+    return 0
+
+
+def shoot(language: str, out: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -34,28 +62,31 @@ def main() -> int:
 
     from fake_stream import FakeSoundDevice
 
-    app = QApplication(sys.argv[:1])
-    install_translators(app, args.language)
-    sample = ROOT / "hsb_whisper" / "assets" / "samples" / "hsb-synthetic.mp3"
-    window = MainWindow(AppSettings(ui_language=args.language), sd=FakeSoundDevice(sample))
-    window.resize(1000, 560)
-    window.show()
-    loop = QEventLoop()
-    window.file_worker.finished.connect(lambda *_: QTimer.singleShot(200, loop.quit))
-    window.files.add_paths([sample, ROOT / "hsb_whisper" / "assets" / "samples" / "README.md"])
-    QTimer.singleShot(120_000, loop.quit)
-    loop.exec()
-    window.record.live.setPlainText("[00:00.000] Dobrý dzen, něřek a jen, a vidud vonme budešině.")
-    window.record.meter.setValue(62)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for index, name in enumerate(("files", "record", "transcript", "models")):
-        window.tabs.setCurrentIndex(index)
-        app.processEvents()
-        path = args.out / f"{name}.png"
-        window.grab().save(str(path))
-        print(path)
-    window.close()
-    return 0
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translators(app, language)
+    sample = SAMPLES / "hsb-synthetic.mp3"
+    window = MainWindow(AppSettings(ui_language=language), sd=FakeSoundDevice(sample))
+    try:
+        window.resize(1000, 560)
+        window.show()
+        loop = QEventLoop()
+        window.file_worker.finished.connect(lambda *_: QTimer.singleShot(200, loop.quit))
+        window.files.add_paths([sample, SAMPLES / "README.md"])
+        QTimer.singleShot(120_000, loop.quit)
+        loop.exec()
+        window.record.live.setPlainText(
+            "[00:00.000] Dobrý dzen, něřek a jen, a vidud vonme budešině."
+        )
+        window.record.meter.setValue(62)
+        out.mkdir(parents=True, exist_ok=True)
+        for index, name in enumerate(("files", "record", "transcript", "models")):
+            window.tabs.setCurrentIndex(index)
+            app.processEvents()
+            path = out / f"{name}.png"
+            window.grab().save(str(path))
+            print(path)
+    finally:
+        window.close()  # stops the worker threads before the data folder goes
 
 
 if __name__ == "__main__":

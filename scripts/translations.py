@@ -1,21 +1,31 @@
-"""Fill and compile the app's translations: ``hsb_whisper/assets/translations/*.ts`` → ``*.qm``.
+"""Extract, fill and compile the translations: ``hsb_whisper/assets/translations/*.ts`` → ``*.qm``.
 
-    python scripts/translations.py          # after pyside6-lupdate found new strings
+    python scripts/translations.py          # after changing a UI text or a translation below
+
+It runs pyside6-lupdate over ``hsb_whisper/desktop/ui/*.py`` into a fresh template, so every
+catalogue holds exactly the messages the UI asks for (lupdate will not update the Upper Sorbian
+catalogue itself: "the target language is not recognized"), fills in the tables below and
+compiles each catalogue with pyside6-lrelease. It exits with 1 when a message has no translation.
 
 The texts live here, one table per language, so they are reviewed in one place. The Upper Sorbian
 texts reuse wording from Debian's firefox-esr-l10n-hsb where it fits (Přetorhnyć, Składować,
-Wočinić, Hišće raz spytać, Nastajenja, Mikrofon, Rjadowak, Dataja, Nitki, …); the rest were
-written for this program and await review by a native speaker (see README).
+Wočinić, Hišće raz spytać, Nastajenja, Mikrofon, Rjadowak, Profilowy rjadowak → Modelowy
+rjadowak, instalować, Dataja, Nitki, …); the rest were written for this program and await review
+by a native speaker (see README).
 """
 
 from __future__ import annotations
 
+import copy
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-FOLDER = Path(__file__).resolve().parents[1] / "hsb_whisper" / "assets" / "translations"
+ROOT = Path(__file__).resolve().parents[1]
+FOLDER = ROOT / "hsb_whisper" / "assets" / "translations"
+UI = ROOT / "hsb_whisper" / "desktop" / "ui"
 
 HSB = {
     " (default)": " (standard)",
@@ -84,7 +94,6 @@ HSB = {
     "damaged: {0}": "wobškodźene: {0}",
     "done": "dokónčene",
     "failed": "njeporadźiło",
-    "hsb-whisper": "hsb-whisper",
     "next to the audio": "pódla awdiodataje",
     "no audio output": "žadyn awdiowudaće",
     "queued": "čaka",
@@ -160,7 +169,6 @@ DE = {
     "damaged: {0}": "beschädigt: {0}",
     "done": "fertig",
     "failed": "fehlgeschlagen",
-    "hsb-whisper": "hsb-whisper",
     "next to the audio": "neben der Audiodatei",
     "no audio output": "keine Audioausgabe",
     "queued": "wartet",
@@ -170,11 +178,27 @@ DE = {
 }
 
 TABLES = {"hsb": HSB, "de": DE}
+LOCALES = {"hsb": "hsb_DE", "de": "de_DE"}
 
 
-def fill(ts: Path, table: dict[str, str]) -> list[str]:
-    """Write the translations into ``ts``; returns the source texts that have none."""
-    tree = ET.parse(ts)
+def _tool(name: str) -> str:
+    return str(Path(sys.executable).with_name(f"pyside6-{name}"))
+
+
+def extract() -> ET.ElementTree:
+    """The UI's messages as pyside6-lupdate finds them, every translation empty and unfinished."""
+    # Written next to the catalogues so that its <location> paths are right for them too.
+    template = FOLDER / f"template-{os.getpid()}.ts"
+    try:
+        sources = sorted(str(p) for p in UI.glob("*.py"))
+        subprocess.run([_tool("lupdate"), "-silent", *sources, "-ts", str(template)], check=True)
+        return ET.parse(template)
+    finally:
+        template.unlink(missing_ok=True)
+
+
+def fill(tree: ET.ElementTree, table: dict[str, str]) -> list[str]:
+    """Write the translations into ``tree``; returns the source texts that have none."""
     missing = []
     for message in tree.iter("message"):
         source = message.findtext("source")
@@ -184,20 +208,26 @@ def fill(ts: Path, table: dict[str, str]) -> list[str]:
             translation.attrib.pop("type", None)
         else:
             missing.append(source)
-    tree.write(ts, encoding="utf-8", xml_declaration=True)
     return missing
 
 
 def main() -> int:
     failed = False
+    template = extract()
+    used = {m.findtext("source") for m in template.iter("message")}
     for language, table in TABLES.items():
         ts = FOLDER / f"hsb_whisper_{language}.ts"
-        missing = fill(ts, table)
-        for source in missing:
+        tree = copy.deepcopy(template)
+        tree.getroot().set("language", LOCALES[language])
+        for source in fill(tree, table):
             print(f"{ts.name}: no translation for {source!r}", file=sys.stderr)
             failed = True
-        lrelease = Path(sys.executable).with_name("pyside6-lrelease")
-        subprocess.run([str(lrelease), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+        for source in sorted(table.keys() - used):
+            print(f"{ts.name}: {source!r} is no longer used by the UI", file=sys.stderr)
+        tree.write(ts, encoding="utf-8", xml_declaration=True)
+        subprocess.run(
+            [_tool("lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True
+        )
     return 1 if failed else 0
 
 

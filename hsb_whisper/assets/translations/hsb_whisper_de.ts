@@ -3,82 +3,82 @@
 <context>
     <name>FilesPage</name>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="61" />
+        <location filename="../../desktop/ui/files_page.py" line="62" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="61" />
+        <location filename="../../desktop/ui/files_page.py" line="62" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="61" />
+        <location filename="../../desktop/ui/files_page.py" line="62" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="69" />
+        <location filename="../../desktop/ui/files_page.py" line="70" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="71" />
+        <location filename="../../desktop/ui/files_page.py" line="72" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="73" />
+        <location filename="../../desktop/ui/files_page.py" line="74" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="75" />
+        <location filename="../../desktop/ui/files_page.py" line="76" />
         <source>Retry</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="77" />
+        <location filename="../../desktop/ui/files_page.py" line="78" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="120" />
+        <location filename="../../desktop/ui/files_page.py" line="121" />
         <source>Audio files</source>
         <translation>Audiodateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="122" />
+        <location filename="../../desktop/ui/files_page.py" line="123" />
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="127" />
+        <location filename="../../desktop/ui/files_page.py" line="128" />
         <source>Folder with recordings</source>
         <translation>Ordner mit Aufnahmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="145" />
+        <location filename="../../desktop/ui/files_page.py" line="146" />
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="146" />
+        <location filename="../../desktop/ui/files_page.py" line="147" />
         <source>transcribing</source>
         <translation>wird transkribiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="147" />
+        <location filename="../../desktop/ui/files_page.py" line="148" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="148" />
+        <location filename="../../desktop/ui/files_page.py" line="149" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="149" />
+        <location filename="../../desktop/ui/files_page.py" line="150" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -134,11 +134,6 @@
         <location filename="../../desktop/ui/main_window.py" line="126" />
         <source>Cannot play: {0}</source>
         <translation>Wiedergabe nicht möglich: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/main_window.py" line="145" />
-        <source>hsb-whisper</source>
-        <translation>hsb-whisper</translation>
     </message>
 </context>
 <context>

@@ -3,82 +3,82 @@
 <context>
     <name>FilesPage</name>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="60" />
+        <location filename="../../desktop/ui/files_page.py" line="62" />
         <source>File</source>
         <translation>Dataja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="60" />
+        <location filename="../../desktop/ui/files_page.py" line="62" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="60" />
+        <location filename="../../desktop/ui/files_page.py" line="62" />
         <source>Progress</source>
         <translation>Postup</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="66" />
+        <location filename="../../desktop/ui/files_page.py" line="70" />
         <source>Add files…</source>
         <translation>Dataje přidać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="68" />
+        <location filename="../../desktop/ui/files_page.py" line="72" />
         <source>Add folder…</source>
         <translation>Rjadowak přidać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="70" />
+        <location filename="../../desktop/ui/files_page.py" line="74" />
         <source>Cancel</source>
         <translation>Přetorhnyć</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="72" />
+        <location filename="../../desktop/ui/files_page.py" line="76" />
         <source>Retry</source>
         <translation>Hišće raz spytać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="74" />
+        <location filename="../../desktop/ui/files_page.py" line="78" />
         <source>Open transcript</source>
         <translation>Přepis wočinić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="117" />
+        <location filename="../../desktop/ui/files_page.py" line="121" />
         <source>Audio files</source>
         <translation>Awdiodataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="119" />
+        <location filename="../../desktop/ui/files_page.py" line="123" />
         <source>Audio</source>
         <translation>Awdio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="124" />
+        <location filename="../../desktop/ui/files_page.py" line="128" />
         <source>Folder with recordings</source>
         <translation>Rjadowak z nahrawkami</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="142" />
+        <location filename="../../desktop/ui/files_page.py" line="146" />
         <source>queued</source>
         <translation>čaka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="143" />
+        <location filename="../../desktop/ui/files_page.py" line="147" />
         <source>transcribing</source>
         <translation>přepisuje so</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="144" />
+        <location filename="../../desktop/ui/files_page.py" line="148" />
         <source>done</source>
         <translation>dokónčene</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="145" />
+        <location filename="../../desktop/ui/files_page.py" line="149" />
         <source>failed</source>
         <translation>njeporadźiło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="146" />
+        <location filename="../../desktop/ui/files_page.py" line="150" />
         <source>cancelled</source>
         <translation>přetorhnjene</translation>
     </message>
@@ -86,59 +86,54 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="41" />
+        <location filename="../../desktop/ui/main_window.py" line="42" />
         <source>Files</source>
         <translation>Dataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="42" />
+        <location filename="../../desktop/ui/main_window.py" line="43" />
         <source>Record</source>
         <translation>Nahrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="43" />
+        <location filename="../../desktop/ui/main_window.py" line="44" />
         <source>Transcript</source>
         <translation>Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="44" />
+        <location filename="../../desktop/ui/main_window.py" line="45" />
         <source>Models</source>
         <translation>Modele</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="46" />
+        <location filename="../../desktop/ui/main_window.py" line="47" />
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47" />
+        <location filename="../../desktop/ui/main_window.py" line="48" />
         <source>Settings…</source>
         <translation>Nastajenja…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="48" />
+        <location filename="../../desktop/ui/main_window.py" line="49" />
         <source>Quit</source>
         <translation>Skónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="78" />
+        <location filename="../../desktop/ui/main_window.py" line="79" />
         <source>Ready</source>
         <translation>Hotowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="112" />
+        <location filename="../../desktop/ui/main_window.py" line="123" />
         <source>no audio output</source>
         <translation>žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="115" />
+        <location filename="../../desktop/ui/main_window.py" line="126" />
         <source>Cannot play: {0}</source>
         <translation>Wothrać njemóžno: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/main_window.py" line="134" />
-        <source>hsb-whisper</source>
-        <translation>hsb-whisper</translation>
     </message>
 </context>
 <context>
@@ -150,76 +145,86 @@
     </message>
     <message>
         <location filename="../../desktop/ui/models_page.py" line="36" />
+        <source>Install model folder…</source>
+        <translation>Modelowy rjadowak instalować…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="38" />
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="55" />
+        <location filename="../../desktop/ui/models_page.py" line="58" />
         <source>damaged: {0}</source>
         <translation>wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="57" />
+        <location filename="../../desktop/ui/models_page.py" line="60" />
         <source> (default)</source>
         <translation> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70" />
+        <location filename="../../desktop/ui/models_page.py" line="73" />
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="71" />
+        <location filename="../../desktop/ui/models_page.py" line="74" />
         <source>Language token</source>
         <translation>Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="72" />
+        <location filename="../../desktop/ui/models_page.py" line="75" />
         <source>Base</source>
         <translation>Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="73" />
+        <location filename="../../desktop/ui/models_page.py" line="76" />
         <source>Weights</source>
         <translation>Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="74" />
+        <location filename="../../desktop/ui/models_page.py" line="77" />
         <source>Recipe</source>
         <translation>Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75" />
+        <location filename="../../desktop/ui/models_page.py" line="78" />
         <source>WER</source>
         <translation>WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="76" />
+        <location filename="../../desktop/ui/models_page.py" line="79" />
         <source>Source</source>
         <translation>Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="77" />
+        <location filename="../../desktop/ui/models_page.py" line="80" />
         <source>Licence</source>
         <translation>Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="78" />
+        <location filename="../../desktop/ui/models_page.py" line="81" />
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="90" />
+        <location filename="../../desktop/ui/models_page.py" line="93" />
         <source>Model pack</source>
         <translation>Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="90" />
+        <location filename="../../desktop/ui/models_page.py" line="93" />
         <source>Model packs</source>
         <translation>Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="97" />
+        <location filename="../../desktop/ui/models_page.py" line="98" />
+        <source>Model folder</source>
+        <translation>Modelowy rjadowak</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="106" />
         <source>Not installed</source>
         <translation>Njeinstalowane</translation>
     </message>
