@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hsb_whisper.errors import ModelError
+from hsb_whisper.errors import ModelError, OptionError
 from hsb_whisper.evaluation import HFDecoder
 from hsb_whisper.export import ModelInfo, ModelStore
 from hsb_whisper.export.metadata import check_files
-from hsb_whisper.finetune import export_run
+from hsb_whisper.finetune import Run, export_run
 
 from cli_runner import run_cli, run_cli_offline
 
@@ -51,6 +51,8 @@ def test_export_pack_install_and_transcribe_offline(capsys, tiny_run, tmp_path, 
     assert info.recipe["training_data"][0]["clips"] == 9
     assert "wer_float32" in info.evaluation
     assert (tiny_run / "export" / "tiny-int8-hf" / "model.safetensors").is_file()  # merged HF kept
+    assert info.recipe["adapter"] == "best"
+    assert json.loads((tiny_run / "result.json").read_text())["exports"]["tiny-int8"] == "best"
 
     # a community member's machine: another store, the pack installed, transcription offline
     home = tmp_path / "elsewhere"
@@ -108,3 +110,23 @@ def test_existing_name_and_bad_quantization_are_refused(capsys, tiny_run):
         run_cli(capsys, "export", tiny_run, "--name", "x", "--quantization", "int4")
     assert exit_info.value.code == 2
     assert "invalid choice: 'int4'" in capsys.readouterr().err
+
+
+def test_export_of_the_last_adapter_is_recorded(capsys, tiny_run, tmp_path):
+    store = ModelStore(tmp_path / "store")
+    run = Run(tiny_run)
+    from safetensors.torch import load_file
+
+    _, info = export_run(tiny_run, name="tiny-last", adapter="last", store=store)
+    assert info.recipe["adapter"] == "last"
+    assert run.result().exports["tiny-last"] == "last"
+    merged = load_file(run.export_dir("tiny-last") / "model.safetensors")
+    base = load_file(run.result().base / "model.safetensors")
+    last = load_file(run.result().last_adapter / "adapter_model.safetensors")
+    q = next(k for k in merged if k.endswith("decoder.layers.0.self_attn.q_proj.weight"))
+    a = next(v for k, v in last.items() if "decoder.layers.0.self_attn.q_proj.lora_A" in k)
+    b = next(v for k, v in last.items() if "decoder.layers.0.self_attn.q_proj.lora_B" in k)
+    scale = 8 / 4  # alpha / r of the tiny run
+    assert (merged[q] - base[q]).sub(scale * b @ a).abs().max() < 1e-5  # the last adapter's update
+    with pytest.raises(OptionError, match=r"--adapter last: .* is not a training run folder"):
+        export_run(run.result().base, name="x", adapter="last", store=store)

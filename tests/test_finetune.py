@@ -63,6 +63,7 @@ def state_dict(folder: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def two_stage_run(tiny_whisper, data_dirs, tmp_path_factory):
+    pytest.importorskip("peft")
     run = tmp_path_factory.mktemp("runs") / "two-stage"
     events = []
     result = train(
@@ -258,12 +259,27 @@ def test_evaluate_and_compare_runs(capsys, two_stage_run, data_dirs, tmp_path, d
         assert result.code == 0, result.err
         assert (tmp_path / name / "utterances.csv").is_file()
         assert f"{name}: WER " in result.out
+        assert "faster-whisper (int8)" in result.out  # the run too: merged and converted
+        meta = json.loads((tmp_path / name / "summary.json").read_text())["meta"]
+        assert (meta["engine"], meta["precision"]) == ("faster-whisper", "int8")
     result = run_cli(
         capsys, "compare", tmp_path / "base", tmp_path / "two-stage", "--out", tmp_path / "cmp"
     )
     assert result.code == 0, result.err
     report = (tmp_path / "cmp" / "report.md").read_text(encoding="utf-8")
     assert "two-stage" in report and "base" in report
+    assert "Every model was decoded by faster-whisper (int8)." in report
+
+    # the same run decoded by transformers in float32: the report warns of the mix
+    args = ["--manifest", dev, "--max-clips", "2", "-q", "--engine", "transformers"]
+    result = run_cli(capsys, "evaluate", run, "--out", tmp_path / "hf", "--name", "hf", *args)
+    assert result.code == 0 and "transformers (float32)" in result.out, result.err
+    result = run_cli(
+        capsys, "compare", tmp_path / "hf", tmp_path / "two-stage", "--out", tmp_path / "mix"
+    )
+    report = (tmp_path / "mix" / "report.md").read_text(encoding="utf-8")
+    assert "decoded by different engines or precisions (faster-whisper (int8), " in report
+    assert "transformers (float32))" in report
 
 
 def test_base_resolution(tiny_whisper, default_model, tmp_path, monkeypatch):
@@ -323,3 +339,32 @@ def test_several_processes_without_a_distributed_backend_are_refused(tiny_run, m
     recipe = load_recipe(tiny_run / "recipe.json")
     with pytest.raises(TrainingError, match=r"started as 2 processes, but they do not form one"):
         train(recipe, tiny_run)
+
+
+def test_checkpoint_random_states_round_trip():
+    import random
+
+    import numpy as np
+
+    torch = pytest.importorskip("torch")
+    from hsb_whisper.finetune.train import _restore_rng_states, _rng_states
+
+    random.seed(1), np.random.seed(2), torch.manual_seed(3)
+    states = _rng_states()
+    assert set(states) >= {"python", "numpy", "torch"}  # and "cuda" where there are GPUs
+
+    def draws():
+        return random.random(), float(np.random.rand()), float(torch.rand(1))
+
+    expected = draws()
+    draws()  # the generators move on…
+    _restore_rng_states(states)
+    assert draws() == expected  # …and a resumed run continues where the checkpoint was
+
+
+def test_python_dash_m_is_the_command():
+    proc = subprocess.run(
+        [sys.executable, "-m", "hsb_whisper", "finetune", "--list"], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "classic" in proc.stdout and "two-stage" in proc.stdout
