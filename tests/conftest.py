@@ -94,6 +94,7 @@ def cv_archive(cv_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 @pytest.fixture(scope="session")
 def hf_base(default_model, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default model converted to a Hugging Face folder (float32)."""
+    pytest.importorskip("transformers")  # the finetune extra (not installed on Python 3.10 in CI)
     from hsb_whisper.export.ct2 import ct2_to_hf
 
     return ct2_to_hf(default_model.path, tmp_path_factory.mktemp("hf") / "whisper-base-hf")
@@ -101,6 +102,7 @@ def hf_base(default_model, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_whisper(hf_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("torch")
     from tiny_whisper import build_tiny_whisper
 
     return build_tiny_whisper(hf_base, tmp_path_factory.mktemp("tiny") / "tiny-whisper")
@@ -123,6 +125,7 @@ def data_dirs(cv_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
 @pytest.fixture(scope="session")
 def tiny_run(tiny_whisper: Path, data_dirs: dict[str, Path], tmp_path_factory) -> Path:
     """A finished classic run (2 steps) of the tiny Whisper on the hsb fixture data."""
+    pytest.importorskip("peft")
     from hsb_whisper.finetune.config import recipe_from_dict
     from hsb_whisper.finetune.train import train
 

@@ -21,7 +21,6 @@ from hsb_whisper.export.ct2 import (
     read_model_bin,
 )
 
-pytest.importorskip("transformers")
 pytestmark = pytest.mark.slow  # the real default model, converted and run
 
 SAMPLES = Path(__file__).resolve().parents[1] / "hsb_whisper" / "assets" / "samples"
@@ -51,6 +50,7 @@ def offline():
 @pytest.fixture(scope="module")
 def hf_base(default_model, tmp_path_factory) -> Path:
     """The default model as a Hugging Face folder, float16 kept (one conversion per module)."""
+    pytest.importorskip("transformers")  # the reader tests above and below do without it
     return ct2_to_hf(default_model.path, tmp_path_factory.mktemp("ct2-hf") / "base-hf", "float16")
 
 
@@ -382,6 +382,7 @@ def test_damaged_model_bin_is_a_model_error(tmp_path, data, problem):
 
 
 def test_truncated_default_model_leaves_nothing(default_model, tmp_path):
+    pytest.importorskip("transformers")  # ct2_to_hf imports it before reading model.bin
     folder = tmp_path / "cut"
     folder.mkdir()
     for name in ("config.json", "tokenizer.json"):

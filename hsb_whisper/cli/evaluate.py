@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from hsb_whisper.cli.terminal import quiet_libraries
 from hsb_whisper.export import COMPUTE_TYPES
+from hsb_whisper.finetune.run import ADAPTERS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--adapter",
-        choices=("best", "last"),
+        choices=ADAPTERS,
         help="for a run: the adapter with the best dev WER (default) or the last one",
     )
     p.add_argument("--max-clips", type=int, default=0, help="only the first N clips")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hsb_whisper.cli.terminal import quiet_libraries
 from hsb_whisper.export import QUANTIZATIONS, make_pack
+from hsb_whisper.finetune.run import ADAPTERS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-l", "--language", help="language token (default: the run's)")
     p.add_argument(
         "--adapter",
-        choices=("best", "last"),
+        choices=ADAPTERS,
         help="for a run: the adapter with the best dev WER (default) or the last one; "
         "the run's result.json records which one each export took",
     )

@@ -24,11 +24,9 @@ from hsb_whisper.data import read_manifest
 from hsb_whisper.errors import ModelError, OptionError
 from hsb_whisper.evaluation.decoding import HF_PRECISION, DecodingOptions, open_decoder
 from hsb_whisper.evaluation.metrics import score_clips, write_evaluation
-from hsb_whisper.export import COMPUTE_TYPES, ModelStore, is_hf_whisper
+from hsb_whisper.export import COMPUTE_TYPES, DEFAULT_LANGUAGE, ModelStore, is_hf_whisper
 
 log = logging.getLogger(__name__)
-
-DEFAULT_LANGUAGE = "cs"  # Whisper has no hsb token; ours are trained with cs
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,6 +8,7 @@ transformers are imported only inside the functions that need them.
 
 from hsb_whisper.export.convert import COMPUTE_TYPES, QUANTIZATIONS, build_model, convert
 from hsb_whisper.export.ct2 import ct2_to_hf
+from hsb_whisper.export.default_model import DEFAULT_LANGUAGE
 from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo
@@ -16,6 +17,7 @@ from hsb_whisper.export.store import LocalModel, ModelStore
 
 __all__ = [
     "COMPUTE_TYPES",
+    "DEFAULT_LANGUAGE",
     "QUANTIZATIONS",
     "LocalModel",
     "ModelInfo",

@@ -26,6 +26,7 @@ else:  # the same parser, as a package (a dependency on Python 3.10)
 
 from hsb_whisper.errors import OptionError
 from hsb_whisper.evaluation import MAX_NEW_TOKENS
+from hsb_whisper.export import DEFAULT_LANGUAGE
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda")
@@ -260,7 +261,7 @@ def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
         for key in ("train", "dev"):
             if not isinstance(st.get(key), str) or not st[key]:
                 raise OptionError(f"{source}: {where}.{key} must be the path of a manifest")
-        language = st.get("language", data.get("language", "cs"))
+        language = st.get("language", data.get("language", DEFAULT_LANGUAGE))
         if not isinstance(language, str) or not language.isalpha() or not language.islower():
             raise OptionError(f"{source}: {where}.language {language!r}: a Whisper token like 'cs'")
         merge = st.get("merge", i < len(stages_data) - 1)

@@ -13,7 +13,6 @@ the run's ``result.json`` which adapter each exported model came from.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import tempfile
 from collections.abc import Callable
@@ -30,9 +29,11 @@ from hsb_whisper.evaluation import (
     DecodingOptions,
     HFDecoder,
     corpus_scores,
+    resolve_model,
     score_clips,
 )
 from hsb_whisper.export import (
+    DEFAULT_LANGUAGE,
     QUANTIZATIONS,
     ModelInfo,
     ModelStore,
@@ -40,6 +41,7 @@ from hsb_whisper.export import (
     convert,
     is_hf_whisper,
 )
+from hsb_whisper.finetune.config import Recipe
 from hsb_whisper.finetune.run import Run
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ class Source:
     adapter: Path | None
     language: str
     base: str
-    recipe: dict[str, Any] | None
+    recipe: Recipe | None
     run: Run | None
     dev: Path | None
     which: str | None = None  # "best" or "last" for runs
@@ -74,39 +76,33 @@ def find_source(spec: Path, language: str | None, adapter: str | None = None) ->
     if Run.is_run(spec):
         run = Run(spec)
         result = run.result()
-        recipe = json.loads(run.recipe_file.read_text(encoding="utf-8"))
+        recipe = run.load_recipe()
         which = adapter or result.default_adapter
         return Source(
             hf_dir=result.base,
             adapter=result.adapter(which),
             language=language or result.language,
-            base=recipe["base"],
+            base=recipe.base,
             recipe=recipe,
             run=run,
-            dev=Path(recipe["stages"][-1]["dev"]),
+            dev=recipe.stages[-1].dev,
             which=which,
         )
     if adapter is not None:
         raise OptionError(f"--adapter {adapter}: {spec} is not a training run folder")
-    if (spec / "adapter_config.json").is_file():
-        config = json.loads((spec / "adapter_config.json").read_text(encoding="utf-8"))
-        base = Path(config.get("base_model_name_or_path") or "")
-        if not is_hf_whisper(base):
-            raise ModelError(f"{spec}: the adapter's base {base} is not a Hugging Face folder here")
-        return Source(base, spec, language or "cs", str(base), None, None, None)
-    if is_hf_whisper(spec):
-        return Source(spec, None, language or "cs", str(spec), None, None, None)
+    if (spec / "adapter_config.json").is_file() or is_hf_whisper(spec):
+        model = resolve_model(str(spec))
+        language = language or DEFAULT_LANGUAGE
+        return Source(model.path, model.adapter, language, str(model.path), None, None, None)
     raise OptionError(f"{spec}: not a training run, LoRA adapter or Hugging Face Whisper folder")
 
 
-def _training_data(recipe: dict[str, Any] | None) -> list[dict[str, Any]] | None:
-    if recipe is None:
-        return None
+def _training_data(recipe: Recipe) -> list[dict[str, Any]]:
     data = []
-    for stage in recipe["stages"]:
-        entry: dict[str, Any] = {"stage": stage["name"], "train": stage["train"]}
+    for stage in recipe.stages:
+        entry: dict[str, Any] = {"stage": stage.name, "train": str(stage.train)}
         try:
-            clips = read_manifest(Path(stage["train"]))
+            clips = read_manifest(stage.train)
             entry["clips"] = len(clips)
             entry["hours"] = round(sum(c.duration or 0 for c in clips) / 3600, 3)
             entry["speakers"] = len({c.speaker for c in clips if c.speaker})
@@ -144,11 +140,14 @@ def export_run(
     options = DecodingOptions(language=source.language)
     verify_audio = [load_audio(c.audio) for c in dev_clips[:VERIFY_CLIPS]]
     keep = source.run.export_dir(name) if source.run and source.adapter else None
-    recipe_name = source.recipe["name"] if source.recipe else None
+    recipe_name = source.recipe.name if source.recipe else None
     recipe = None
     if source.recipe:
-        recipe = {"recipe": source.recipe, "training_data": _training_data(source.recipe)}
-        recipe["adapter"] = source.which
+        recipe = {
+            "recipe": source.recipe.to_dict(),
+            "training_data": _training_data(source.recipe),
+            "adapter": source.which,
+        }
     progress(f"merging and converting ({quantization})")
     dest = store.root / name
 
