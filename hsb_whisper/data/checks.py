@@ -27,6 +27,10 @@ MAX_CLIP_SECONDS = float(CHUNK_LENGTH)  # Whisper's input window
 # Whisper's decoder holds 448 tokens: <|startoftranscript|>, language, task and <|notimestamps|>
 # come first and <|endoftext|> last, which leaves 448 - 5 = 443 for the transcript itself.
 MAX_TEXT_TOKENS = 448 - 5
+# A Common Voice clip larger than this is not extracted from an archive: a 30 s clip is well under
+# 1 MiB; 64 MiB would be half an hour of 320 kb/s MP3.
+MAX_CLIP_BYTES = 64 << 20
+_HASH_CHUNK = 1 << 20  # bytes read at a time for the duplicate hash (any file size in 1 MiB)
 
 REASONS = {
     "missing_audio": "the audio file does not exist",
@@ -38,6 +42,8 @@ REASONS = {
     "empty_text": "the transcript is empty",
     "too_long_text": f"the transcript has more than {MAX_TEXT_TOKENS} tokens",
     "duplicate_audio": "the same audio appears earlier in the data",
+    "unsafe_path": "the table's path is not a file in the release's clips folder (never read)",
+    "too_large_audio": f"larger than {MAX_CLIP_BYTES >> 20} MiB in the archive (not extracted)",
 }
 _AUDIO_KINDS = {
     "missing": "missing_audio",
@@ -81,12 +87,25 @@ def _check_audio(path: Path, decode: bool) -> _AudioResult:
     """Runs in a worker process."""
     try:
         duration = inspect_audio(path).duration if decode else probe_duration(path)
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        digest = file_digest(path)
     except AudioError as e:
         return _AudioResult(None, None, e.kind, e.problem)
     except OSError as e:
         return _AudioResult(None, None, "unreadable", str(e))
+    except Exception as e:  # a decoder bug on a hostile file: one reject, not a lost run
+        log.error("checking %s failed unexpectedly", path, exc_info=True)
+        return _AudioResult(None, None, "unreadable", f"unexpected {type(e).__name__}: {e}")
     return _AudioResult(duration, digest, None, None)
+
+
+def file_digest(path: Path) -> str:
+    """The file's BLAKE2b hash (16 bytes, hex), read in chunks: memory stays small however large
+    the file."""
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        while chunk := f.read(_HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def count_tokens_function() -> Callable[[str], int]:

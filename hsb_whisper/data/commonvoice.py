@@ -8,7 +8,14 @@ quoting, so they are read with ``csv.QUOTE_NONE``.
 
 A ``.tar.gz`` is read directly: a first pass reads only the TSV files (and stops as soon as it has
 them), a second extracts just the clips the chosen splits use, each written under a temporary
-name and renamed, and skipped when already extracted by an earlier run.
+name and renamed, and skipped when an earlier run extracted the same bytes.
+
+Only clips in the release's own ``clips/`` folder are used: a table row whose ``path`` is not a
+plain file name there (``../../x.mp3``, an absolute path, a link out of ``clips/``) is rejected
+unread, and of an archive only members under ``<release>/<locale>/clips/`` are extracted, each at
+most :data:`~hsb_whisper.data.checks.MAX_CLIP_BYTES` and all together at most
+:data:`MAX_EXPANSION` times the archive's size. A damaged archive (cut off, garbled) is reported
+as damaged, never as clips that are missing.
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ import dataclasses
 import io
 import logging
 import os
-import shutil
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterable
-from pathlib import Path, PurePosixPath
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from hsb_whisper.data.checks import MAX_CLIP_BYTES
 from hsb_whisper.data.manifest import Clip, normalize_text
 from hsb_whisper.errors import HsbWhisperError
 
@@ -31,7 +40,12 @@ log = logging.getLogger(__name__)
 
 OFFICIAL_SPLITS = ("train", "dev", "test")
 REQUIRED_COLUMNS = ("path", "sentence")
-csv.field_size_limit(1 << 24)
+FIELD_LIMIT = 1 << 24  # bytes of one TSV field (csv's default is 128 KiB)
+csv.field_size_limit(FIELD_LIMIT)
+# MP3 does not compress: the clips of an archive take about its size. Extraction stops when they
+# would take more than this many times as much (a damaged or hostile archive).
+MAX_EXPANSION = 4
+MAX_TABLE_BYTES = 1 << 30  # one TSV of an archive (English's validated.tsv is about 400 MB)
 
 
 class CommonVoiceError(HsbWhisperError):
@@ -44,18 +58,55 @@ class Release:
 
     tables: dict[str, list[dict[str, str]]]  # "train" → rows
     clips_dir: Path
+    # of an archive: the locale folder inside it (("cv-corpus-…", "hsb")), whose clips/ is used
+    archive_dir: tuple[str, ...] | None = None
 
 
 def read_tsv(text: str, name: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    columns = reader.fieldnames or []
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
+    try:
+        columns = reader.fieldnames or []
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise CommonVoiceError(
+                f"{name}: not a Common Voice table (no {', '.join(missing)} column; "
+                f"found {', '.join(columns) or 'nothing'})"
+            )
+        return [row for row in reader if row.get("path")]
+    except csv.Error as e:  # "field larger than field limit": a field over FIELD_LIMIT bytes
+        line = reader.reader.line_num
         raise CommonVoiceError(
-            f"{name}: not a Common Voice table (no {', '.join(missing)} column; "
-            f"found {', '.join(columns) or 'nothing'})"
-        )
-    return [row for row in reader if row.get("path")]
+            f"{name}, line {line}: not a readable table ({e}; a field may hold at most "
+            f"{FIELD_LIMIT >> 20} MiB)"
+        ) from e
+
+
+def decode_table(data: bytes, name: str) -> str:
+    """A TSV file's bytes as text; invalid UTF-8 is an error naming the line and byte."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise CommonVoiceError(
+            f"{name}, line {line}: not UTF-8 text (byte {e.start}: {data[e.start : e.end]!r})"
+        ) from e
+
+
+def path_problem(row: dict[str, str], clips_dir: Path) -> str | None:
+    """Why a row's clip is not a file of ``clips_dir`` (``None`` when it is one).
+
+    The ``path`` column must be a plain file name (no folder, drive or ``..``; the same rule on
+    every system), and it must not lead out of ``clips_dir`` through a link either.
+    """
+    raw = row["path"]
+    name = clip_name(row)
+    plain = PurePosixPath(name).name == name and PureWindowsPath(name).name == name
+    if not plain or name in (".", "..") or "\0" in name:
+        return f"the table's path {raw!r} is not a file name in clips/"
+    target = (clips_dir / name).resolve()
+    if not target.is_relative_to(clips_dir.resolve()):
+        return f"the table's path {raw!r} leads out of clips/ (to {target})"
+    return None
 
 
 def is_archive(source: Path) -> bool:
@@ -79,15 +130,19 @@ def open_release(source: Path, locale: str, tables: Iterable[str], clips_dir: Pa
     the release's own ``clips/`` is used in place and ``clips_dir`` is ignored.
     """
     wanted = set(tables)
+    archive_dir = None
     if is_archive(source):
-        texts = _tables_from_archive(source, locale, wanted)
+        texts, archive_dir = _tables_from_archive(source, locale, wanted)
     elif source.is_dir():
         folder = _locale_dir(source, locale)
-        texts = {
-            n: (folder / f"{n}.tsv").read_text(encoding="utf-8")
-            for n in wanted
-            if (folder / f"{n}.tsv").is_file()
-        }
+        texts = {}
+        for n in wanted:
+            tsv = folder / f"{n}.tsv"
+            if tsv.is_file():
+                try:
+                    texts[n] = decode_table(tsv.read_bytes(), str(tsv))
+                except OSError as e:
+                    raise CommonVoiceError(f"{tsv}: cannot read the table ({e})") from e
         clips_dir = folder / "clips"
     else:
         raise CommonVoiceError(
@@ -96,81 +151,150 @@ def open_release(source: Path, locale: str, tables: Iterable[str], clips_dir: Pa
     missing = sorted(wanted - texts.keys())
     if missing:
         raise CommonVoiceError(f"{source}: locale {locale!r} has no {', '.join(missing)} table")
-    return Release({n: read_tsv(t, f"{source}:{n}.tsv") for n, t in texts.items()}, clips_dir)
+    tables = {n: read_tsv(t, f"{source}:{n}.tsv") for n, t in texts.items()}
+    return Release(tables, clips_dir, archive_dir)
 
 
 def _member_parts(name: str) -> tuple[str, ...]:
     return PurePosixPath(name).parts
 
 
-def _tables_from_archive(source: Path, locale: str, wanted: set[str]) -> dict[str, str]:
-    texts: dict[str, str] = {}
+class _CheckedTarInfo(tarfile.TarInfo):
+    """Member headers that tell a damaged archive from a finished one: tarfile's stream mode
+    ends the member list silently at a cut-off or garbled header, as if the archive ended there,
+    which would make every clip after it look missing. Only tar's end marker (a zero block) ends
+    the list here, and only when nothing but zeros follows it: a garbled stretch of a .gz can
+    decompress to zeros that look like the marker."""
+
+    @classmethod
+    def fromtarfile(cls, tar: tarfile.TarFile) -> tarfile.TarInfo:
+        try:
+            return super().fromtarfile(tar)
+        except tarfile.EOFHeaderError:
+            while chunk := tar.fileobj.read(1 << 16):  # the rest: padding, a few KiB
+                if chunk.strip(b"\0"):
+                    raise tarfile.ReadError(
+                        f"data after the end marker at byte {tar.offset} of the tar data"
+                    ) from None
+            raise
+        except tarfile.HeaderError as e:
+            raise tarfile.ReadError(f"{e} at byte {tar.offset} of the tar data") from e
+
+
+@contextmanager
+def _reading(source: Path) -> Iterator[tarfile.TarFile]:
+    """``source`` opened for one streaming pass; its damage is a one-line error."""
     try:
-        with tarfile.open(source, "r|*") as tar:  # streaming: one pass, stops early
-            for member in tar:
-                parts = _member_parts(member.name)
-                if (
-                    member.isfile()
-                    and len(parts) >= 2
-                    and parts[-2] == locale
-                    and parts[-1].endswith(".tsv")
-                    and parts[-1][:-4] in wanted
-                ):
-                    f = tar.extractfile(member)
-                    texts[parts[-1][:-4]] = f.read().decode("utf-8")
-                    if texts.keys() >= wanted:
-                        break
-    except (tarfile.TarError, OSError, EOFError) as e:
-        raise CommonVoiceError(f"{source}: unreadable archive ({e})") from e
-    return texts
+        with tarfile.open(source, "r|*", tarinfo=_CheckedTarInfo) as tar:
+            yield tar
+    except (tarfile.TarError, EOFError, zlib.error) as e:
+        raise CommonVoiceError(
+            f"{source}: the archive is damaged ({e or type(e).__name__}); download it again"
+        ) from e
+    except OSError as e:
+        raise CommonVoiceError(f"{source}: cannot read the archive ({e})") from e
+
+
+def _tables_from_archive(
+    source: Path, locale: str, wanted: set[str]
+) -> tuple[dict[str, str], tuple[str, ...] | None]:
+    """The wanted tables of ``<release>/<locale>/`` (or ``<locale>/``) and that folder."""
+    texts: dict[str, str] = {}
+    folder = None
+    with _reading(source) as tar:  # streaming: one pass, stops early
+        for member in tar:
+            parts = _member_parts(member.name)
+            if (
+                member.isfile()
+                and len(parts) in (2, 3)
+                and ".." not in parts
+                and parts[-2] == locale
+                and parts[-1].endswith(".tsv")
+                and parts[-1][:-4] in wanted
+                and folder in (None, parts[:-1])  # all from one release
+            ):
+                folder = parts[:-1]
+                if member.size > MAX_TABLE_BYTES:
+                    raise CommonVoiceError(
+                        f"{source}:{member.name}: {member.size / 2**30:.1f} GiB, more than a "
+                        f"Common Voice table can be ({MAX_TABLE_BYTES >> 30} GiB)"
+                    )
+                data = tar.extractfile(member).read()
+                texts[parts[-1][:-4]] = decode_table(data, f"{source}:{member.name}")
+                if texts.keys() >= wanted:
+                    break
+    return texts, folder
 
 
 def extract_clips(
     source: Path,
-    locale: str,
+    archive_dir: tuple[str, ...],
     names: set[str],
     clips_dir: Path,
     progress: Callable[[int], None] | None = None,
-) -> None:
-    """Extract the clips called ``names`` of ``locale`` from the archive into ``clips_dir``.
+) -> dict[str, int]:
+    """Extract the clips called ``names`` from ``<archive_dir>/clips/`` of the archive into
+    ``clips_dir``; returns the clips not extracted for their size (name → bytes).
 
-    Only plain file names under ``<locale>/clips/`` are taken (no paths from the archive are used
-    on disk); a clip already present with the right size is not written again.
+    ``names`` must be plain file names (see :func:`path_problem`); no path from the archive is
+    used on disk. A clip already there with the same bytes is not written again; one that differs
+    (damaged since, or cut off by an interrupted run) is replaced.
     """
-    clips_dir.mkdir(parents=True, exist_ok=True)
-    todo = set(names)
     try:
-        with tarfile.open(source, "r|*") as tar:
-            for member in tar:
-                parts = _member_parts(member.name)
-                if not (member.isfile() and len(parts) >= 3 and parts[-3:-1] == (locale, "clips")):
-                    continue
-                name = parts[-1]
-                if name not in todo:
-                    continue
-                todo.discard(name)
-                target = clips_dir / name
-                if not (target.is_file() and target.stat().st_size == member.size):
-                    _copy_member(tar.extractfile(member), target)
-                if progress:
-                    progress(1)
-                if not todo:
-                    break
-    except (tarfile.TarError, OSError, EOFError) as e:
-        raise CommonVoiceError(f"{source}: unreadable archive ({e})") from e
+        clips_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CommonVoiceError(f"{clips_dir}: cannot create the clips folder ({e})") from e
+    todo = set(names)
+    too_large: dict[str, int] = {}
+    budget = MAX_EXPANSION * source.stat().st_size + MAX_CLIP_BYTES
+    with _reading(source) as tar:
+        for member in tar:
+            parts = _member_parts(member.name)
+            if not (member.isfile() and parts[:-1] == (*archive_dir, "clips")):
+                continue
+            name = parts[-1]
+            if name not in todo:
+                continue
+            todo.discard(name)
+            if member.size > MAX_CLIP_BYTES:
+                too_large[name] = member.size
+            else:
+                budget -= member.size
+                if budget < 0:
+                    raise CommonVoiceError(
+                        f"{source}: its clips would take more than {MAX_EXPANSION} times the "
+                        "archive's size; a damaged or hostile archive? Extraction stopped"
+                    )
+                _extract_member(tar, member, clips_dir / name)
+            if progress:
+                progress(1)
+            if not todo:
+                break
     if todo:
         log.info("%d clips listed in the tables are not in %s", len(todo), source)
+    return too_large
 
 
-def _copy_member(f: io.BufferedReader, target: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+def _extract_member(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> None:
+    data = tar.extractfile(member).read()  # at most MAX_CLIP_BYTES
     try:
-        with os.fdopen(fd, "wb") as out:
-            shutil.copyfileobj(f, out)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        if (
+            not target.is_symlink()
+            and target.is_file()
+            and target.stat().st_size == len(data)
+            and target.read_bytes() == data
+        ):
+            return  # extracted by an earlier run
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, target)  # replaces a link too, never writes through it
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        raise CommonVoiceError(f"{target}: cannot write the clip ({e})") from e
 
 
 def clip_name(row: dict[str, str]) -> str:

@@ -9,12 +9,13 @@ on voices it has not heard; it is seeded and reproducible.
 from __future__ import annotations
 
 import csv
+import math
 import random
 from pathlib import Path
 
 from hsb_whisper.audio import find_audio_files
 from hsb_whisper.data.manifest import AUDIO_KEYS, SPEAKER_KEYS, TEXT_KEYS, Clip, normalize_text
-from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.errors import HsbWhisperError, OptionError
 
 TABLE_NAMES = ("metadata.csv", "metadata.tsv", "transcripts.csv", "transcripts.tsv")
 SPLITS = ("train", "dev", "test")
@@ -47,18 +48,21 @@ def read_table(table: Path, folder: Path) -> list[Clip]:
             f"column ({', '.join(TEXT_KEYS)}); found {', '.join(columns) or 'no header'}"
         )
     clips = []
-    for row in reader:
-        if not (row.get(audio_col) or "").strip():
-            continue
-        audio = Path(row[audio_col].strip())
-        clips.append(
-            Clip(
-                audio=audio if audio.is_absolute() else folder / audio,
-                text=normalize_text(row.get(text_col) or ""),
-                speaker=(row.get(speaker_col) or "").strip() or None if speaker_col else None,
-                id=audio.stem,
+    try:
+        for row in reader:
+            if not (row.get(audio_col) or "").strip():
+                continue
+            audio = Path(row[audio_col].strip())
+            clips.append(
+                Clip(
+                    audio=audio if audio.is_absolute() else folder / audio,
+                    text=normalize_text(row.get(text_col) or ""),
+                    speaker=(row.get(speaker_col) or "").strip() or None if speaker_col else None,
+                    id=audio.stem,
+                )
             )
-        )
+    except csv.Error as e:  # e.g. a field over csv's size limit
+        raise FolderError(f"{table}, line {reader.reader.line_num}: unreadable table ({e})") from e
     return clips
 
 
@@ -81,13 +85,15 @@ def read_sidecars(folder: Path, speaker_from_folder: bool = False) -> list[Clip]
 
 
 def parse_fractions(text: str) -> tuple[float, float, float]:
-    """``"0.8,0.1,0.1"`` → train, dev, test fractions (must be ≥ 0 and sum to 1)."""
+    """``"0.8,0.1,0.1"`` → train, dev, test fractions (must be ≥ 0 and sum to 1; NaN and
+    infinity are refused)."""
     try:
         parts = tuple(float(x) for x in text.split(","))
     except ValueError as e:
-        raise FolderError(f"split {text!r}: expected three numbers such as 0.8,0.1,0.1") from e
-    if len(parts) != 3 or min(parts) < 0 or abs(sum(parts) - 1) > 1e-6:
-        raise FolderError(f"split {text!r}: expected three fractions ≥ 0 that sum to 1")
+        raise OptionError(f"split {text!r}: expected three numbers such as 0.8,0.1,0.1") from e
+    finite = all(math.isfinite(p) and p >= 0 for p in parts)
+    if len(parts) != 3 or not finite or abs(sum(parts) - 1) > 1e-6:
+        raise OptionError(f"split {text!r}: expected three fractions ≥ 0 that sum to 1")
     return parts  # type: ignore[return-value]
 
 

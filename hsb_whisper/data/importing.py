@@ -16,7 +16,7 @@ from typing import Any
 
 from hsb_whisper.audio import AUDIO_SUFFIXES
 from hsb_whisper.data import commonvoice, folder
-from hsb_whisper.data.checks import CheckResult, check_clips
+from hsb_whisper.data.checks import CheckResult, Reject, check_clips
 from hsb_whisper.data.manifest import Clip, read_manifest, write_manifest
 from hsb_whisper.data.report import build_report, write_rejects, write_report
 
@@ -83,15 +83,35 @@ def import_common_voice(
     progress.stage("reading tables", 0)
     release = commonvoice.open_release(source, locale, tables, out / "clips")
     rows, left_out = commonvoice.choose_splits(release.tables, use_validated, add_other)
-    if commonvoice.is_archive(source):
-        names = {commonvoice.clip_name(r) for split in rows.values() for r in split}
+    too_large: dict[str, int] = {}
+    if release.archive_dir is not None:
+        names = {
+            commonvoice.clip_name(r)
+            for split in rows.values()
+            for r in split
+            if commonvoice.path_problem(r, release.clips_dir) is None
+        }
         progress.stage("extracting clips", len(names))
-        commonvoice.extract_clips(source, locale, names, release.clips_dir, progress.advance)
-    splits = {
-        name: [commonvoice.to_clip(r, release.clips_dir) for r in split_rows]
-        for name, split_rows in rows.items()
-    }
+        too_large = commonvoice.extract_clips(
+            source, release.archive_dir, names, release.clips_dir, progress.advance
+        )
+    # rows whose clip is not a file of clips/ (or was too large to extract) are rejected unread
+    splits: dict[str, list[Clip]] = {}
+    early: list[Reject] = []
+    for name, split_rows in rows.items():
+        splits[name] = []
+        for row in split_rows:
+            clip = commonvoice.to_clip(row, release.clips_dir)
+            problem = commonvoice.path_problem(row, release.clips_dir)
+            if problem is not None:
+                early.append(Reject(clip, name, "unsafe_path", problem))
+            elif commonvoice.clip_name(row) in too_large:
+                size = too_large[commonvoice.clip_name(row)]
+                early.append(Reject(clip, name, "too_large_audio", f"{size / 2**20:.0f} MiB"))
+            else:
+                splits[name].append(clip)
     result = _check(splits, decode, progress)
+    result = CheckResult(result.kept, early + result.rejects)
     extra = {
         "source": str(source),
         "kind": "common-voice",

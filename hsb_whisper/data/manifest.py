@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import unicodedata
 from collections.abc import Iterable
@@ -30,6 +31,9 @@ from hsb_whisper.files import atomic_open
 AUDIO_KEYS = ("audio", "path", "audio_path", "audio_filepath", "file", "filename", "clip")
 TEXT_KEYS = ("text", "sentence", "transcript", "transcription", "normalized_text")
 SPEAKER_KEYS = ("speaker", "client_id", "speaker_id")
+# No recording in a manifest is longer than a day: a larger ``duration`` is a damaged manifest
+# (it would also make the duration histogram of ``data stats`` enormous).
+MAX_DURATION_SECONDS = 24 * 3600.0
 
 
 class ManifestError(HsbWhisperError):
@@ -86,7 +90,7 @@ def read_manifest(path: str | Path) -> list[Clip]:
     """Read one of our JSON Lines manifests or a seed-style JSON file (see the module docs)."""
     path = Path(path)
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8-sig")  # a byte order mark from Windows editors
     except FileNotFoundError as e:
         raise ManifestError(f"{path}: no such manifest") from e
     except (OSError, UnicodeDecodeError) as e:
@@ -103,23 +107,55 @@ def _records(path: Path, raw: str) -> list[tuple[str, dict[str, Any]]]:
     stripped = raw.lstrip()
     if path.suffix != ".jsonl" and stripped[:1] in "[{":
         try:
-            data = json.loads(raw)
-        except json.JSONDecodeError:
+            data = _loads(path, raw)
+        except ManifestError as e:
+            if not isinstance(e.__cause__, json.JSONDecodeError):
+                raise
             data = None  # maybe JSON Lines after all
         if data is not None:
             return _records_from_json(path, data)
     records = []
-    for number, line in enumerate(raw.splitlines(), start=1):
+    # JSON Lines are separated by "\n" only: str.splitlines() would also split at U+2028, U+0085
+    # and other characters that JSON allows unescaped inside a string.
+    for number, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ManifestError(f"{path}:{number}: not a JSON object ({e.msg})") from e
+        record = _loads(path, line, f":{number}")
         if not isinstance(record, dict):
             raise ManifestError(f"{path}:{number}: expected a JSON object per line")
         records.append((f"line {number}", record))
     return records
+
+
+def _loads(path: Path, text: str, where: str = "") -> Any:
+    """``json.loads`` whose every failure is a one-line :class:`ManifestError`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ManifestError(f"{path}{where}: not a JSON object ({e.msg})") from e
+    except RecursionError as e:
+        raise ManifestError(f"{path}{where}: JSON nested too deeply to be a manifest") from e
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        raise ManifestError(f"{path}{where}: not a JSON object ({e})") from e
+
+
+def _columns(path: Path, columns: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Rows of pandas' column layout; every column must have the same rows."""
+    names = list(columns)
+    first = columns[names[0]]
+    for name in names[1:]:
+        col = columns[name]
+        same = (
+            type(col) is type(first) and col.keys() == first.keys()
+            if isinstance(col, dict)
+            else isinstance(first, list) and len(col) == len(first)
+        )
+        if not same:
+            raise ManifestError(
+                f"{path}: pandas columns {names[0]!r} and {name!r} do not have the same rows"
+            )
+    keys = list(first.keys()) if isinstance(first, dict) else range(len(first))
+    return [(f"row {k}", {c: col[k] for c, col in columns.items()}) for k in keys]
 
 
 def _records_from_json(path: Path, data: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -132,9 +168,7 @@ def _records_from_json(path: Path, data: Any) -> list[tuple[str, dict[str, Any]]
     if isinstance(data, dict):
         columns = {k: v for k, v in data.items() if isinstance(v, (dict, list))}
         if columns and len(columns) == len(data):  # pandas' to_json() column layout
-            first = next(iter(columns.values()))
-            keys = list(first.keys()) if isinstance(first, dict) else range(len(first))
-            return [(f"row {k}", {c: col[k] for c, col in columns.items()}) for k in keys]
+            return _columns(path, columns)
         if all(isinstance(v, str) for v in data.values()):  # {audio path: text}
             return [(f"key {k!r}", {"audio": k, "text": v}) for k, v in data.items()]
     raise ManifestError(
@@ -154,16 +188,65 @@ def _clip(path: Path, where: str, record: dict[str, Any], base: Path) -> Clip:
         raise ManifestError(f"{path}, {where}: no audio path (one of {', '.join(AUDIO_KEYS)})")
     if text is not None and not isinstance(text, str):
         raise ManifestError(f"{path}, {where}: the transcript is not a string")
-    duration = record.get("duration")
-    if duration is not None and not isinstance(duration, (int, float)):
-        raise ManifestError(f"{path}, {where}: duration must be a number of seconds")
+    duration = _duration(path, where, record.get("duration"))
     speaker = _first(record, SPEAKER_KEYS)
-    audio_path = Path(audio).expanduser()
-    return Clip(
+    if "\0" in audio:
+        raise ManifestError(f"{path}, {where}: the audio path contains a NUL character")
+    try:
+        audio_path = Path(audio).expanduser()
+    except RuntimeError as e:  # "~someone/…" where there is no such user
+        raise ManifestError(f"{path}, {where}: cannot expand {audio!r} ({e})") from e
+    clip = Clip(
         audio=Path(os.path.normpath(base / audio_path)),  # absolute stays absolute
         text=normalize_text(text or ""),
-        duration=None if duration is None else float(duration),
-        speaker=None if speaker in (None, "") else str(speaker),
-        sentence_id=None if record.get("sentence_id") in (None, "") else str(record["sentence_id"]),
-        id=None if record.get("id") in (None, "") else str(record["id"]),
+        duration=duration,
+        speaker=_label(path, where, "speaker", speaker),
+        sentence_id=_label(path, where, "sentence_id", record.get("sentence_id")),
+        id=_label(path, where, "id", record.get("id")),
     )
+    for field, value in (("audio path", audio), *((f, getattr(clip, f)) for f in _TEXT_FIELDS)):
+        if value is not None and not _is_unicode(value):
+            raise ManifestError(
+                f"{path}, {where}: the {field} is not valid Unicode (an unpaired surrogate escape)"
+            )
+    return clip
+
+
+_TEXT_FIELDS = ("text", "speaker", "sentence_id", "id")
+
+
+def _label(path: Path, where: str, name: str, value: Any) -> str | None:
+    """A speaker, sentence or clip id: a string or a number (null or "" for none)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise ManifestError(f"{path}, {where}: {name} must be a string or a number")
+
+
+def _is_unicode(text: str) -> bool:
+    """False for strings with lone surrogates (JSON's "\\ud800"), which no file can hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _duration(path: Path, where: str, value: Any) -> float | None:
+    """Seconds, or None; anything but a number from 0 to a day is refused (NaN, Infinity,
+    negative, 1e15, true)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer beyond any float
+            seconds = math.inf
+        if 0 <= seconds <= MAX_DURATION_SECONDS:  # False for NaN too
+            return seconds
+        raise ManifestError(
+            f"{path}, {where}: duration {seconds:.6g} is not a number of seconds from 0 to "
+            f"{MAX_DURATION_SECONDS:.0f} (a day)"
+        )
+    raise ManifestError(f"{path}, {where}: duration must be a number of seconds")

@@ -4,6 +4,8 @@ as text for the terminal and as a PNG histogram (matplotlib)."""
 from __future__ import annotations
 
 import dataclasses
+import logging
+import math
 import statistics
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,12 @@ from hsb_whisper.data.manifest import Clip
 from hsb_whisper.errors import AudioError
 from hsb_whisper.parallel import map_parallel
 
+log = logging.getLogger(__name__)
+
 BIN_SECONDS = 2.0  # histogram bin width
+# The histogram ends here; its last bin counts every longer clip (a header claiming a year of
+# audio must not make a list of millions of bins).
+HISTOGRAM_TOP_SECONDS = 10 * MAX_CLIP_SECONDS
 _BAR_WIDTH = 40  # characters of the longest text bar
 
 
@@ -42,9 +49,13 @@ def _duration(clip: Clip) -> float | None:
     if clip.duration is not None:
         return clip.duration
     try:
-        return probe_duration(clip.audio)  # the header; decodes only when it says nothing
-    except AudioError:
+        seconds = probe_duration(clip.audio)  # the header; decodes only when it says nothing
+    except (AudioError, OSError):
         return None
+    except Exception:  # a decoder bug on a hostile file: counted unreadable, not a lost run
+        log.error("reading the duration of %s failed unexpectedly", clip.audio, exc_info=True)
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def manifest_stats(clips: list[Clip], progress: Callable[[int], None] | None = None) -> Stats:
@@ -60,12 +71,13 @@ def manifest_stats(clips: list[Clip], progress: Callable[[int], None] | None = N
 
 
 def histogram(durations: list[float], bin_seconds: float = BIN_SECONDS) -> list[tuple[float, int]]:
-    """(bin start, count) pairs from 0 to the longest clip (at least Whisper's 30 s window)."""
-    top = max([*durations, MAX_CLIP_SECONDS])
+    """(bin start, count) pairs from 0 to the longest clip (at least Whisper's 30 s window, at
+    most :data:`HISTOGRAM_TOP_SECONDS`: the last bin holds every longer clip too)."""
+    top = min(max([*durations, MAX_CLIP_SECONDS]), HISTOGRAM_TOP_SECONDS)
     n_bins = int(top // bin_seconds) + 1
     counts = [0] * n_bins
     for d in durations:
-        counts[min(int(d // bin_seconds), n_bins - 1)] += 1
+        counts[min(int(min(d, top) // bin_seconds), n_bins - 1)] += 1
     return [(i * bin_seconds, c) for i, c in enumerate(counts)]
 
 
@@ -91,7 +103,8 @@ def render_stats(stats: Stats) -> str:
     peak = max((c for _, c in bins), default=0) or 1
     for start, count in bins:
         bar = "█" * round(_BAR_WIDTH * count / peak)
-        lines.append(f"{start:>5.0f}–{start + BIN_SECONDS:<3.0f}s {count:>6} {bar}")
+        end = "∞" if start >= HISTOGRAM_TOP_SECONDS else f"{start + BIN_SECONDS:.0f}"
+        lines.append(f"{start:>5.0f}–{end:<3}s {count:>6} {bar}")
     return "\n".join(lines)
 
 
@@ -104,9 +117,10 @@ def save_histogram_png(stats: Stats, path: Path, title: str) -> None:
     from hsb_whisper.files import atomic_open
 
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    top = max([*stats.durations, MAX_CLIP_SECONDS])
+    top = min(max([*stats.durations, MAX_CLIP_SECONDS]), HISTOGRAM_TOP_SECONDS)
     bins = [i * BIN_SECONDS for i in range(int(top // BIN_SECONDS) + 2)]
-    ax.hist(stats.durations, bins=bins, color="#3b6ea5", edgecolor="white")
+    shown = [min(d, bins[-1] - BIN_SECONDS / 2) for d in stats.durations]  # longer: last bin
+    ax.hist(shown, bins=bins, color="#3b6ea5", edgecolor="white")
     ax.axvline(MAX_CLIP_SECONDS, color="#b03a2e", linestyle="--", label="Whisper's 30 s window")
     ax.set_xlabel("clip duration (s)")
     ax.set_ylabel("clips")
