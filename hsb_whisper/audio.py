@@ -188,16 +188,19 @@ def inspect_audio(path: str | Path) -> AudioFacts:
             try:
                 frames = packet.decode()
             except av.error.InvalidDataError as e:
-                damage = f"damaged audio data after {samples / rate:.1f} s ({_short(e)})"
+                damage = f"damaged audio data after {samples / (rate or 1):.1f} s ({_short(e)})"
                 break
             for frame in frames:
                 data = frame.to_ndarray()
                 samples += frame.samples
+                rate = rate or frame.sample_rate
                 if data.size:
                     peak = max(peak, _peak(data, frame.format.name))
         channels = stream.codec_context.channels
     if last is None or (samples == 0 and not damage):
         raise AudioError(path, "the file holds no audio samples", "empty")
+    if not rate:  # what FFmpeg makes of a zero-filled ".mp3": a stream without a sample rate
+        raise AudioError(path, "not a readable audio file (no sample rate, no decodable frame)")
     if is_mp3:
         _check_mp3_tail(path, last)
     duration = samples / rate
@@ -247,3 +250,84 @@ def _short(e: Exception) -> str:
     text = str(e).split(": '", 1)[0]
     text = re.sub(r"^\[Errno -?\d+\]\s*", "", text).strip()
     return text.lower() if text else type(e).__name__
+
+
+class AudioReader:
+    """A file's float32 mono 16 kHz samples, decoded piece by piece: never the whole file in
+    memory, however long the recording. The samples are those :func:`load_audio` returns
+    (FFmpeg's resampler to 16-bit mono at 16 kHz, fed in the same groups of frames).
+
+    Opening checks what can be checked without decoding (missing, empty, unreadable, a cut-off
+    last MP3 frame); :meth:`finish` checks the rest once everything is read (no samples, shorter
+    than its header declares, silent), raising ``AudioError`` as :func:`load_audio` would.
+    """
+
+    _GROUP = 500_000  # input samples resampled at a time (faster-whisper's decode_audio too)
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        _check_file(self.path)
+        self._declared = _check_complete(self.path)
+        # what the header says (FFmpeg estimates it from the bit rate where it says nothing;
+        # without any, the file is decoded once to count its samples, not keeping them)
+        self.header_duration = probe_duration(self.path)
+        self._blocks = self._decode()
+        self._pending: list[np.ndarray] = []
+        self._pending_samples = 0
+        self.samples_read = 0  # handed out by read()
+        self.exhausted = False  # the decoder has nothing more
+        self._peak = 0.0
+
+    def _decode(self) -> Iterator[np.ndarray]:
+        resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        with _open_audio(self.path) as (container, stream):
+            fifo = av.audio.fifo.AudioFifo()
+            frames = container.decode(stream)
+            while True:
+                try:
+                    frame = next(frames)
+                except StopIteration:
+                    break
+                except av.error.InvalidDataError:  # a damaged frame: skipped, as decode_audio does
+                    continue
+                frame.pts = None
+                fifo.write(frame)
+                if fifo.samples >= self._GROUP:
+                    yield from self._resample(resampler, fifo.read())
+            if fifo.samples:
+                yield from self._resample(resampler, fifo.read())
+            yield from self._resample(resampler, None)  # flush
+
+    @staticmethod
+    def _resample(resampler, frame) -> Iterator[np.ndarray]:
+        for out in resampler.resample(frame):
+            yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
+
+    def read(self, n: int) -> np.ndarray:
+        """The next ``n`` samples (fewer only at the end of the file; then ``exhausted``)."""
+        while self._pending_samples < n and not self.exhausted:
+            try:
+                block = next(self._blocks)
+            except StopIteration:
+                self.exhausted = True
+                break
+            except (av.error.FFmpegError, ValueError, IndexError) as e:
+                raise AudioError(self.path, f"not a readable audio file ({_short(e)})") from e
+            if block.size:
+                self._peak = max(self._peak, float(np.max(np.abs(block))))
+                self._pending.append(block)
+                self._pending_samples += block.size
+        joined = np.concatenate(self._pending) if self._pending else np.zeros(0, np.float32)
+        out, rest = joined[:n], joined[n:]
+        self._pending = [rest] if rest.size else []
+        self._pending_samples = rest.size
+        self.samples_read += out.size
+        return out
+
+    def finish(self) -> None:
+        """Once all is read: raise ``AudioError`` if the file held no samples, less than its
+        header declares, or only silence."""
+        if self.samples_read == 0:
+            raise AudioError(self.path, "the file holds no audio samples", "empty")
+        _check_length(self.path, self.samples_read / SAMPLE_RATE, self._declared)
+        _check_level(self.path, self._peak)

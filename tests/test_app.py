@@ -288,3 +288,23 @@ def test_models_page_installs_a_folder_and_sets_the_default(window, default_mode
     assert window.models.list.item(names.index("my-model")).text() == "my-model (default)"
     window.store.set_default("whisper-base")
     window.store.remove("my-model")
+
+
+def test_emitting_a_signal_takes_no_reference_from_python():
+    # PySide6 6.12.0's SignalInstance.emit() returned True without a reference of its own: every
+    # emit took one from True, and on Python < 3.12 (where True is not immortal) some minutes of
+    # recording — the level meter emits 20 times a second — ended in "Fatal Python error:
+    # bool_dealloc". pyproject.toml excludes that version; this catches it coming back.
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        level = Signal(float, float)
+
+    emitter = Emitter()
+    emitter.level.connect(lambda rms, peak: None)
+    before = sys.getrefcount(True)
+    for _ in range(200):
+        emitter.level.emit(-20.0, -6.0)
+    assert sys.getrefcount(True) >= before

@@ -9,6 +9,7 @@ from hsb_whisper.evaluation.compare import compare
 from hsb_whisper.evaluation.decoding import (
     ENGINES,
     MAX_NEW_TOKENS,
+    NO_REPEAT_NGRAM_SIZE,
     CT2Decoder,
     DecodingOptions,
     HFDecoder,
@@ -20,6 +21,7 @@ from hsb_whisper.evaluation.metrics import corpus_scores, score_clips
 __all__ = [
     "ENGINES",
     "MAX_NEW_TOKENS",
+    "NO_REPEAT_NGRAM_SIZE",
     "CT2Decoder",
     "DecodingOptions",
     "HFDecoder",

@@ -35,6 +35,11 @@ from hsb_whisper.offline import forbid_hub_downloads
 # that transformers' and CTranslate2's length checks both accept.
 MAX_NEW_TOKENS = 440
 ENGINES = ("faster-whisper", "transformers")
+# The guard against repetition loops (a fine-tuned model once turned "o sto čtyřicet čtyři" into 38
+# repeated "s"): no run of this many tokens is generated twice in a clip. Decoding here has no
+# temperature fallback (it would sample), so this is what stops a loop; ordinary speech does not
+# repeat 10 tokens within 30 s. The app and transcribe use the same value.
+NO_REPEAT_NGRAM_SIZE = 10
 HF_PRECISION = "float32"  # what the transformers engine computes in
 
 
@@ -106,6 +111,7 @@ class HFDecoder:
                     num_beams=options.beam_size,
                     do_sample=False,
                     max_new_tokens=options.max_new_tokens,
+                    no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
                 )
                 decoded = self.processor.batch_decode(ids, skip_special_tokens=True)
                 texts += [t.strip() for t in decoded]
@@ -143,6 +149,7 @@ class CT2Decoder:
                 vad_filter=False,
                 condition_on_previous_text=False,
                 max_new_tokens=options.max_new_tokens,
+                no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
             )
             texts.append(" ".join(s.text.strip() for s in segments).strip())
         return texts
