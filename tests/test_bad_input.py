@@ -63,10 +63,10 @@ def test_unknown_model_and_language_and_format(capsys, clips, default_model):
     assert result.code == 1
     assert "model 'nope' not found; installed models: whisper-base" in result.err
     result = run_cli(capsys, "transcribe", clips["en"], "-l", "hsb")
-    assert result.code == 1
+    assert result.code == 2  # a usage mistake
     assert "language token 'hsb' is not one this model knows" in result.err
     result = run_cli(capsys, "transcribe", clips["en"], "-f", "docx")
-    assert result.code == 1
+    assert result.code == 2
     assert "unknown output format 'docx'; choose from txt, srt, vtt, json or all" in result.err
 
 

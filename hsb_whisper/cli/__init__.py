@@ -5,6 +5,10 @@ The outermost layer. Its modules only parse arguments, call the public API of th
 0 success, 1 something failed, 2 bad usage, 130 interrupted. This module assembles the commands
 and configures logging (a log file in the user log folder, short messages on stderr).
 
+A usage mistake found only after parsing (an unknown output format, a language token the model
+does not have) is raised by the command as :class:`argparse.ArgumentError`: one line, exit code 2,
+like the mistakes argparse finds itself.
+
 ``python -m hsb_whisper`` is the same command (``accelerate launch -m hsb_whisper finetune …``).
 """
 
@@ -80,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     log.debug("hsb-whisper %s: %s", __version__, sys.argv if argv is None else argv)
     try:
         return args.func(args)
+    except argparse.ArgumentError as e:
+        log.debug("usage error", exc_info=True)
+        print(f"hsb-whisper: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
     except HsbWhisperError as e:
         log.debug("user error", exc_info=True)
         print(f"hsb-whisper: error: {e}", file=sys.stderr)

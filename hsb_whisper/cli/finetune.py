@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
 from hsb_whisper.cli.terminal import TrainingBar, quiet_libraries
 from hsb_whisper.errors import OptionError
+from hsb_whisper.files import remove_tree
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _finetune(args: argparse.Namespace) -> int:
     from hsb_whisper.finetune import Run, load_recipe, shipped_recipes, train
+    from hsb_whisper.finetune.config import check_manifests
 
     if args.list:
         for name, path in shipped_recipes().items():
@@ -47,28 +51,69 @@ def _finetune(args: argparse.Namespace) -> int:
         if args.recipe or args.overrides:
             raise OptionError("--resume takes the recipe saved in the run; give no other recipe")
         run = Run(args.resume)
+        if not Run.is_run(run.path):
+            raise OptionError(f"--resume {run.path}: not a training run folder (no recipe.json)")
         recipe = run.load_recipe()
     else:
         if not args.recipe:
             raise OptionError("give a recipe (classic, two-stage or a TOML file) or --resume RUN")
         recipe = load_recipe(args.recipe, args.overrides)
         run = Run(args.run_dir or Path("runs") / f"{recipe.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    # missing data fails here, before the run folder is made (train() checks it too)
+    check_manifests(s for s in recipe.stages if not run.done_file(s.name).is_file())
     print(f"run folder: {run.path}\nrecipe:\n{recipe.to_json()}", file=sys.stderr)
     quiet_libraries()
-    run.path.mkdir(parents=True, exist_ok=True)
+    made = _make_run_folder(run.path)
     handler = logging.FileHandler(run.log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     logging.getLogger().addHandler(handler)
     bar = TrainingBar()
+    trained = False  # a first optimiser step was taken: the folder is a run worth keeping
+
+    def on_event(event) -> None:
+        nonlocal trained
+        trained = trained or event.kind == "step"
+        bar(event)
+
     try:
-        result = train(recipe, run.path, on_event=bar)
+        result = train(recipe, run.path, on_event=on_event)
+    except BaseException:
+        # A start that failed (a bad base, rejected clips, Ctrl-C while preparing) leaves no
+        # folder behind: a second try with a fixed recipe would be refused as another recipe.
+        # Only the folder this process made, and only when it runs alone (no torchrun ranks).
+        if made and not trained and os.environ.get("WORLD_SIZE", "1") == "1":
+            _close(bar, handler)
+            remove_tree(made[0])
+            for parent in made[1:]:  # e.g. runs/, unless another run appeared in it meanwhile
+                with contextlib.suppress(OSError):
+                    parent.rmdir()
+            print(f"removed {made[0]}: training had not started", file=sys.stderr)
+        raise
     finally:
-        bar.close()
-        logging.getLogger().removeHandler(handler)
-        handler.close()
+        _close(bar, handler)
     print(
         f"adapter: {result.best_adapter} (best dev WER {result.best_dev_wer:.3f})\n"
         f"last adapter: {result.last_adapter} (dev WER {result.last_dev_wer:.3f})\n"
         f"base: {result.base}"
     )
     return 0
+
+
+def _make_run_folder(path: Path) -> list[Path]:
+    """Create the run folder and its missing parents; returns the folders made, innermost
+    first (none if the run folder was there)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    there = next((p for p in (path, *path.parents) if p.exists()), None)
+    if there is not None and not there.is_dir():
+        raise OptionError(f"run folder {path}: {there} is a file, not a folder; choose another")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OptionError(f"run folder {path} cannot be made ({e.strerror or e})") from e
+    return missing
+
+
+def _close(bar, handler: logging.Handler) -> None:
+    bar.close()
+    logging.getLogger().removeHandler(handler)
+    handler.close()

@@ -3,14 +3,18 @@
 Without ``--format`` and ``--output-dir`` the text goes to stdout as it is recognised. With formats,
 files are written next to each input (or into ``--output-dir``). A file that cannot be transcribed
 gets one line on stderr naming it and the problem; the others are still processed, and the exit
-code is 1 if any failed.
+code is 1 if any failed. Outputs are checked before anything is transcribed: the output folder
+must be writable, and no output may be one of the input files (``-f txt talk.txt`` would replace
+the recording by its transcript).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from tqdm import tqdm
@@ -23,7 +27,7 @@ from hsb_whisper.desktop import (
     Transcript,
     formats,
 )
-from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.export import COMPUTE_TYPES, ModelStore
 
 log = logging.getLogger(__name__)
@@ -90,28 +94,126 @@ def _output_paths(
     return {f: [(out_dir or f.parent) / f"{f.stem}.{fmt}" for fmt in fmts] for f in files}
 
 
+def _identities(path: Path) -> list[object]:
+    """What makes ``path`` one file: its resolved path (symbolic links, ``..``) and, when it
+    exists, its device and inode (hard links, case-insensitive file systems), as
+    :func:`os.path.samefile` compares them."""
+    try:
+        keys: list[object] = [path.resolve()]
+    except (OSError, RuntimeError):  # a link loop
+        keys = [path.absolute()]
+    try:
+        st = path.stat()
+    except OSError:  # not there (yet)
+        return keys
+    return [*keys, (st.st_dev, st.st_ino)]
+
+
+def _cannot_write(folder: Path) -> str | None:
+    """Why no file can be written in ``folder`` (which exists), or None: tried with a temporary
+    file, because permission bits do not tell (root, read-only mounts, ACLs)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".hsb-whisper-", suffix=".probe", dir=folder)
+    except OSError as e:
+        return e.strerror or str(e)
+    os.close(fd)
+    os.unlink(name)
+    return None
+
+
+def _output_folder(folder: Path) -> None:
+    """Make ``--output-dir`` (if needed) and check that files can be written in it."""
+    there = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if there is not None and not there.is_dir():
+        what = "is a file" if there == folder else f"is under {there}, which is a file"
+        raise HsbWhisperError(f"--output-dir {folder}: {what}, not a folder; give a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HsbWhisperError(
+            f"--output-dir {folder}: the folder cannot be made ({e.strerror or e})"
+        ) from e
+    problem = _cannot_write(folder)
+    if problem:
+        raise HsbWhisperError(f"--output-dir {folder}: cannot write there ({problem})")
+
+
+def _refusals(files: list[Path], outputs: dict[Path, list[Path]]) -> dict[Path, str]:
+    """Inputs whose outputs cannot or must not be written, with the reason; found before
+    anything is transcribed, so that no work is lost and no input is overwritten."""
+    refused: dict[Path, str] = {}
+    writable: dict[Path, str | None] = {}
+    inputs = {key: path for path in reversed(files) for key in _identities(path)}
+    for path in files:
+        for out in outputs[path]:
+            victim = next((inputs[k] for k in _identities(out) if k in inputs), None)
+            if victim is not None:
+                whose = "the file itself" if victim == path else f"the input {victim}"
+                refused[path] = (
+                    f"{path}: its output {out} would overwrite {whose}; use --output-dir DIR "
+                    "or another --format"
+                )
+                break
+            if out.is_dir():
+                refused[path] = (
+                    f"{path}: its output {out} is a folder; rename it or use --output-dir DIR"
+                )
+                break
+            folder = out.parent
+            if path.exists() and folder.is_dir():  # a missing input gets its own message
+                if folder not in writable:
+                    writable[folder] = _cannot_write(folder)
+                if writable[folder]:
+                    refused[path] = (
+                        f"{path}: cannot write its output in {folder} ({writable[folder]}); "
+                        "use --output-dir DIR"
+                    )
+                    break
+    return refused
+
+
+def _save(transcript: Transcript, out: Path, fmt: str) -> None:
+    try:
+        formats.save(transcript, out, fmt)
+    except OSError as e:  # a full disk, a folder that became read-only, a removed folder
+        raise HsbWhisperError(
+            f"{out}: the {fmt} output cannot be written ({e.strerror or e})"
+        ) from e
+
+
 def run(args: argparse.Namespace) -> int:
-    fmts = formats.parse_formats(args.format) or (["txt"] if args.output_dir else [])
-    options = TranscribeOptions(
-        language=args.language,
-        beam_size=args.beam_size,
-        compute_type=args.compute_type,
-        device=args.device,
-        threads=args.threads,
-        vad=args.vad,
-        word_timestamps=args.word_timestamps,
-    )
+    try:  # a usage mistake: exit code 2, like argparse's own (see hsb_whisper.cli.main)
+        fmts = formats.parse_formats(args.format) or (["txt"] if args.output_dir else [])
+        options = TranscribeOptions(
+            language=args.language,
+            beam_size=args.beam_size,
+            compute_type=args.compute_type,
+            device=args.device,
+            threads=args.threads,
+            vad=args.vad,
+            word_timestamps=args.word_timestamps,
+        )
+    except OptionError as e:
+        raise argparse.ArgumentError(None, str(e)) from e
     if args.output_dir:
-        args.output_dir.mkdir(parents=True, exist_ok=True)
+        _output_folder(args.output_dir)
     model = ModelStore().resolve(args.model)
-    transcriber = Transcriber(model, options)
+    try:
+        transcriber = Transcriber(model, options)
+    except OptionError as e:  # a language token the model does not know (hsb among them)
+        if args.language is None:  # not the user's: the one in the model's metadata
+            raise
+        raise argparse.ArgumentError(None, str(e)) from e
     log.info("model %s (%s), language %s", model.name, model.path, transcriber.language or "auto")
 
     outputs = _output_paths(args.files, fmts, args.output_dir)
+    refused = _refusals(args.files, outputs)
     claimed: dict[Path, Path] = {}
     failed = 0
     for path in args.files:
         try:
+            if path in refused:
+                raise HsbWhisperError(refused[path])
             clash = next((claimed[o] for o in outputs[path] if o in claimed), None)
             if clash is not None:
                 raise HsbWhisperError(
@@ -123,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
                 transcriber, path, show_text=not fmts, header=header, progress=not args.quiet
             )
             for out, fmt in zip(outputs[path], fmts):
-                formats.save(transcript, out, fmt)
+                _save(transcript, out, fmt)
                 log.info("wrote %s", out)
             if fmts and not args.quiet:
                 print(f"{path}: wrote {', '.join(str(o) for o in outputs[path])}", file=sys.stderr)

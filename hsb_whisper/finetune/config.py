@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +36,41 @@ DEVICES = ("auto", "cpu", "cuda")
 SCHEDULERS = ("linear", "cosine", "constant")
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "out_proj", "fc1", "fc2")
 RECIPES_DIR = Path(__file__).parent / "recipes"
+# Beyond these a value is a typo, not a plan (and some would overflow torch, numpy or the disk).
+MAX_BATCH = 4096  # clips per batch; batches per optimiser step
+MAX_COUNT = 10_000_000  # steps, clips
+MAX_EPOCHS = 1000
+MAX_SEED = 2**32 - 1  # numpy's seeds
+MAX_RANK = 1024  # LoRA r (Whisper large's width is 1280)
+MAX_NAME = 100  # characters of a recipe or stage name (a folder name in the run)
+
+
+def _show(value: Any, limit: int = 100) -> str:
+    """``repr(value)`` short enough for a one-line message (and for integers of any size)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print
+        return "a number too large to print"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _show_key(key: str) -> str:
+    """A key as written in a recipe (unquoted) when it is short and printable."""
+    return key if len(key) <= 40 and key.isprintable() else _show(key)
 
 
 def _check(condition: bool, key: str, value: Any, allowed: str) -> None:
     if not condition:
-        raise OptionError(f"{key} = {value!r} is not allowed; {allowed}")
+        raise OptionError(f"{key} = {_show(value)} is not allowed; {allowed}")
+
+
+def _is_name(value: Any, dots: bool) -> bool:
+    """One folder name: letters, digits, '-' and '_' (and '.' if ``dots``), not starting with
+    '.', so never a path, '..' or a hidden file."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_NAME or value.startswith("."):
+        return False
+    core = value.replace("-", "").replace("_", "")
+    return (core.replace(".", "") if dots else core).isalnum()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,22 +96,28 @@ class TrainingConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        k = "training."
-        _check(self.batch_size >= 1, k + "batch_size", self.batch_size, "use 1 or more")
-        _check(
-            self.gradient_accumulation >= 1,
-            k + "gradient_accumulation",
-            self.gradient_accumulation,
-            "use 1 or more",
-        )
+        k = "training."  # the ranges below also refuse nan and inf
+        for name in ("batch_size", "gradient_accumulation"):
+            value = getattr(self, name)
+            _check(1 <= value <= MAX_BATCH, k + name, value, f"use 1 to {MAX_BATCH}")
         _check(
             0 < self.learning_rate < 1,
             k + "learning_rate",
             self.learning_rate,
             "use a value between 0 and 1, e.g. 1e-3",
         )
-        _check(self.epochs > 0, k + "epochs", self.epochs, "use a positive number")
-        _check(self.max_steps >= 0, k + "max_steps", self.max_steps, "use 0 (no limit) or more")
+        _check(
+            0 < self.epochs <= MAX_EPOCHS,
+            k + "epochs",
+            self.epochs,
+            f"use a positive number up to {MAX_EPOCHS}",
+        )
+        _check(
+            0 <= self.max_steps <= MAX_COUNT,
+            k + "max_steps",
+            self.max_steps,
+            f"use 0 (no limit) to {MAX_COUNT}",
+        )
         _check(
             0 <= self.warmup_ratio < 1,
             k + "warmup_ratio",
@@ -100,21 +139,34 @@ class TrainingConfig:
         _check(
             self.device in DEVICES, k + "device", self.device, f"choose one of {', '.join(DEVICES)}"
         )
-        for name in ("eval_every", "eval_max_clips", "weight_decay"):
+        for name in ("eval_every", "eval_max_clips"):
             value = getattr(self, name)
-            _check(value >= 0, k + name, value, "use 0 or more")
+            _check(0 <= value <= MAX_COUNT, k + name, value, f"use 0 to {MAX_COUNT}")
         _check(
-            self.checkpoint_every >= 1,
+            0 <= self.weight_decay <= 1,
+            k + "weight_decay",
+            self.weight_decay,
+            "use a number from 0 to 1, e.g. 0.01",
+        )
+        _check(
+            self.max_grad_norm > 0 and math.isfinite(self.max_grad_norm),
+            k + "max_grad_norm",
+            self.max_grad_norm,
+            "use a positive number, e.g. 1.0",
+        )
+        _check(
+            1 <= self.checkpoint_every <= MAX_COUNT,
             k + "checkpoint_every",
             self.checkpoint_every,
-            "use 1 or more",
+            f"use 1 to {MAX_COUNT}",
         )
         _check(
-            self.keep_checkpoints >= 1,
+            1 <= self.keep_checkpoints <= 1000,
             k + "keep_checkpoints",
             self.keep_checkpoints,
-            "use 1 or more",
+            "use 1 to 1000",
         )
+        _check(0 <= self.seed <= MAX_SEED, k + "seed", self.seed, f"use 0 to {MAX_SEED}")
         _check(
             1 <= self.eval_max_new_tokens <= MAX_NEW_TOKENS,
             k + "eval_max_new_tokens",
@@ -131,8 +183,10 @@ class LoraSettings:
     target_modules: tuple[str, ...] = ("q_proj", "v_proj")  # in every attention block
 
     def __post_init__(self) -> None:
-        _check(self.r >= 1, "lora.r", self.r, "use 1 or more")
-        _check(self.alpha >= 1, "lora.alpha", self.alpha, "use 1 or more")
+        _check(1 <= self.r <= MAX_RANK, "lora.r", self.r, f"use 1 to {MAX_RANK}")
+        _check(
+            1 <= self.alpha <= 4 * MAX_RANK, "lora.alpha", self.alpha, f"use 1 to {4 * MAX_RANK}"
+        )
         _check(0 <= self.dropout < 1, "lora.dropout", self.dropout, "use a fraction in [0, 1)")
         bad = [t for t in self.target_modules if t not in LORA_TARGETS]
         _check(
@@ -196,7 +250,7 @@ def _coerce(cls, data: dict[str, Any], where: str):
     unknown = sorted(set(data) - fields.keys())
     if unknown:
         raise OptionError(
-            f"unknown key {where}.{unknown[0]}; known keys: {', '.join(sorted(fields))}"
+            f"unknown key {where}.{_show_key(unknown[0])}; known keys: {', '.join(sorted(fields))}"
         )
     values = {}
     for key, value in data.items():
@@ -204,35 +258,53 @@ def _coerce(cls, data: dict[str, Any], where: str):
         expected = type(default)
         if expected is tuple:
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-                raise OptionError(f"{where}.{key} must be a list of names, not {value!r}")
+                raise OptionError(f"{where}.{key} must be a list of names, not {_show(value)}")
             value = tuple(value)
         elif expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
+            # beyond any float: infinite, which the ranges refuse
+            value = float(value) if abs(value) < 2**64 else (math.inf if value > 0 else -math.inf)
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise OptionError(
-                f"{where}.{key} must be {expected.__name__}, not {type(value).__name__} {value!r}"
+                f"{where}.{key} must be {expected.__name__}, "
+                f"not {type(value).__name__} {_show(value)}"
             )
         values[key] = value
     return cls(**values)
 
 
+def _is_table(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+
+
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     value = data.get(key, {})
-    if not isinstance(value, dict):
+    if not _is_table(value):
         raise OptionError(f"{where}{key} must be a table")
     return value
 
 
+def _manifest_path(value: str, key: str, source: str) -> Path:
+    try:
+        return Path(value).expanduser()
+    except RuntimeError as e:  # "~someone/…" of no such user
+        raise OptionError(f"{source}: {key} = {_show(value)}: no such home folder") from e
+
+
 def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
+    if not _is_table(data):
+        raise OptionError(f"{source}: a recipe is a table of keys ({', '.join(sorted(_TOP_KEYS))})")
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise OptionError(
-            f"{source}: unknown key {unknown[0]!r}; known: {', '.join(sorted(_TOP_KEYS))}"
+            f"{source}: unknown key {_show(unknown[0])}; known: {', '.join(sorted(_TOP_KEYS))}"
         )
     name = data.get("name")
     base = data.get("base")
-    if not isinstance(name, str) or not name:
-        raise OptionError(f"{source}: 'name' must be a non-empty string")
+    if not _is_name(name, dots=True):
+        raise OptionError(
+            f"{source}: name = {_show(name)} is not allowed; it names the run folder: use up to "
+            f"{MAX_NAME} letters, digits, '-', '_' and '.', not starting with '.'"
+        )
     if not isinstance(base, str) or not base:
         raise OptionError(f"{source}: 'base' must name a model (store name, folder or Hub id)")
     training = _table(data, "training", "")
@@ -243,35 +315,36 @@ def recipe_from_dict(data: dict[str, Any], source: str = "recipe") -> Recipe:
     stages = []
     for i, st in enumerate(stages_data):
         where = f"stages[{i}]"
-        if not isinstance(st, dict):
+        if not _is_table(st):
             raise OptionError(f"{source}: {where} must be a table")
         bad = sorted(set(st) - _STAGE_KEYS)
         if bad:
             raise OptionError(
-                f"{source}: unknown key {where}.{bad[0]}; known: {', '.join(sorted(_STAGE_KEYS))}"
+                f"{source}: unknown key {where}.{_show_key(bad[0])}; "
+                f"known: {', '.join(sorted(_STAGE_KEYS))}"
             )
         stage_name = st.get("name", f"stage{i + 1}")
-        if (
-            not isinstance(stage_name, str)
-            or not stage_name.replace("-", "").replace("_", "").isalnum()
-        ):
+        if not _is_name(stage_name, dots=False):
             raise OptionError(
-                f"{source}: {where}.name {stage_name!r}: use letters, digits, - and _"
+                f"{source}: {where}.name {_show(stage_name)}: use up to {MAX_NAME} letters, "
+                "digits, - and _"
             )
         for key in ("train", "dev"):
             if not isinstance(st.get(key), str) or not st[key]:
                 raise OptionError(f"{source}: {where}.{key} must be the path of a manifest")
         language = st.get("language", data.get("language", DEFAULT_LANGUAGE))
         if not isinstance(language, str) or not language.isalpha() or not language.islower():
-            raise OptionError(f"{source}: {where}.language {language!r}: a Whisper token like 'cs'")
+            raise OptionError(
+                f"{source}: {where}.language {_show(language)}: a Whisper token like 'cs'"
+            )
         merge = st.get("merge", i < len(stages_data) - 1)
         if not isinstance(merge, bool):
             raise OptionError(f"{source}: {where}.merge must be true or false")
         stages.append(
             Stage(
                 name=stage_name,
-                train=Path(st["train"]).expanduser(),
-                dev=Path(st["dev"]).expanduser(),
+                train=_manifest_path(st["train"], f"{where}.train", source),
+                dev=_manifest_path(st["dev"], f"{where}.dev", source),
                 language=language,
                 merge=merge,
                 training=_coerce(
@@ -293,31 +366,58 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     anything that is not one is taken as a string."""
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
-        raise OptionError(f"override {text!r}: expected KEY=VALUE, e.g. training.batch_size=4")
+        raise OptionError(f"override {_show(text)}: expected KEY=VALUE, e.g. training.batch_size=4")
     try:
         value = tomllib.loads(f"v = {raw.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (ValueError, RecursionError):  # TOMLDecodeError, or a number too long to read
         value = raw.strip()
     return key.strip().split("."), value
+
+
+def _kind(value: Any) -> str:
+    kinds = {
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+    }
+    return kinds.get(type(value), "a value")
 
 
 def apply_override(data: dict[str, Any], path: list[str], value: Any) -> None:
     """Set ``path`` in the raw recipe dict; ``stages.NAME.key`` addresses a stage by name."""
     node: Any = data
-    for i, part in enumerate(path[:-1]):
-        if isinstance(node, list):
+    key = _show_key(".".join(path))
+    reached: list[str] = []  # the path of ``node``
+    for part in path[:-1]:
+        if isinstance(node, list) and reached == ["stages"]:
             match = [s for s in node if isinstance(s, dict) and s.get("name") == part]
-            if not match and part.isdigit() and int(part) < len(node):
-                match = [node[int(part)]]
+            if not match and part.isascii() and part.isdigit() and len(part) < 6:
+                match = [node[int(part)]] if int(part) < len(node) else []
             if not match:
                 names = [s.get("name") for s in node if isinstance(s, dict)]
-                raise OptionError(f"override {'.'.join(path)}: no stage {part!r}; stages: {names}")
+                raise OptionError(f"override {key}: no stage {_show(part)}; stages: {_show(names)}")
             node = match[0]
+        elif isinstance(node, dict):
+            node = node.setdefault(part, [] if reached == [] and part == "stages" else {})
         else:
-            node = node.setdefault(part, [] if part == "stages" and i == 0 else {})
+            break  # reported below: a key inside a value that is not a table
+        reached.append(part)
+    if isinstance(node, list) and reached == ["stages"]:
+        raise OptionError(f"override {key}: give a key inside a stage, e.g. stages.NAME.train")
     if not isinstance(node, dict):
-        raise OptionError(f"override {'.'.join(path)}: give a key inside a stage")
+        where = _show_key(".".join(reached))
+        raise OptionError(
+            f"override {key}: {where} is {_kind(node)} ({_show(node)}), not a table of keys; "
+            f"set it with --set {where}=VALUE"
+        )
     node[path[-1]] = value
+
+
+def _oneline(error: Exception, limit: int = 200) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def shipped_recipes() -> dict[str, Path]:
@@ -328,18 +428,60 @@ def load_recipe(source: str | Path, overrides: list[str] = ()) -> Recipe:
     """A recipe from a TOML (or resolved JSON) file, or by the name of a shipped recipe
     (``classic``, ``two-stage``), with ``KEY=VALUE`` overrides applied."""
     path = Path(source)
-    if not path.exists() and str(source) in shipped_recipes():
+    if not path.is_file() and str(source) in shipped_recipes():
         path = shipped_recipes()[str(source)]
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
+        if path.suffix or "/" in str(source) or os.sep in str(source):  # meant as a file
+            raise OptionError(
+                f"{source}: no such file (a recipe file, or a shipped recipe: "
+                f"{', '.join(shipped_recipes())})"
+            ) from e
         raise OptionError(
             f"{source}: no such recipe; shipped recipes: {', '.join(shipped_recipes())}"
         ) from e
+    except IsADirectoryError as e:
+        raise OptionError(f"{source}: is a folder, not a recipe file (TOML)") from e
+    except UnicodeDecodeError as e:
+        raise OptionError(
+            f"{path}: not a recipe file: not UTF-8 text (byte {e.start}); a recipe is a TOML file"
+        ) from e
+    except OSError as e:
+        raise OptionError(f"{path}: the recipe cannot be read ({e.strerror or e})") from e
+    except ValueError as e:  # a NUL in the name
+        raise OptionError(f"{_show(str(source))}: not a file name ({e})") from e
     try:
         data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as e:
-        raise OptionError(f"{path}: not a valid recipe file ({e})") from e
+    except ValueError as e:  # TOMLDecodeError, JSONDecodeError, a number too long to read
+        raise OptionError(f"{path}: not a valid recipe file ({_oneline(e)})") from e
+    except RecursionError as e:
+        raise OptionError(f"{path}: not a valid recipe file (nested too deeply)") from e
+    if not _is_table(data):
+        raise OptionError(f"{path}: a recipe is a table of keys, not {_kind(data)}")
     for override in overrides:
         apply_override(data, *parse_override(override))
     return recipe_from_dict(data, str(path))
+
+
+def check_manifests(stages: Iterable[Stage]) -> None:
+    """Every manifest of ``stages`` exists, reads as a manifest and holds clips.
+
+    Checked before a run folder is made, so that a recipe with a wrong data path fails at once
+    and leaves nothing behind. (Each clip's audio is checked when its stage starts.)
+    """
+    from hsb_whisper.data import read_manifest
+
+    for stage in stages:
+        for split in ("train", "dev"):
+            manifest: Path = getattr(stage, split)
+            key = f"stages.{stage.name}.{split}"
+            if not manifest.exists():
+                raise OptionError(
+                    f"{manifest}: no such manifest ({key}); make it with 'hsb-whisper data "
+                    f"import-cv' (or import-folder), or give another with --set {key}=PATH"
+                )
+            if manifest.is_dir():
+                raise OptionError(f"{manifest}: is a folder, not a manifest ({key})")
+            if not read_manifest(manifest):
+                raise OptionError(f"{manifest}: holds no clips ({key})")

@@ -89,6 +89,8 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> Ru
     """
     from accelerate import PartialState
 
+    from hsb_whisper.finetune.config import check_manifests
+
     processes = PartialState()  # under accelerate launch / torchrun: this process's place
     launched = int(os.environ.get("WORLD_SIZE", "1"))
     if launched > processes.num_processes:  # e.g. torchrun on a machine without GPUs
@@ -98,6 +100,8 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> Ru
             "run the command once, without torchrun/accelerate launch"
         )
     run = Run(Path(run_dir))
+    # before anything is made: a recipe whose data is missing leaves no run folder behind
+    check_manifests(s for s in recipe.stages if not run.done_file(s.name).is_file())
     emit = _Emitter(run.metrics_file, on_event)
     emit.main = processes.is_main_process
     run.path.mkdir(parents=True, exist_ok=True)
