@@ -130,3 +130,17 @@ def test_export_of_the_last_adapter_is_recorded(capsys, tiny_run, tmp_path):
     assert (merged[q] - base[q]).sub(scale * b @ a).abs().max() < 1e-5  # the last adapter's update
     with pytest.raises(OptionError, match=r"--adapter last: .* is not a training run folder"):
         export_run(run.result().base, name="x", adapter="last", store=store)
+
+
+def test_export_names_are_checked_before_any_work(tiny_run, tmp_path, monkeypatch):
+    store = ModelStore(tmp_path / "store")
+    store.ensure_default()
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the export started although its name is refused")
+
+    monkeypatch.setattr("hsb_whisper.finetune.publish.build_model", no_work)
+    with pytest.raises(OptionError, match="could be taken for the installed model 'whisper-base'"):
+        export_run(tiny_run, name="Whisper-Base", store=store)
+    with pytest.raises(OptionError, match=r"--name '\.\./x': field 'name'"):
+        export_run(tiny_run, name="../x", store=store)

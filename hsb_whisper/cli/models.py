@@ -46,8 +46,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_pack)
 
 
-def _size_mb(model: LocalModel) -> float:
-    return sum(f.stat().st_size for f in model.path.rglob("*") if f.is_file()) / 1e6
+def _size_mb(model: LocalModel) -> str:
+    try:
+        size = sum(f.stat().st_size for f in model.path.rglob("*") if f.is_file())
+    except OSError:  # a file removed meanwhile, or one that cannot be read
+        return "? MB"
+    return f"{size / 1e6:.0f} MB"
+
+
+def _clean(text: object) -> str:
+    """``text`` safe to show on a terminal: control and invisible characters (escape sequences,
+    bidirectional overrides, non-UTF-8 bytes of a folder name) written as escapes instead."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -61,23 +74,23 @@ def _list(args: argparse.Namespace) -> int:
             broken.append(str(entry))
             continue
         info = entry.info
-        name = entry.name + (" (default)" if entry.name == default else "")
+        name = _clean(entry.name) + (" (default)" if entry.name == default else "")
         rows.append(
             (
                 name,
                 info.language or "auto",
-                info.base,
+                _clean(info.base),
                 info.quantization,
-                f"{_size_mb(entry):.0f} MB",
-                info.created[:10],
+                _size_mb(entry),
+                _clean(info.created[:10]),
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    print(f"\nstore: {store.root}")
-    for problem in broken:
-        print(f"damaged: {problem}")
+    print(f"\nstore: {_clean(store.root)}")
+    for problem in broken:  # listed, not raised: one damaged model never hides the others
+        print(f"damaged: {_clean(problem)}")
     return 1 if broken else 0
 
 
@@ -85,7 +98,8 @@ def _info(args: argparse.Namespace) -> int:
     model = ModelStore().resolve(args.model)
     data = model.info.describe() if model.info else {"name": model.name, "metadata": None}
     data["path"] = str(model.path)
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    for line in json.dumps(data, indent=2, ensure_ascii=False).splitlines():
+        print(_clean(line))
     return 0
 
 
@@ -94,9 +108,9 @@ def _verify(args: argparse.Namespace) -> int:
     store.names()  # assembles the default model if needed
     problems = store.verify(args.model)
     for problem in problems:
-        print(f"{args.model}: {problem}")
+        print(_clean(f"{args.model}: {problem}"))
     if not problems:
-        print(f"{args.model}: all files intact")
+        print(_clean(f"{args.model}: all files intact"))
     return 1 if problems else 0
 
 
@@ -104,8 +118,10 @@ def _install(args: argparse.Namespace) -> int:
     model = ModelStore().install(args.source, replace=args.replace)
     info = model.info
     print(
-        f"installed {model.name} (language {info.language or 'auto'}, {info.quantization}, "
-        f"{_size_mb(model):.0f} MB) in {model.path}"
+        _clean(
+            f"installed {model.name} (language {info.language or 'auto'}, {info.quantization}, "
+            f"{_size_mb(model)}) in {model.path}"
+        )
     )
     return 0
 
@@ -113,22 +129,22 @@ def _install(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     store = ModelStore()
     store.remove(args.model)
-    print(f"removed {args.model}; the default model is {store.default_name}")
+    print(_clean(f"removed {args.model}; the default model is {store.default_name}"))
     return 0
 
 
 def _default(args: argparse.Namespace) -> int:
     store = ModelStore()
     if args.model is None:
-        print(store.default_name)
+        print(_clean(store.default_name))
         return 0
     store.set_default(args.model)
-    print(f"default model: {args.model}")
+    print(_clean(f"default model: {args.model}"))
     return 0
 
 
 def _pack(args: argparse.Namespace) -> int:
     model = ModelStore().resolve(args.model)
     zip_path = make_pack(model.path, args.output or Path(f"{model.name}.zip"))
-    print(f"pack: {zip_path} ({zip_path.stat().st_size / 1e6:.0f} MB)")
+    print(_clean(f"pack: {zip_path} ({zip_path.stat().st_size / 1e6:.0f} MB)"))
     return 0

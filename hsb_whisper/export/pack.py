@@ -12,11 +12,13 @@ Nothing here ever unpickles or imports a model; files are only copied, hashed an
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
 import stat
 import struct
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -66,6 +68,23 @@ _ZIP_MAGIC = b"PK\x03\x04"  # torch.save since PyTorch 1.6 writes a zip holding 
 _HEAD_BYTES = 4096  # enough for the pickle and model.bin header checks
 _CHUNK = 1 << 20  # bytes copied at a time
 _FORBIDDEN_NAME_CHARS = ("\\", ":", "\0")  # Windows separators, drive letters and NTFS streams
+_UTF8_NAME_FLAG = (
+    0x800  # general purpose bit 11: the entry's name is UTF-8 (else: unknown code page)
+)
+# The JSON files faster-whisper and CTranslate2 read, checked before a pack is installed: a
+# tokenizer that is not JSON fails only at load time, and the feature extractor allocates what
+# preprocessor_config.json says (an n_fft of 400,000,000 fills the memory). Whisper's own values:
+# 80 or 128 mel bins, 16 kHz, n_fft 400, hop 160, 30 s chunks.
+JSON_FILES = ("config.json", "tokenizer.json", "preprocessor_config.json")
+_MAX_JSON_BYTES = 64 << 20  # Whisper's tokenizer.json is about 2.5 MB
+PREPROCESSOR_LIMITS = {
+    "feature_size": range(1, 257),
+    "n_mels": range(1, 257),
+    "sampling_rate": range(16000, 16001),
+    "n_fft": range(1, 4097),
+    "hop_length": range(1, 4097),
+    "chunk_length": range(1, 61),
+}
 
 Where = Callable[[str], str]  # a path inside the pack → how messages name it
 
@@ -176,6 +195,11 @@ def _extract_zip(source: Path, staging: Path) -> tuple[dict[str, FileRecord], Wh
                     records[rel] = record
     except zipfile.BadZipFile as e:
         raise PackError(f"{source}: not a zip file or a damaged one ({e})") from e
+    except UnicodeDecodeError as e:  # zipfile decodes names flagged UTF-8 as it opens the zip
+        raise PackError(
+            f"{source}: an entry name is marked UTF-8 but is not valid UTF-8 ({e.reason} at "
+            f"byte {e.start}); the pack is damaged"
+        ) from e
     except (EOFError, zipfile.LargeZipFile) as e:
         raise PackError(f"{source}: damaged zip file ({e})") from e
     except OSError as e:  # e.g. a file and a folder of the same name, or a full disk
@@ -220,6 +244,11 @@ def _plan_zip(source: Path, zf: zipfile.ZipFile) -> tuple[str, list[tuple[zipfil
         label = f"{source}: entry {entry.orig_filename!r}"
         if name != entry.orig_filename:
             raise PackError(f"{label}: the name contains a NUL character")
+        if not entry.flag_bits & _UTF8_NAME_FLAG and not name.isascii():
+            raise PackError(
+                f"{label}: a non-ASCII name not marked as UTF-8 (its encoding is unknown); "
+                "pack the model with 'hsb-whisper models pack' or a zip tool that writes UTF-8"
+            )
         parts = _safe_parts(name.rstrip("/") if entry.is_dir() else name, label)
         mode = entry.external_attr >> 16
         kind = stat.S_IFMT(mode)
@@ -312,7 +341,7 @@ def _scan_folder(folder: Path, where: Where) -> dict[str, int]:
         with os.scandir(folder / prefix if prefix else folder) as it:
             for item in sorted(it, key=lambda i: i.name):
                 rel = f"{prefix}{item.name}"
-                _safe_parts(rel, where(rel))
+                _safe_parts(rel, where(rel if rel.isprintable() else repr(rel)))
                 if item.is_symlink():
                     raise PackError(f"{where(rel)}: is a symbolic link; only plain files allowed")
                 if item.is_dir(follow_symlinks=False):
@@ -342,6 +371,11 @@ def _safe_parts(name: str, label: str) -> list[str]:
         raise PackError(f"{label}: absolute path; packs may hold only relative paths")
     if any(c in name for c in _FORBIDDEN_NAME_CHARS):
         raise PackError(f"{label}: backslash, colon or NUL in the name (path trick)")
+    hidden = next((c for c in name if unicodedata.category(c).startswith("C")), None)
+    if hidden is not None:  # control, format (bidi overrides), surrogate (non-UTF-8 on disk)
+        raise PackError(
+            f"{label}: the control or invisible character U+{ord(hidden):04X} in the name"
+        )
     parts = name.split("/")
     if ".." in parts:
         raise PackError(f"{label}: '..' in the path would write outside the model folder")
@@ -425,7 +459,44 @@ def _check_structure(root: Path, present: set[str], where: Where) -> ModelInfo:
             f"{where(lacking[0])}: missing; faster-whisper needs "
             f"{', '.join(PACK_REQUIRED_FILES)} to load a model offline"
         )
+    for rel in JSON_FILES:
+        if rel in files:
+            _check_json_file(root / rel, rel, where)
     return info
+
+
+def _check_json_file(path: Path, rel: str, where: Where) -> None:
+    """``config.json``, ``tokenizer.json`` and ``preprocessor_config.json`` must be JSON
+    objects, and the feature extractor's settings those of a Whisper model."""
+    with open(path, "rb") as f:
+        raw = f.read(_MAX_JSON_BYTES + 1)
+    if len(raw) > _MAX_JSON_BYTES:
+        raise PackError(f"{where(rel)}: more than {_MAX_JSON_BYTES} bytes; not a model's {rel}")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError as e:
+        raise PackError(f"{where(rel)}: not valid JSON (nested too deeply)") from e
+    except ValueError as e:  # bad UTF-8, bad JSON, a number of thousands of digits
+        raise PackError(f"{where(rel)}: not valid JSON ({e})") from e
+    if not isinstance(data, dict):
+        raise PackError(f"{where(rel)}: must be a JSON object")
+    if rel != "preprocessor_config.json":
+        return
+    for key, allowed in PREPROCESSOR_LIMITS.items():
+        value = data.get(key, allowed.start)
+        if type(value) is not int or value not in allowed:  # type: not true, not 80.0
+            span = f"{allowed.start} to {allowed.stop - 1}" if len(allowed) > 1 else allowed.start
+            raise PackError(f"{where(rel)}: {key} is {_short(value)}; a Whisper model has {span}")
+
+
+def _short(value: object) -> str:
+    """A JSON value for a message: numbers and strings shortened, containers by kind."""
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return "a number of more than 30 digits"
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        text = repr(value)
+        return text if len(text) <= 40 else text[:40] + "…"
+    return f"a {type(value).__name__}"
 
 
 def _check_records(info: ModelInfo, records: dict[str, FileRecord], where: Where) -> None:

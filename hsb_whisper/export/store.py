@@ -9,6 +9,7 @@ models are installed from packs or folders (checked by :mod:`hsb_whisper.export.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -17,6 +18,8 @@ import re
 import shutil
 import tempfile
 import time
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from hsb_whisper import paths
@@ -32,8 +35,27 @@ log = logging.getLogger(__name__)
 # downloads one from the Hugging Face Hub.
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 _STALE_TMP_S = 3600  # a staging folder untouched this long belongs to a killed process
+# An export's work folders can sit untouched for hours while a running export measures WER.
+_STALE_EXPORT_S = 24 * 3600
 # The store's settings, beside the model folders: {"default": "<name>"}.
 SETTINGS_FILE = "store.json"
+# What other processes leave in the store while they work, as the code that makes them names it
+# (files.staging_dir and install: .<name>.tmp-*; remove_tree and _swap_in: .<name>.trash-*;
+# export.convert: .export-*; finetune.publish: .float32-*; files.atomic_open of store.json), and
+# how long each may go untouched before it is taken for the leftover of a killed process.
+_STAGING_PATTERNS = (
+    (".*.tmp-*", _STALE_TMP_S),
+    (".*.trash-*", _STALE_TMP_S),
+    (f".{SETTINGS_FILE}.*.part", _STALE_TMP_S),
+    (".export-*", _STALE_EXPORT_S),
+    (".float32-*", _STALE_EXPORT_S),
+)
+# Letters of other scripts that pass for Latin ones (Cyrillic, Greek, Armenian and Latin variants,
+# from Unicode's confusables.txt), upper case mapped to upper case, lower to lower. NFKC already
+# folds fullwidth, mathematical, ligature and other compatibility forms; casefold does the case.
+_LOOKALIKE_FROM = "АВЕКМНОРСТУХЅІЈԚԜӀаеорсухѕіјԁԛԝӏһүΑΒΕΖΗΙΚΜΝΟΡΤΥΧαονριχυκօսհɑɡı"
+_LOOKALIKE_TO = "ABEKMHOPCTYXSIJQWIaeopcyxsijdqwlhyABEZHIKMNOPTYXaovpixukouhagi"
+_LOOKALIKES = str.maketrans(_LOOKALIKE_FROM, _LOOKALIKE_TO)
 EMBEDDED_NAME = default_model.DEFAULT_MODEL_NAME  # always installed; never replaced or removed
 _LABEL_RE = re.compile(r"[^A-Za-z0-9_-]+")  # characters kept in a staging folder's name
 
@@ -88,29 +110,44 @@ class ModelStore:
         folder = self.root / text
         if not (folder / METADATA_FILE).is_file():
             raise ModelError(
-                f"model {text!r} not found; installed models: {', '.join(self.names())}; "
+                f"model {text!r} not found; installed models: {_shown(self.names())}; "
                 "or give the path to a CTranslate2 Whisper folder"
             )
         return open_folder(folder)
 
     def names(self) -> list[str]:
         """Names of the installed models (the default one always among them)."""
+        self._remove_stale_staging()
         self.ensure_default()
-        return sorted(
-            p.name
-            for p in self.root.iterdir()
-            if p.is_dir() and not p.name.startswith(".") and (p / METADATA_FILE).is_file()
-        )
+        with _os_errors("listing the models", self.root):
+            return sorted(
+                p.name
+                for p in self.root.iterdir()
+                if p.is_dir() and not p.name.startswith(".") and _has_metadata(p)
+            )
 
     def models(self) -> list[LocalModel | ModelError]:
-        """Every installed model, or the error that makes it unusable."""
+        """Every installed model, or the error that makes it unusable: one damaged or unreadable
+        model never hides the others."""
         result: list[LocalModel | ModelError] = []
         for name in self.names():
             try:
                 result.append(open_folder(self.root / name))
             except ModelError as e:
                 result.append(e)
+            except OSError as e:  # e.g. a folder without read permission
+                result.append(ModelError(f"{self.root / name}: cannot be read ({_problem(e)})"))
         return result
+
+    def lookalike(self, name: str) -> str | None:
+        """An installed model (or the embedded one) whose name is not ``name`` but could be
+        taken for it: the same once case, compatibility forms and look-alike letters are folded
+        (see :func:`name_key`). Installing under such a name is refused."""
+        key = name_key(name)
+        installed = {EMBEDDED_NAME}
+        with contextlib.suppress(OSError):
+            installed.update(p.name for p in self.root.iterdir() if not p.name.startswith("."))
+        return next((n for n in sorted(installed) if n != name and name_key(n) == key), None)
 
     def verify(self, name: str) -> list[str]:
         """Full check of a stored model (every file's SHA-256): the problems found, if any."""
@@ -127,6 +164,11 @@ class ModelStore:
         model is never replaced. On any error the store is left exactly as it was.
         """
         source = Path(source)
+        with _os_errors(f"installing {source}", self.root):
+            return self._install(source, replace)
+
+    def _install(self, source: Path, replace: bool) -> LocalModel:
+        self._remove_stale_staging()
         created_root = not self.root.exists()
         self.root.mkdir(parents=True, exist_ok=True)
         label = _LABEL_RE.sub("_", source.stem).strip("_") or "pack"
@@ -146,8 +188,9 @@ class ModelStore:
                     raise ModelError(f"{source}: cannot install as {final} ({e})") from e
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
-            if created_root and not any(self.root.iterdir()):
-                self.root.rmdir()
+            with contextlib.suppress(OSError):
+                if created_root and not any(self.root.iterdir()):
+                    self.root.rmdir()
             raise
         log.info("installed %s from %s", final, source)
         return open_folder(final)
@@ -155,12 +198,17 @@ class ModelStore:
     def remove(self, name: str) -> None:
         """Delete the installed model ``name`` (never the embedded one); if it was the default,
         the embedded model becomes the default again."""
+        with _os_errors(f"removing the model {name!r}", self.root):
+            self._remove(name)
+
+    def _remove(self, name: str) -> None:
         if name == EMBEDDED_NAME:
             raise ModelError(f"{name} is the embedded default model and cannot be removed")
+        self._remove_stale_staging()
         folder = self.root / name
         if not (_is_plain_name(name) and (folder / METADATA_FILE).is_file()):
             raise ModelError(
-                f"model {name!r} is not installed; installed models: {', '.join(self.names())}"
+                f"model {name!r} is not installed; installed models: {_shown(self.names())}"
             )
         if self._settings().get("default") == name:
             self._write_settings(default=None)
@@ -169,13 +217,18 @@ class ModelStore:
 
     def set_default(self, name: str) -> LocalModel:
         """Make the installed model ``name`` the one used when none is named."""
+        with _os_errors("setting the default model", self.root):
+            return self._set_default(name)
+
+    def _set_default(self, name: str) -> LocalModel:
+        self._remove_stale_staging()
         if name == EMBEDDED_NAME:
             model = self.ensure_default()
         elif _is_plain_name(name) and (self.root / name / METADATA_FILE).is_file():
             model = open_folder(self.root / name)  # refuses a damaged model
         else:
             raise ModelError(
-                f"model {name!r} is not installed; installed models: {', '.join(self.names())}"
+                f"model {name!r} is not installed; installed models: {_shown(self.names())}"
             )
         self._write_settings(default=None if name == EMBEDDED_NAME else name)
         return model
@@ -183,26 +236,42 @@ class ModelStore:
     def ensure_default(self) -> LocalModel:
         """The embedded default model, assembled if absent and rebuilt if damaged."""
         folder = self.root / EMBEDDED_NAME
-        try:
+        with _os_errors("preparing the default model", folder):
+            try:
+                return open_folder(folder)
+            except ModelError as e:
+                if folder.exists():
+                    log.warning("rebuilding the default model: %s", e)
+                    with contextlib.suppress(FileNotFoundError):  # another process was quicker
+                        remove_tree(folder)
+            self._remove_stale_staging()
+            try:
+                default_model.assemble(folder)
+            except OSError:
+                # Another process renamed its folder into place first: FileExistsError from
+                # staging_dir's check, or ENOTEMPTY/EEXIST from the rename after it. Its folder
+                # appeared by a rename, so it is complete: it is used.
+                if not folder.is_dir():
+                    raise
+                log.info("another process assembled %s first", folder)
             return open_folder(folder)
-        except ModelError as e:
-            if folder.exists():
-                log.warning("rebuilding the default model: %s", e)
-                remove_tree(folder)
-        self._remove_stale_staging()
-        try:
-            default_model.assemble(folder)
-        except FileExistsError:
-            log.info("another process assembled %s first", folder)
-        return open_folder(folder)
 
     def _remove_stale_staging(self) -> None:
-        if not self.root.is_dir():
+        """Delete what killed processes left in the store (see ``_STAGING_PATTERNS``). Never
+        fails: a store that cannot be cleaned now is cleaned by a later call."""
+        try:
+            found = [
+                (p, age) for pattern, age in _STAGING_PATTERNS for p in self.root.glob(pattern)
+            ]
+        except OSError:
             return
-        for tmp in [*self.root.glob(".*.tmp-*"), *self.root.glob(".*.trash-*")]:
-            if time.time() - tmp.stat().st_mtime > _STALE_TMP_S:
-                log.info("removing %s, left behind by an interrupted process", tmp)
-                remove_tree(tmp)
+        for path, max_age in found:
+            try:
+                if time.time() - _last_touched(path) > max_age:
+                    log.info("removing %s, left behind by an interrupted process", path)
+                    remove_tree(path)
+            except OSError as e:  # removed meanwhile by another process, or a read-only store
+                log.debug("cannot remove %s (%s)", path, e)
 
     def _installable(self, name: str, source: Path, replace: bool) -> Path:
         """Where the model ``name`` from ``source`` goes, if it may go there."""
@@ -213,6 +282,13 @@ class ModelStore:
             )
         if name == SETTINGS_FILE:
             raise ModelError(f"{source}: {name!r} cannot be a model name (the store uses it)")
+        other = self.lookalike(name)
+        if other is not None:
+            raise ModelError(
+                f"{source}: the model is called {name!r}, which differs from the installed model "
+                f"{other!r} only by case or look-alike letters; give the model another name in "
+                "its metadata"
+            )
         final = self.root / name
         if final.exists() and not replace:
             raise ModelError(
@@ -242,6 +318,54 @@ class ModelStore:
                 data[key] = value
         self.root.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.root / SETTINGS_FILE, json.dumps(data, indent=2) + "\n")
+
+
+def name_key(name: str) -> str:
+    """``name`` reduced so that names a reader could take for each other are equal: NFKC,
+    look-alike letters of other scripts replaced by the Latin ones, case folded."""
+    folded = unicodedata.normalize("NFKC", name).translate(_LOOKALIKES).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
+def _shown(names: list[str]) -> str:
+    """Folder names for a message: any with control or invisible characters as escapes."""
+    return ", ".join(n if n.isprintable() else repr(n) for n in names)
+
+
+def _has_metadata(folder: Path) -> bool:
+    """Whether ``folder`` holds our metadata; an unreadable one counts (and is then reported by
+    :meth:`ModelStore.models` instead of silently left out)."""
+    try:
+        return (folder / METADATA_FILE).is_file()
+    except OSError:
+        return True
+
+
+def _last_touched(path: Path) -> float:
+    """The newest modification time of ``path`` and everything in it: a running process writes
+    into the files of its staging folder, which does not change the folder's own time."""
+    newest = path.lstat().st_mtime
+    if path.is_dir() and not path.is_symlink():
+        for parent, folders, files in os.walk(path):
+            for name in (*folders, *files):
+                with contextlib.suppress(OSError):
+                    newest = max(newest, os.lstat(os.path.join(parent, name)).st_mtime)
+    return newest
+
+
+def _problem(e: OSError) -> str:
+    return e.strerror or str(e) or type(e).__name__
+
+
+@contextlib.contextmanager
+def _os_errors(doing: str, path: Path) -> Iterator[None]:
+    """An ``OSError`` of a store operation (a read-only store folder, a full disk) as one
+    ``ModelError`` line naming the path and the problem."""
+    try:
+        yield
+    except OSError as e:
+        where = e.filename if e.filename is not None else path
+        raise ModelError(f"{where}: {_problem(e)} (while {doing})") from e
 
 
 def _is_plain_name(name: str) -> bool:

@@ -41,6 +41,7 @@ from hsb_whisper.export import (
     convert,
     is_hf_whisper,
 )
+from hsb_whisper.export.metadata import metadata_problem
 from hsb_whisper.finetune.config import Recipe
 from hsb_whisper.finetune.run import Run
 
@@ -132,6 +133,15 @@ def export_run(
             f"quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
         )
     store = store or ModelStore()
+    problem = metadata_problem({"name": name})  # refused before minutes of work, not after
+    if problem:
+        raise OptionError(f"--name {name!r}: {problem}")
+    similar = store.lookalike(name)
+    if similar:
+        raise OptionError(
+            f"--name {name!r} could be taken for the installed model {similar!r}; "
+            "choose another name"
+        )
     source = find_source(spec, language, adapter)
     dev = dev or source.dev
     dev_clips = read_manifest(dev) if dev else []
