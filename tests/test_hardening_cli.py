@@ -716,3 +716,34 @@ OVERRIDE_KEYS = st.sampled_from(
 def test_any_overrides_give_a_recipe_or_one_clear_error(overrides):
     texts = [f"{key}={value}" for key, value in overrides]
     event(assert_recipe_or_one_line(load_recipe, "classic", texts))
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line(capsys):
+    import errno
+    import logging
+    import logging.handlers
+
+    from hsb_whisper.cli import setup_logging
+
+    class FullDisk:
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def flush(self):
+            pass
+
+    setup_logging()
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.handlers.RotatingFileHandler)
+    )
+    handler.stream.close()
+    handler.stream = FullDisk()
+    handler.shouldRollover = lambda record: False
+    for _ in range(3):
+        logging.getLogger("hsb_whisper.test").warning("a message")
+    err = capsys.readouterr().err
+    assert err.count("cannot write the log file") == 1 and "No space left on device" in err
+    assert "Traceback" not in err and "Logging error" not in err
+    setup_logging()  # a fresh log file for the tests after this one

@@ -46,6 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _LogFileHandler(logging.handlers.RotatingFileHandler):
+    """The log file; when it cannot be written (a full disk, a removed folder) the program says
+    so in one line and goes on without it, instead of logging's traceback on every record."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        logging.getLogger().removeHandler(self)
+        print(
+            f"hsb-whisper: warning: cannot write the log file {self.baseFilename} ({error}); "
+            "going on without it",
+            file=sys.stderr,
+        )
+
+
 def setup_logging(verbose: bool = False) -> Path | None:
     """Everything (DEBUG) to the log file, warnings (INFO with -v) to stderr. Returns the file."""
     root = logging.getLogger()
@@ -62,7 +76,7 @@ def setup_logging(verbose: bool = False) -> Path | None:
     log_file = paths.log_dir() / "hsb-whisper.log"
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = _LogFileHandler(
             log_file, maxBytes=_LOG_BYTES, backupCount=_LOG_BACKUPS, encoding="utf-8"
         )
     except OSError as e:
