@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import tarfile
 import tempfile
 from pathlib import Path
@@ -206,3 +207,17 @@ def pack(release: Path, archive: Path) -> Path:
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(release, arcname=release.name)
     return archive
+
+
+BAD_IDS = {  # clip id → reason, as build_release writes them
+    "common_voice_hsb_900": BAD_ROWS["missing"],
+    "common_voice_hsb_901": BAD_ROWS["zero"],
+    "common_voice_hsb_902": BAD_ROWS["truncated"],
+    "common_voice_hsb_903": BAD_ROWS["empty_sentence"],
+    "common_voice_hsb_904": BAD_ROWS["long"],
+}
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """The records of a JSON Lines file (a manifest, rejects.jsonl)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

@@ -18,20 +18,8 @@ from hsb_whisper.data.folder import split_clips
 from hsb_whisper.data.manifest import Clip, ManifestError
 
 from cli_runner import run_cli
-from cv_fixture import BAD_ROWS, LOOKALIKE_SENTENCE, build_release
+from cv_fixture import BAD_IDS, LOOKALIKE_SENTENCE, build_release, read_jsonl
 from speech import speak
-
-BAD_IDS = {  # clip id → reason, as cv_fixture writes them
-    "common_voice_hsb_900": BAD_ROWS["missing"],
-    "common_voice_hsb_901": BAD_ROWS["zero"],
-    "common_voice_hsb_902": BAD_ROWS["truncated"],
-    "common_voice_hsb_903": BAD_ROWS["empty_sentence"],
-    "common_voice_hsb_904": BAD_ROWS["long"],
-}
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def tsv_ids(release: Path, table: str) -> list[str]:

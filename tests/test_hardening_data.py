@@ -34,20 +34,8 @@ from hsb_whisper.data.stats import HISTOGRAM_TOP_SECONDS, histogram
 from hsb_whisper.errors import AudioError, HsbWhisperError, OptionError
 
 from cli_runner import run_cli
-from cv_fixture import BAD_ROWS
+from cv_fixture import BAD_IDS, read_jsonl
 from speech import encode, speak, write_wav
-
-BAD_IDS = {
-    "common_voice_hsb_900": BAD_ROWS["missing"],
-    "common_voice_hsb_901": BAD_ROWS["zero"],
-    "common_voice_hsb_902": BAD_ROWS["truncated"],
-    "common_voice_hsb_903": BAD_ROWS["empty_sentence"],
-    "common_voice_hsb_904": BAD_ROWS["long"],
-}
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def copy_release(cv_release: Path, folder: Path) -> Path:
