@@ -747,3 +747,23 @@ def test_a_log_file_that_cannot_be_written_is_one_line(capsys):
     assert err.count("cannot write the log file") == 1 and "No space left on device" in err
     assert "Traceback" not in err and "Logging error" not in err
     setup_logging()  # a fresh log file for the tests after this one
+
+
+def test_training_without_the_finetune_extra_is_one_line(capsys, tmp_path, data_dirs, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+
+    def without_peft(name, *args, **kwargs):  # the transcription-only install
+        return None if name == "peft" else real(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_peft)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(capsys, "finetune", *classic_on(data_dirs))
+    assert result.code == 1
+    line = one_error_line(result.err, "fine-tuning needs ")  # peft (and more without torch)
+    assert "peft" in line and "not installed: install torch for your hardware" in line
+    assert not (tmp_path / "runs").exists()
+    result = run_cli(capsys, "export", tmp_path, "--name", "x")
+    assert result.code == 1
+    assert "peft" in one_error_line(result.err, "exporting a trained model needs ")

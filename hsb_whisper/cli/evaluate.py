@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from hsb_whisper.cli.terminal import quiet_libraries
+from hsb_whisper.cli.terminal import quiet_libraries, require_training_libraries
 from hsb_whisper.export import COMPUTE_TYPES
 from hsb_whisper.finetune.run import ADAPTERS
 
@@ -64,8 +64,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     from hsb_whisper.evaluation import engine_label, evaluate
     from hsb_whisper.finetune import resolve_model
 
-    quiet_libraries()
     model = resolve_model(args.model, args.adapter)
+    if args.engine == "transformers" or model.kind == "hf":  # decoded by, or merged with, torch
+        require_training_libraries(f"evaluating {args.model} with {args.engine}")
+    quiet_libraries()
     name = args.name or Path(args.model).name
     out = args.out or Path("evaluations") / name
     total = len(read_manifest(args.manifest))

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hsb_whisper.cli.terminal import quiet_libraries
+from hsb_whisper.cli.terminal import quiet_libraries, require_training_libraries
 from hsb_whisper.export import QUANTIZATIONS, make_pack
 from hsb_whisper.finetune.run import ADAPTERS
 
@@ -50,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _export(args: argparse.Namespace) -> int:
     from hsb_whisper.finetune import export_run
 
+    require_training_libraries("exporting a trained model")  # merging needs torch and peft
     quiet_libraries()
     folder, info = export_run(
         args.source,

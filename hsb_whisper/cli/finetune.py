@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from hsb_whisper.cli.terminal import TrainingBar, quiet_libraries
+from hsb_whisper.cli.terminal import TrainingBar, quiet_libraries, require_training_libraries
 from hsb_whisper.errors import OptionError
 from hsb_whisper.files import remove_tree
 
@@ -61,6 +61,8 @@ def _finetune(args: argparse.Namespace) -> int:
         run = Run(args.run_dir or Path("runs") / f"{recipe.name}-{time.strftime('%Y%m%d-%H%M%S')}")
     # missing data fails here, before the run folder is made (train() checks it too)
     check_manifests(s for s in recipe.stages if not run.done_file(s.name).is_file())
+    _check_run_folder(run.path)
+    require_training_libraries("fine-tuning")
     print(f"run folder: {run.path}\nrecipe:\n{recipe.to_json()}", file=sys.stderr)
     quiet_libraries()
     made = _make_run_folder(run.path)
@@ -99,13 +101,17 @@ def _finetune(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_run_folder(path: Path) -> None:
+    there = next((p for p in (path, *path.parents) if p.exists()), None)
+    if there is not None and not there.is_dir():
+        raise OptionError(f"run folder {path}: {there} is a file, not a folder; choose another")
+
+
 def _make_run_folder(path: Path) -> list[Path]:
     """Create the run folder and its missing parents; returns the folders made, innermost
     first (none if the run folder was there)."""
     missing = [p for p in (path, *path.parents) if not p.exists()]
-    there = next((p for p in (path, *path.parents) if p.exists()), None)
-    if there is not None and not there.is_dir():
-        raise OptionError(f"run folder {path}: {there} is a file, not a folder; choose another")
+    _check_run_folder(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:

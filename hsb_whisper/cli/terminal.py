@@ -3,17 +3,36 @@ and quiet third-party libraries (our own progress is the only one on the screen)
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import sys
 
 from tqdm import tqdm
 
+from hsb_whisper.errors import HsbWhisperError
+
+TRAINING_LIBRARIES = ("torch", "transformers", "peft", "accelerate")  # the finetune extra
+
+
+def require_training_libraries(what: str) -> None:
+    """Raise one clear line when the finetune extra is not installed (the transcription-only
+    install has none of it), instead of a ModuleNotFoundError half-way."""
+    missing = [name for name in TRAINING_LIBRARIES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise HsbWhisperError(
+            f"{what} needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
+            "not installed: install torch for your hardware, then pip install "
+            "'hsb-whisper[finetune]' (see Installing in the README)"
+        )
+
 
 def quiet_libraries() -> None:
     """Keep the terminal for our own progress: no weight-loading bars, deprecation notes or
-    generation advice from transformers; its errors still show."""
+    generation advice from transformers; its errors still show. (Nothing to do without it.)"""
     import warnings
 
+    if importlib.util.find_spec("transformers") is None:
+        return
     from transformers.utils import logging as hf_logging
 
     warnings.filterwarnings("ignore", category=FutureWarning, module=r"transformers(\..*)?$")
