@@ -779,7 +779,9 @@ def test_constructing_any_metadata_gives_a_model_info_or_a_model_error(data):
     files = data.get("files", {})
     if isinstance(files, dict):  # records as the code makes them, their values unchecked
         files = {
-            k: FileRecord(v["size"], v["sha256"]) if isinstance(v, dict) and len(v) == 2 else v
+            k: FileRecord(v["size"], v["sha256"])
+            if isinstance(v, dict) and set(v) == {"size", "sha256"}
+            else v
             for k, v in files.items()
         }
     required = {"name", "base", "language", "source", "license", "quantization", "created"}
