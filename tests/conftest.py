@@ -11,13 +11,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here or in C
 import pytest
 from hypothesis import settings
 
+from speech import encode, speak, speak_sentences, write_wav
+
 # CI runs the property tests on a fixed sequence of examples (the same on every run, so a landing
 # never depends on luck); a developer's run explores new ones each time.
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-from speech import encode, speak, speak_sentences, write_wav
 
 EN_SENTENCE = "Please call Stella and ask her to bring these things with her from the store."
 EN_SENTENCES = [
