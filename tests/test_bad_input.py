@@ -67,7 +67,10 @@ def test_unknown_model_and_language_and_format(capsys, clips, default_model):
     assert "language token 'hsb' is not one this model knows" in result.err
     result = run_cli(capsys, "transcribe", clips["en"], "-f", "docx")
     assert result.code == 2
-    assert "unknown output format 'docx'; choose from txt, srt, vtt, json or all" in result.err
+    assert (
+        "unknown output format 'docx'; choose from txt, srt, vtt, json, eaf, textgrid or all"
+        in result.err
+    )
 
 
 def test_truncated_flac_is_detected(clips, tmp_path):

@@ -55,7 +55,7 @@ def test_json_keeps_diacritics_and_words():
 
 def test_parse_formats():
     assert formats.parse_formats(["srt,vtt", "json", "SRT"]) == ["srt", "vtt", "json"]
-    assert formats.parse_formats(["all"]) == ["txt", "srt", "vtt", "json"]
+    assert formats.parse_formats(["all"]) == ["txt", "srt", "vtt", "json", "eaf", "textgrid"]
     with pytest.raises(OptionError, match="unknown output format 'pdf'"):
         formats.parse_formats(["pdf"])
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hsb_whisper import data
 from hsb_whisper.cli.terminal import ClipBars
+from hsb_whisper.errors import OptionError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,6 +65,79 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--locale", default="hsb", help="for the character check (default hsb)")
     p.set_defaults(func=_import_folder)
 
+    for command, kind, what in (
+        ("import-eaf", "elan", "ELAN .eaf files"),
+        ("import-textgrid", "textgrid", "Praat .TextGrid files"),
+    ):
+        p = sub.add_parser(
+            command,
+            parents=[common],
+            help=f"a transcribed corpus: {what} with their recordings",
+            description=f"Cut every annotation of the chosen tiers of {what} into a 16 kHz WAV "
+            "clip under OUT/clips/ and write train/dev/test manifests (each speaker in one "
+            "split), rejects.jsonl and report.json into OUT. "
+            + (
+                "The recording is the file's linked media (relative URL first), else a "
+                "same-named audio file beside it; the speaker is the tier's PARTICIPANT, else "
+                "its name. "
+                if kind == "elan"
+                else "The recording is the same-named audio file beside each TextGrid; the "
+                "speaker is the tier's name. "
+            )
+            + "Exit code 1 when clips were rejected.",
+        )
+        p.add_argument("source", type=Path, nargs="+", help=f"{what} or folders searched for them")
+        p.add_argument("--out", required=True, type=Path, help="output folder")
+        p.add_argument(
+            "--tier",
+            action="append",
+            default=[],
+            help="a tier to import (repeatable); needed when a file has more than one tier "
+            "with annotations (the tiers are listed then)",
+        )
+        p.add_argument(
+            "--join-max",
+            type=float,
+            default=data.annotations.JOIN_MAX_SECONDS,
+            metavar="SECONDS",
+            help="join adjacent annotations of one tier into clips up to this long "
+            f"(default {data.annotations.JOIN_MAX_SECONDS:g}; below Whisper's 30 s)",
+        )
+        p.add_argument(
+            "--join-gap",
+            type=float,
+            default=data.annotations.JOIN_GAP_SECONDS,
+            metavar="SECONDS",
+            help="…when at most this much silence lies between them "
+            f"(default {data.annotations.JOIN_GAP_SECONDS:g})",
+        )
+        p.add_argument("--no-join", action="store_true", help="one clip per annotation")
+        p.add_argument(
+            "--skip-pattern",
+            action="append",
+            default=[],
+            metavar="REGEX",
+            help="skip annotations whose whole text matches (repeatable, ignoring case), "
+            "besides the defaults: "
+            + "  ".join(data.DEFAULT_SKIP_PATTERNS).replace("%", "%%")
+            + " ([laughter], (laughs), <noise>, xxx, ???). Bracketed parts inside longer "
+            "text are kept and counted",
+        )
+        p.add_argument(
+            "--no-default-skip",
+            action="store_true",
+            help="skip only what --skip-pattern and empty annotations say",
+        )
+        p.add_argument(
+            "--skip-overlaps",
+            action="store_true",
+            help="leave out annotations that overlap another tier's (two people speaking)",
+        )
+        p.add_argument("--split", default="0.8,0.1,0.1", help="train,dev,test fractions")
+        p.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+        p.add_argument("--locale", default="hsb", help="for the character check (default hsb)")
+        p.set_defaults(func=_import_annotations, kind=kind)
+
     p = sub.add_parser(
         "check",
         parents=[common],
@@ -120,6 +194,47 @@ def _import_folder(args: argparse.Namespace) -> int:
         progress=bars.progress(),
     )
     return _finish(outcome, bars)
+
+
+def _import_annotations(args: argparse.Namespace) -> int:
+    if not 0 < args.join_max <= 30 or not args.join_gap >= 0:
+        raise OptionError("--join-max takes seconds from 0 to 30, --join-gap seconds ≥ 0")
+    defaults = () if args.no_default_skip else data.DEFAULT_SKIP_PATTERNS
+    options = data.CutOptions(
+        tiers=tuple(args.tier),
+        skip_patterns=(*defaults, *args.skip_pattern),
+        join_max=0 if args.no_join else args.join_max,
+        join_gap=args.join_gap,
+        skip_overlaps=args.skip_overlaps,
+    )
+    bars = ClipBars(args.quiet)
+    try:
+        outcome = data.import_annotations(
+            args.source,
+            args.out,
+            kind=args.kind,
+            options=options,
+            fractions=data.parse_fractions(args.split),
+            seed=args.seed,
+            locale=args.locale,
+            decode=not args.fast,
+            progress=bars.progress(),
+        )
+    except BaseException:
+        bars.close()
+        raise
+    report = outcome.report
+    skipped = ", ".join(f"{n} {reason}" for reason, n in report["skipped"].items()) or "none"
+    overlaps = report["overlaps"]
+    code = _finish(outcome, bars)
+    print(
+        f"\nannotations: {report['annotations']} in {report['files']} files; skipped: {skipped}; "
+        f"joined clips: {report['joined']['clips_of_several_annotations']}; overlapping: "
+        f"{overlaps['annotations']} annotations, {overlaps['seconds']:.1f} s"
+        + (" (left out)" if overlaps["skipped"] else "")
+        + f"; bracketed text kept: {report['inline_bracketed_kept']}"
+    )
+    return code
 
 
 def _check(args: argparse.Namespace) -> int:

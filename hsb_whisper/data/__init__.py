@@ -1,15 +1,18 @@
-"""Training data: manifests, Common Voice and folder imports, clip checks, reports and statistics.
+"""Training data: manifests, Common Voice, folder and ELAN/TextGrid imports, clip checks,
+reports and statistics.
 
 May use ``hsb_whisper.export`` (the default model's tokenizer counts transcript tokens). Nothing
 here needs torch: the data commands work in the transcription-only install.
 """
 
+from hsb_whisper.data.annotations import DEFAULT_SKIP_PATTERNS, AnnotationError, CutOptions
 from hsb_whisper.data.checks import REASONS, check_clips
 from hsb_whisper.data.folder import parse_fractions
 from hsb_whisper.data.importing import (
     Outcome,
     Progress,
     check_manifest,
+    import_annotations,
     import_common_voice,
     import_folder,
 )
@@ -18,13 +21,17 @@ from hsb_whisper.data.report import render_report
 from hsb_whisper.data.stats import manifest_stats, render_stats, save_histogram_png
 
 __all__ = [
+    "DEFAULT_SKIP_PATTERNS",
     "REASONS",
+    "AnnotationError",
     "Clip",
+    "CutOptions",
     "ManifestError",
     "Outcome",
     "Progress",
     "check_clips",
     "check_manifest",
+    "import_annotations",
     "import_common_voice",
     "import_folder",
     "manifest_stats",

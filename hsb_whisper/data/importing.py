@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hsb_whisper.audio import AUDIO_SUFFIXES
-from hsb_whisper.data import commonvoice, folder
+from hsb_whisper.data import annotations, commonvoice, folder
 from hsb_whisper.data.checks import CheckResult, Reject, check_clips
 from hsb_whisper.data.manifest import Clip, read_manifest, write_manifest
 from hsb_whisper.data.report import build_report, write_rejects, write_report
@@ -158,6 +158,70 @@ def import_folder(
             "fractions": list(fractions),
             "seed": seed,
             "speaker_disjoint": all(c.speaker for c in clips),
+        },
+    }
+    return _write(out, result, build_report(result, locale), extra)
+
+
+def import_annotations(
+    sources: list[Path],
+    out: Path,
+    *,
+    kind: str,
+    options: annotations.CutOptions | None = None,
+    fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
+    seed: int = 0,
+    locale: str | None = "hsb",
+    decode: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """ELAN (``kind="elan"``) or Praat TextGrid (``kind="textgrid"``) files, or folders of them:
+    each annotation of the chosen tiers is cut into ``OUT/clips/<file>/`` as a 16 kHz WAV, then
+    checked and split like :func:`import_folder` (each speaker in one split)."""
+    progress = progress or Progress()
+    options = options or annotations.CutOptions()
+    annotations.compile_patterns(options.skip_patterns)  # a bad pattern fails before any work
+    if kind == "elan":
+        suffixes, read = annotations.EAF_SUFFIXES, annotations.read_eaf
+    elif kind == "textgrid":
+        suffixes, read = annotations.TEXTGRID_SUFFIXES, annotations.read_textgrid
+    else:
+        raise ValueError(kind)
+    paths = annotations.find_annotation_files(sources, suffixes)
+    progress.stage("reading annotations", len(paths))
+    files = []
+    for path in paths:
+        files.append(read(path))
+        progress.advance(1)
+    annotations.choose_tiers(files, options.tiers)  # before any cutting: fail fast
+    progress.stage("cutting clips", len(files))
+    cut = annotations.cut_corpus(files, out / "clips", options, progress.advance)
+    result = _check({"all": cut.clips}, decode, progress)
+    splits = folder.split_clips(result.kept["all"], fractions, seed)
+    result = CheckResult(splits, cut.rejects + result.rejects)
+    extra = {
+        "source": [str(s) for s in sources],
+        "kind": kind,
+        "files": len(files),
+        "tiers": cut.tiers,
+        "annotations": cut.annotations,
+        "skipped": dict(cut.skipped.most_common()),
+        "skip_patterns": list(options.skip_patterns),
+        "inline_bracketed_kept": cut.inline_bracketed,
+        "joined": {
+            "clips_of_several_annotations": cut.joined,
+            "max_seconds": options.join_max,
+            "max_gap_seconds": options.join_gap,
+        },
+        "overlaps": {
+            "annotations": cut.overlapping,
+            "seconds": round(cut.overlap_seconds, 3),
+            "skipped": options.skip_overlaps,
+        },
+        "split": {
+            "fractions": list(fractions),
+            "seed": seed,
+            "speaker_disjoint": all(c.speaker for c in cut.clips),
         },
     }
     return _write(out, result, build_report(result, locale), extra)

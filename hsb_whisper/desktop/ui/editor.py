@@ -139,7 +139,7 @@ class TranscriptEditor(QWidget):
         return formats.save(self.transcript, Path(path), fmt)
 
     def _export_dialog(self, fmt: str) -> None:
-        default = self.transcript.info.path.with_suffix(f".{fmt}")
+        default = self.transcript.info.path.with_suffix(formats.suffix(fmt))
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Save transcript"), str(default))
         if name:
             try:
