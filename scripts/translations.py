@@ -100,6 +100,15 @@ HSB = {
     "skip silence (VAD)": "ćišinu přeskočić (VAD)",
     "the model's own": "modelowy",
     "transcribing": "přepisuje so",
+    "Import a Whisper model…": "Whisper-model importować…",
+    "Hugging Face Whisper folder": "Rjadowak Hugging Face Whisper",
+    "Not imported": "Njeimportowane",
+    "Model name": "Mjeno modela",
+    "The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:": "Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:",
+    "Not trained for Upper Sorbian (writes Czech spelling).": "Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).",
+    "Copyleft licence: {0}": "Copyleft-licenca: {0}",
+    "Add audio files or a folder, or drop them here.": "Přidajće awdiodataje abo rjadowak abo ćehńće je sem.",
+    "The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.": "Zatwarjeny model whisper-base njeje za hornjoserbšćinu trenowany (pisa čěski prawopis): importujće lěpši model na stronje Modele.",
 }
 
 DE = {
@@ -175,6 +184,15 @@ DE = {
     "skip silence (VAD)": "Stille überspringen (VAD)",
     "the model's own": "das des Modells",
     "transcribing": "wird transkribiert",
+    "Import a Whisper model…": "Whisper-Modell importieren…",
+    "Hugging Face Whisper folder": "Hugging-Face-Whisper-Ordner",
+    "Not imported": "Nicht importiert",
+    "Model name": "Modellname",
+    "The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:": "Das Modell gibt nicht an, welches Whisper-Sprach-Token erzwungen werden soll. Obersorbische Modelle verwenden cs, de oder pl:",
+    "Not trained for Upper Sorbian (writes Czech spelling).": "Nicht für Obersorbisch trainiert (schreibt tschechische Rechtschreibung).",
+    "Copyleft licence: {0}": "Copyleft-Lizenz: {0}",
+    "Add audio files or a folder, or drop them here.": "Fügen Sie Audiodateien oder einen Ordner hinzu oder ziehen Sie sie hierher.",
+    "The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.": "Das eingebaute Modell whisper-base ist nicht für Obersorbisch trainiert (es schreibt tschechische Rechtschreibung): Importieren Sie unter Modelle ein besseres Modell.",
 }
 
 TABLES = {"hsb": HSB, "de": DE}

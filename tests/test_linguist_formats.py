@@ -75,13 +75,13 @@ def test_cli_writes_eaf_and_textgrid_matching_json(capsys, clips, tmp_path):
     assert eaf_tier(tmp_path / "en.eaf", formats.SEGMENT_TIER) == expected
     root = check_eaf_header(tmp_path / "en.eaf", clips["en"], "en")
     assert [t.get("TIER_ID") for t in root.findall("TIER")] == [formats.SEGMENT_TIER]
-    assert textgrid_tier(tmp_path / "en.textgrid", formats.SEGMENT_TIER) == expected
-    tg = textgrid.openTextgrid(str(tmp_path / "en.textgrid"), includeEmptyIntervals=True)
+    assert textgrid_tier(tmp_path / "en.TextGrid", formats.SEGMENT_TIER) == expected
+    tg = textgrid.openTextgrid(str(tmp_path / "en.TextGrid"), includeEmptyIntervals=True)
     assert list(tg.tierNames) == [formats.SEGMENT_TIER]
     assert tg.minTimestamp == 0
     duration = json.loads((tmp_path / "en.json").read_text())["duration"]
     assert tg.maxTimestamp == pytest.approx(duration, abs=0.001)
-    text = (tmp_path / "en.textgrid").read_text(encoding="utf-8")
+    text = (tmp_path / "en.TextGrid").read_text(encoding="utf-8")
     assert text.startswith('File type = "ooTextFile"\nObject class = "TextGrid"\n')
     assert "item [1]:" in text  # the long text format
 

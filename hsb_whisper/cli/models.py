@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
 from pathlib import Path
 
 from hsb_whisper.errors import ModelError
-from hsb_whisper.export import LocalModel, ModelStore, make_pack
+from hsb_whisper.export import QUANTIZATIONS, LocalModel, ModelStore, make_pack
+
+UNTRAINED_NOTE = "not trained for Upper Sorbian (writes Czech spelling)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +35,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--replace", action="store_true", help="replace an installed model of the same name"
     )
     p.set_defaults(func=_install)
+
+    p = sub.add_parser(
+        "import",
+        help="convert a Hugging Face Whisper (folder, or Hub id when online) into the store",
+        description="Convert a Hugging Face Whisper model with CTranslate2, check it with "
+        "faster-whisper offline (a second of the bundled sample, the language token forced) and "
+        "record its source, base, licence and language token. A Hub id is downloaded once into "
+        "the user cache. Copyleft licences (AGPL, GPL, CC-BY-SA, …) are shown by 'models list'.",
+    )
+    p.add_argument("source", metavar="FOLDER_OR_HUB_ID", help="a HF Whisper folder or owner/name")
+    p.add_argument("--name", required=True, help="the model's name in the store")
+    p.add_argument(
+        "-l",
+        "--language",
+        help="Whisper language token to force (Upper Sorbian models: cs, de or pl); needed "
+        "unless the model card or generation config states one",
+    )
+    p.add_argument(
+        "--quantization",
+        default="int8",
+        choices=QUANTIZATIONS,
+        help="weight type (default int8: smallest and fastest on CPU)",
+    )
+    p.set_defaults(func=_import)
 
     p = sub.add_parser("remove", help="delete an installed model")
     p.add_argument("model", metavar="NAME", help="a name from 'models list'")
@@ -63,10 +91,24 @@ def _clean(text: object) -> str:
     return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
+def notes(model: LocalModel) -> list[str]:
+    """What a user must know before relying on ``model``: copyleft weights, no Upper Sorbian."""
+    from hsb_whisper.finetune.publish import copyleft_licence, untrained_default
+
+    found = []
+    if untrained_default(model):
+        found.append(UNTRAINED_NOTE)
+    copyleft = copyleft_licence(model.info.license if model.info else None)
+    if copyleft:
+        found.append(f"copyleft: {copyleft}")
+    return found
+
+
 def _list(args: argparse.Namespace) -> int:
     store = ModelStore()
     rows = [("NAME", "LANGUAGE", "BASE", "WEIGHTS", "SIZE", "CREATED")]
     broken = []
+    remarks: dict[int, list[str]] = {}
     entries = store.models()
     default = store.default_name
     for entry in entries:
@@ -85,9 +127,13 @@ def _list(args: argparse.Namespace) -> int:
                 _clean(info.created[:10]),
             )
         )
+        remarks[len(rows) - 1] = notes(entry)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    for i, row in enumerate(rows):
+        line = "  ".join(cell.ljust(w) for cell, w in zip(row, widths))
+        if remarks.get(i):
+            line += "  " + " ".join(f"({_clean(note)})" for note in remarks[i])
+        print(line.rstrip())
     print(f"\nstore: {_clean(store.root)}")
     for problem in broken:  # listed, not raised: one damaged model never hides the others
         print(f"damaged: {_clean(problem)}")
@@ -98,6 +144,8 @@ def _info(args: argparse.Namespace) -> int:
     model = ModelStore().resolve(args.model)
     data = model.info.describe() if model.info else {"name": model.name, "metadata": None}
     data["path"] = str(model.path)
+    if model.info and notes(model):
+        data["notes"] = notes(model)
     for line in json.dumps(data, indent=2, ensure_ascii=False).splitlines():
         print(_clean(line))
     return 0
@@ -123,6 +171,33 @@ def _install(args: argparse.Namespace) -> int:
             f"{_size_mb(model)}) in {model.path}"
         )
     )
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from hsb_whisper.cli.terminal import quiet_libraries, require_training_libraries
+    from hsb_whisper.finetune.publish import import_model
+
+    require_training_libraries("importing a Hugging Face Whisper")  # the converter needs them
+    quiet_libraries()
+    started = time.monotonic()
+    folder, info = import_model(
+        args.source,
+        name=args.name,
+        language=args.language,
+        quantization=args.quantization,
+        progress=lambda message: print(_clean(message), file=sys.stderr),
+    )
+    model = ModelStore().resolve(args.name)
+    print(
+        _clean(
+            f"imported {info.name} (language token {info.language}, {info.quantization}, "
+            f"{_size_mb(model)}, licence {info.license}) in {folder}"
+        )
+    )
+    for note in notes(model):
+        print(_clean(f"note: {note}"))
+    print(f"import took {time.monotonic() - started:.1f} s")
     return 0
 
 

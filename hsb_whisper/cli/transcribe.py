@@ -32,6 +32,12 @@ from hsb_whisper.export import COMPUTE_TYPES, ModelStore
 
 log = logging.getLogger(__name__)
 
+UNTRAINED_NOTICE = (
+    "note: the embedded whisper-base is not trained for Upper Sorbian (it writes Czech "
+    "spelling); import a better model with 'hsb-whisper models import' or train one "
+    "('hsb-whisper finetune')"
+)
+
 _BAR_FORMAT = (
     "{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s of audio [{elapsed}<{remaining}]"
 )
@@ -91,7 +97,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _output_paths(
     files: list[Path], fmts: list[str], out_dir: Path | None
 ) -> dict[Path, list[Path]]:
-    return {f: [(out_dir or f.parent) / f"{f.stem}.{fmt}" for fmt in fmts] for f in files}
+    return {
+        f: [(out_dir or f.parent) / (f.stem + formats.suffix(fmt)) for fmt in fmts] for f in files
+    }
 
 
 def _identities(path: Path) -> list[object]:
@@ -244,7 +252,15 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) > 1 and not args.quiet:
         done = len(args.files) - failed
         print(f"{done} of {len(args.files)} files transcribed, {failed} failed", file=sys.stderr)
+    if not args.quiet and failed < len(args.files) and _untrained_default(model):
+        print(UNTRAINED_NOTICE, file=sys.stderr)
     return 1 if failed else 0
+
+
+def _untrained_default(model) -> bool:
+    from hsb_whisper.finetune.publish import untrained_default
+
+    return untrained_default(model)
 
 
 def _transcribe_one(

@@ -6,20 +6,30 @@ torch, transformers and peft are imported only inside the functions that train.
 """
 
 from hsb_whisper.finetune.config import Recipe, load_recipe, shipped_recipes
-from hsb_whisper.finetune.publish import export_run
+from hsb_whisper.finetune.publish import (
+    HSB_TOKENS,
+    copyleft_licence,
+    export_run,
+    import_model,
+    untrained_default,
+)
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
 from hsb_whisper.finetune.train import Event, TrainingError, train
 
 __all__ = [
     "ADAPTERS",
+    "HSB_TOKENS",
     "Event",
     "Recipe",
     "Run",
     "RunResult",
     "TrainingError",
+    "copyleft_licence",
     "export_run",
+    "import_model",
     "load_recipe",
     "resolve_model",
     "shipped_recipes",
     "train",
+    "untrained_default",
 ]

@@ -133,15 +133,7 @@ def export_run(
             f"quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
         )
     store = store or ModelStore()
-    problem = metadata_problem({"name": name})  # refused before minutes of work, not after
-    if problem:
-        raise OptionError(f"--name {name!r}: {problem}")
-    similar = store.lookalike(name)
-    if similar:
-        raise OptionError(
-            f"--name {name!r} could be taken for the installed model {similar!r}; "
-            "choose another name"
-        )
+    _check_name(store, name)
     source = find_source(spec, language, adapter)
     dev = dev or source.dev
     dev_clips = read_manifest(dev) if dev else []
@@ -227,3 +219,273 @@ def _dev_wer(
             result["wer_float32"] = wer(Path(tmp))
         result["wer_difference"] = result["wer"] - result["wer_float32"]
     return result
+
+
+# --- importing someone else's Whisper -------------------------------------------------------
+
+# The tokens the Upper Sorbian recipes train on (Whisper has no hsb token).
+HSB_TOKENS = ("cs", "de", "pl")
+SAMPLE = Path(__file__).resolve().parents[1] / "assets" / "samples" / "hsb-synthetic.mp3"
+SAMPLE_AUDIO_SECONDS = 1.0  # of the bundled sample, transcribed to verify an import
+# SPDX ids (lowercase prefixes) of licences that oblige whoever passes the weights on to share
+# alike: a community member must know before packing or publishing such a model.
+_COPYLEFT = (
+    "agpl",
+    "gpl",
+    "lgpl",
+    "cc-by-sa",
+    "cc-by-nc-sa",
+    "mpl",
+    "epl",
+    "eupl",
+    "osl",
+    "cecill",
+    "gfdl",
+    "odbl",
+)
+
+
+def copyleft_licence(license: str | None) -> str | None:
+    """The licence as it is written if it is a copyleft one (AGPL, GPL, LGPL, CC-BY-SA, …)."""
+    if not license:
+        return None
+    lowered = license.strip().lower()
+    if lowered.startswith(_COPYLEFT):
+        return license.strip().upper()
+    return None
+
+
+def untrained_default(model: Any) -> bool:
+    """Whether ``model`` (a :class:`~hsb_whisper.export.LocalModel`) is the embedded
+    whisper-base, which was never trained on Upper Sorbian (it writes Czech spelling)."""
+    from hsb_whisper.export.default_model import DEFAULT_MODEL_NAME
+
+    info = getattr(model, "info", None)
+    return (
+        model.name == DEFAULT_MODEL_NAME
+        and info is not None
+        and info.recipe is None
+        and info.base == "openai/whisper-base"
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportFacts:
+    """What an import learns about a Hugging Face Whisper folder before converting it."""
+
+    folder: Path
+    source: str  # the folder path or Hub id, as given
+    base: str  # config.json's _name_or_path, else the Hub id, else the folder
+    license: str  # from the model card's front matter, else config.json, else "unknown"
+    language: str | None  # stated by the model card or generation config; None: not stated
+
+
+def _front_matter(text: str) -> dict[str, Any]:
+    """The top-level keys of a model card's YAML front matter: scalars and lists of scalars
+    (all a card's ``license:`` and ``language:`` need; no YAML library required)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return {}
+    data: dict[str, Any] = {}
+    key = None
+    for line in lines[1:]:
+        if line.strip() in ("---", "..."):
+            break
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith((" ", "\t", "-")):
+            item = line.strip()
+            if key and item.startswith("- ") and isinstance(data.get(key), list):
+                data[key].append(_scalar(item[2:]))
+            continue
+        key, _, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if value.startswith("[") and value.endswith("]"):
+            data[key] = [_scalar(v) for v in value[1:-1].split(",") if v.strip()]
+        elif value:
+            data[key] = _scalar(value)
+        else:
+            data[key] = []
+    return data
+
+
+def _scalar(value: str) -> str:
+    value = value.split(" #", 1)[0].strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _whisper_tokens() -> tuple[str, ...]:
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return tuple(_LANGUAGE_CODES)
+
+
+def _stated_language(card: dict[str, Any], generation: dict[str, Any]) -> str | None:
+    """The one language token a model card or generation config clearly states, or None."""
+    known = _whisper_tokens()
+    forced = dict((p, i) for p, i in generation.get("forced_decoder_ids") or [] if p is not None)
+    lang_to_id = generation.get("lang_to_id") or {}
+    if forced.get(1) is not None:
+        by_id = {i: t for t, i in lang_to_id.items()}
+        token = by_id.get(forced[1], "").strip("<|>")
+        if token in known:
+            return token
+    language = generation.get("language")
+    if isinstance(language, str) and language.strip("<|>") in known:
+        return language.strip("<|>")
+    stated = card.get("language")
+    stated = [stated] if isinstance(stated, str) else stated
+    if isinstance(stated, list) and len(stated) == 1 and stated[0] in known:
+        return stated[0]
+    return None
+
+
+def _hub_card(hub_id: str) -> str:
+    """The Hub model card (README.md) of ``hub_id``, or "" when it cannot be had."""
+    from huggingface_hub import hf_hub_download
+
+    for local_only in (True, False):
+        try:
+            path = hf_hub_download(hub_id, "README.md", local_files_only=local_only)
+            return Path(path).read_text(encoding="utf-8")
+        except Exception:  # no card, offline, refused: the licence is then "unknown"
+            continue
+    return ""
+
+
+def import_facts(spec: str) -> ImportFacts:
+    """Find (or download once, with progress, into the user cache) the Hugging Face Whisper
+    ``spec`` — a folder, or a Hub id when online — and read its licence, base and language."""
+    from hsb_whisper import paths
+    from hsb_whisper.export import hf_base_folder
+
+    path = Path(spec).expanduser()
+    card_text = ""
+    if path.exists():
+        if not is_hf_whisper(path):
+            raise OptionError(
+                f"{spec}: not a Hugging Face Whisper folder (config.json with model_type "
+                "whisper and safetensors weights)"
+            )
+        folder, source, hub_id = path, str(path.resolve()), None
+        readme = path / "README.md"
+        if readme.is_file():
+            card_text = readme.read_text(encoding="utf-8", errors="replace")
+    elif spec.startswith((".", "/", "~")) or not (
+        "/" in spec.strip("/") or spec.startswith("whisper-")
+    ):
+        raise OptionError(f"{spec}: no such folder, and not a Hugging Face Hub id (owner/name)")
+    else:
+        try:
+            folder = hf_base_folder(spec, paths.cache_dir() / "imports")
+        except ModelError as e:
+            if "could not be downloaded" not in str(e):
+                raise
+            message = str(e).split(". Offline", 1)[0]
+            raise ModelError(
+                f"{message}. Offline, import a Hugging Face Whisper folder instead"
+            ) from e
+        source = hub_id = spec
+        card_text = _hub_card(spec) if "/" in spec else ""
+    card = _front_matter(card_text)
+    config = _read_json(folder / "config.json")
+    generation = _read_json(folder / "generation_config.json")
+    license = card.get("license") or config.get("license") or "unknown"
+    if isinstance(license, list):
+        license = " OR ".join(license) or "unknown"
+    name_or_path = config.get("_name_or_path")
+    base = hub_id or (name_or_path if isinstance(name_or_path, str) and name_or_path else source)
+    return ImportFacts(
+        folder=folder,
+        source=source,
+        base=base,
+        license=str(license),
+        language=_stated_language(card, generation),
+    )
+
+
+def import_model(
+    spec: str,
+    *,
+    name: str,
+    language: str | None = None,
+    quantization: str = "int8",
+    store: ModelStore | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> tuple[Path, ModelInfo]:
+    """Import a Hugging Face Whisper (a folder, or a Hub id when online) as model ``name``:
+    converted with CTranslate2 as an export is, checked with faster-whisper offline on a second
+    of the bundled sample with the language token forced, and recorded with its source, base,
+    licence and token. The token is never guessed: without ``language`` it must be stated by the
+    model card or generation config."""
+    if quantization not in QUANTIZATIONS:
+        raise OptionError(
+            f"quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
+        )
+    store = store or ModelStore()
+    _check_name(store, name)
+    if language is not None and language not in _whisper_tokens():
+        raise OptionError(
+            f"--language {language!r} is not a Whisper language token; for Upper Sorbian use "
+            f"one of {', '.join(HSB_TOKENS)}"
+        )
+    facts = import_facts(spec)
+    language = language or facts.language
+    if language is None:
+        raise OptionError(
+            f"{spec}: its model card and generation config state no language; give the token "
+            f"to force with --language (for Upper Sorbian models: {', '.join(HSB_TOKENS)})"
+        )
+    sample = load_audio(SAMPLE)
+    audio = [sample[: int(16000 * SAMPLE_AUDIO_SECONDS)]]
+    options = DecodingOptions(language=language)
+    progress(f"converting {facts.folder} ({quantization})")
+
+    def verify(staged: Path, merged: Path) -> Verification:
+        # faster-whisper, downloads forbidden, the token forced; no reference to compare with
+        try:
+            return Verification(CT2Decoder(staged).decode(audio, options), None)
+        except (RuntimeError, ValueError, OSError) as e:
+            raise ModelError(
+                f"verification failed: faster-whisper cannot use the import ({e})"
+            ) from e
+
+    dest = store.root / name
+    info, verification = build_model(
+        facts.folder,
+        None,
+        dest,
+        quantization=quantization,
+        base=facts.base,
+        language=language,
+        source=facts.source,
+        license=facts.license,
+        verify=verify,
+    )
+    log.info("verified %s: %s", dest, verification.transcripts)
+    return dest, info
+
+
+def _check_name(store: ModelStore, name: str) -> None:
+    """Refuse a bad or look-alike model name before minutes of work, not after."""
+    problem = metadata_problem({"name": name})
+    if problem:
+        raise OptionError(f"--name {name!r}: {problem}")
+    similar = store.lookalike(name)
+    if similar:
+        raise OptionError(
+            f"--name {name!r} could be taken for the installed model {similar!r}; "
+            "choose another name"
+        )

@@ -3,82 +3,92 @@
 <context>
     <name>FilesPage</name>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="62" />
+        <location filename="../../desktop/ui/files_page.py" line="65" />
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="62" />
+        <location filename="../../desktop/ui/files_page.py" line="65" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="62" />
+        <location filename="../../desktop/ui/files_page.py" line="65" />
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="70" />
+        <location filename="../../desktop/ui/files_page.py" line="73" />
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="72" />
+        <location filename="../../desktop/ui/files_page.py" line="75" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="74" />
+        <location filename="../../desktop/ui/files_page.py" line="77" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="76" />
+        <location filename="../../desktop/ui/files_page.py" line="79" />
         <source>Retry</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="78" />
+        <location filename="../../desktop/ui/files_page.py" line="81" />
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="121" />
+        <location filename="../../desktop/ui/files_page.py" line="94" />
+        <source>Add audio files or a folder, or drop them here.</source>
+        <translation>Fügen Sie Audiodateien oder einen Ordner hinzu oder ziehen Sie sie hierher.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/files_page.py" line="97" />
+        <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.</source>
+        <translation>Das eingebaute Modell whisper-base ist nicht für Obersorbisch trainiert (es schreibt tschechische Rechtschreibung): Importieren Sie unter Modelle ein besseres Modell.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/files_page.py" line="134" />
         <source>Audio files</source>
         <translation>Audiodateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="123" />
+        <location filename="../../desktop/ui/files_page.py" line="136" />
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="128" />
+        <location filename="../../desktop/ui/files_page.py" line="141" />
         <source>Folder with recordings</source>
         <translation>Ordner mit Aufnahmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="146" />
+        <location filename="../../desktop/ui/files_page.py" line="159" />
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="147" />
+        <location filename="../../desktop/ui/files_page.py" line="160" />
         <source>transcribing</source>
         <translation>wird transkribiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="148" />
+        <location filename="../../desktop/ui/files_page.py" line="161" />
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="149" />
+        <location filename="../../desktop/ui/files_page.py" line="162" />
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="150" />
+        <location filename="../../desktop/ui/files_page.py" line="163" />
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -139,94 +149,132 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="34" />
+        <location filename="../../desktop/ui/models_page.py" line="66" />
         <source>Install model pack…</source>
         <translation>Modellpaket installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="36" />
+        <location filename="../../desktop/ui/models_page.py" line="68" />
         <source>Install model folder…</source>
         <translation>Modellordner installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="38" />
+        <location filename="../../desktop/ui/models_page.py" line="70" />
+        <source>Import a Whisper model…</source>
+        <translation>Whisper-Modell importieren…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="73" />
         <source>Use as default</source>
         <translation>Als Standard verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="58" />
+        <location filename="../../desktop/ui/models_page.py" line="94" />
         <source>damaged: {0}</source>
         <translation>beschädigt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="60" />
+        <location filename="../../desktop/ui/models_page.py" line="96" />
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="73" />
+        <location filename="../../desktop/ui/models_page.py" line="109" />
+        <location filename="../../desktop/ui/models_page.py" line="176" />
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="74" />
+        <location filename="../../desktop/ui/models_page.py" line="110" />
+        <location filename="../../desktop/ui/models_page.py" line="163" />
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75" />
+        <location filename="../../desktop/ui/models_page.py" line="111" />
         <source>Base</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="76" />
+        <location filename="../../desktop/ui/models_page.py" line="112" />
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="77" />
+        <location filename="../../desktop/ui/models_page.py" line="113" />
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="78" />
+        <location filename="../../desktop/ui/models_page.py" line="114" />
         <source>WER</source>
         <translation>WER (Wortfehlerrate)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="79" />
+        <location filename="../../desktop/ui/models_page.py" line="115" />
         <source>Source</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="80" />
+        <location filename="../../desktop/ui/models_page.py" line="116" />
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="81" />
+        <location filename="../../desktop/ui/models_page.py" line="117" />
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93" />
+        <location filename="../../desktop/ui/models_page.py" line="122" />
+        <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
+        <translation>Nicht für Obersorbisch trainiert (schreibt tschechische Rechtschreibung).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="125" />
+        <source>Copyleft licence: {0}</source>
+        <translation>Copyleft-Lizenz: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="135" />
         <source>Model pack</source>
         <translation>Modellpaket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93" />
+        <location filename="../../desktop/ui/models_page.py" line="135" />
         <source>Model packs</source>
         <translation>Modellpakete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="98" />
+        <location filename="../../desktop/ui/models_page.py" line="140" />
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="106" />
+        <location filename="../../desktop/ui/models_page.py" line="148" />
         <source>Not installed</source>
         <translation>Nicht installiert</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="151" />
+        <source>Hugging Face Whisper folder</source>
+        <translation>Hugging-Face-Whisper-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="157" />
+        <location filename="../../desktop/ui/models_page.py" line="212" />
+        <source>Not imported</source>
+        <translation>Nicht importiert</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="165" />
+        <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
+        <translation>Das Modell gibt nicht an, welches Whisper-Sprach-Token erzwungen werden soll. Obersorbische Modelle verwenden cs, de oder pl:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="176" />
+        <source>Model name</source>
+        <translation>Modellname</translation>
     </message>
 </context>
 <context>

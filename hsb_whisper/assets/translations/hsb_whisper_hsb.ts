@@ -3,82 +3,92 @@
 <context>
     <name>FilesPage</name>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="62" />
+        <location filename="../../desktop/ui/files_page.py" line="65" />
         <source>File</source>
         <translation>Dataja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="62" />
+        <location filename="../../desktop/ui/files_page.py" line="65" />
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="62" />
+        <location filename="../../desktop/ui/files_page.py" line="65" />
         <source>Progress</source>
         <translation>Postup</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="70" />
+        <location filename="../../desktop/ui/files_page.py" line="73" />
         <source>Add files…</source>
         <translation>Dataje přidać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="72" />
+        <location filename="../../desktop/ui/files_page.py" line="75" />
         <source>Add folder…</source>
         <translation>Rjadowak přidać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="74" />
+        <location filename="../../desktop/ui/files_page.py" line="77" />
         <source>Cancel</source>
         <translation>Přetorhnyć</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="76" />
+        <location filename="../../desktop/ui/files_page.py" line="79" />
         <source>Retry</source>
         <translation>Hišće raz spytać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="78" />
+        <location filename="../../desktop/ui/files_page.py" line="81" />
         <source>Open transcript</source>
         <translation>Přepis wočinić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="121" />
+        <location filename="../../desktop/ui/files_page.py" line="94" />
+        <source>Add audio files or a folder, or drop them here.</source>
+        <translation>Přidajće awdiodataje abo rjadowak abo ćehńće je sem.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/files_page.py" line="97" />
+        <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.</source>
+        <translation>Zatwarjeny model whisper-base njeje za hornjoserbšćinu trenowany (pisa čěski prawopis): importujće lěpši model na stronje Modele.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/files_page.py" line="134" />
         <source>Audio files</source>
         <translation>Awdiodataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="123" />
+        <location filename="../../desktop/ui/files_page.py" line="136" />
         <source>Audio</source>
         <translation>Awdio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="128" />
+        <location filename="../../desktop/ui/files_page.py" line="141" />
         <source>Folder with recordings</source>
         <translation>Rjadowak z nahrawkami</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="146" />
+        <location filename="../../desktop/ui/files_page.py" line="159" />
         <source>queued</source>
         <translation>čaka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="147" />
+        <location filename="../../desktop/ui/files_page.py" line="160" />
         <source>transcribing</source>
         <translation>přepisuje so</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="148" />
+        <location filename="../../desktop/ui/files_page.py" line="161" />
         <source>done</source>
         <translation>dokónčene</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="149" />
+        <location filename="../../desktop/ui/files_page.py" line="162" />
         <source>failed</source>
         <translation>njeporadźiło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="150" />
+        <location filename="../../desktop/ui/files_page.py" line="163" />
         <source>cancelled</source>
         <translation>přetorhnjene</translation>
     </message>
@@ -139,94 +149,132 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="34" />
+        <location filename="../../desktop/ui/models_page.py" line="66" />
         <source>Install model pack…</source>
         <translation>Modelowy paket instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="36" />
+        <location filename="../../desktop/ui/models_page.py" line="68" />
         <source>Install model folder…</source>
         <translation>Modelowy rjadowak instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="38" />
+        <location filename="../../desktop/ui/models_page.py" line="70" />
+        <source>Import a Whisper model…</source>
+        <translation>Whisper-model importować…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="73" />
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="58" />
+        <location filename="../../desktop/ui/models_page.py" line="94" />
         <source>damaged: {0}</source>
         <translation>wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="60" />
+        <location filename="../../desktop/ui/models_page.py" line="96" />
         <source> (default)</source>
         <translation> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="73" />
+        <location filename="../../desktop/ui/models_page.py" line="109" />
+        <location filename="../../desktop/ui/models_page.py" line="176" />
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="74" />
+        <location filename="../../desktop/ui/models_page.py" line="110" />
+        <location filename="../../desktop/ui/models_page.py" line="163" />
         <source>Language token</source>
         <translation>Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75" />
+        <location filename="../../desktop/ui/models_page.py" line="111" />
         <source>Base</source>
         <translation>Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="76" />
+        <location filename="../../desktop/ui/models_page.py" line="112" />
         <source>Weights</source>
         <translation>Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="77" />
+        <location filename="../../desktop/ui/models_page.py" line="113" />
         <source>Recipe</source>
         <translation>Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="78" />
+        <location filename="../../desktop/ui/models_page.py" line="114" />
         <source>WER</source>
         <translation>WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="79" />
+        <location filename="../../desktop/ui/models_page.py" line="115" />
         <source>Source</source>
         <translation>Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="80" />
+        <location filename="../../desktop/ui/models_page.py" line="116" />
         <source>Licence</source>
         <translation>Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="81" />
+        <location filename="../../desktop/ui/models_page.py" line="117" />
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93" />
+        <location filename="../../desktop/ui/models_page.py" line="122" />
+        <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
+        <translation>Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="125" />
+        <source>Copyleft licence: {0}</source>
+        <translation>Copyleft-licenca: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="135" />
         <source>Model pack</source>
         <translation>Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93" />
+        <location filename="../../desktop/ui/models_page.py" line="135" />
         <source>Model packs</source>
         <translation>Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="98" />
+        <location filename="../../desktop/ui/models_page.py" line="140" />
         <source>Model folder</source>
         <translation>Modelowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="106" />
+        <location filename="../../desktop/ui/models_page.py" line="148" />
         <source>Not installed</source>
         <translation>Njeinstalowane</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="151" />
+        <source>Hugging Face Whisper folder</source>
+        <translation>Rjadowak Hugging Face Whisper</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="157" />
+        <location filename="../../desktop/ui/models_page.py" line="212" />
+        <source>Not imported</source>
+        <translation>Njeimportowane</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="165" />
+        <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
+        <translation>Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="176" />
+        <source>Model name</source>
+        <translation>Mjeno modela</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.audio import AUDIO_SUFFIXES, find_audio_files
+from hsb_whisper.export import ModelStore
+from hsb_whisper.export.default_model import DEFAULT_MODEL_NAME
 
 NAME, STATE, PROGRESS = range(3)
 
@@ -53,7 +56,7 @@ class FilesPage(QWidget):
 
     _ids = itertools.count(1)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, store: ModelStore | None = None) -> None:
         super().__init__(parent)
         self.jobs: dict[int, Job] = {}
         self.rows: dict[int, int] = {}
@@ -87,8 +90,17 @@ class FilesPage(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch()
+        # The first-run state: what to do, and what the embedded model cannot do.
+        hint = self.tr("Add audio files or a folder, or drop them here.")
+        if (store or ModelStore()).default_name == DEFAULT_MODEL_NAME:
+            hint += " " + self.tr(
+                "The built-in model whisper-base is not trained for Upper Sorbian (it writes "
+                "Czech spelling): import a better model on the Models page."
+            )
+        self.hint = QLabel(hint, wordWrap=True)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.hint)
         layout.addWidget(self.table)
         self.setAcceptDrops(True)
 
@@ -112,6 +124,7 @@ class FilesPage(QWidget):
             self._show(job)
             self.submit.emit(job.id, str(path))
             ids.append(job.id)
+        self.hint.setVisible(not self.jobs)
         self.table.resizeColumnToContents(NAME)
         return ids
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -20,8 +23,37 @@ from PySide6.QtWidgets import (
 
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
+from hsb_whisper.finetune.publish import (
+    HSB_TOKENS,
+    copyleft_licence,
+    import_facts,
+    import_model,
+    untrained_default,
+)
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole  # a list item's LocalModel
+
+
+class ImportWorker(QObject):
+    """Imports one Hugging Face Whisper folder in its own thread (minutes for large models)."""
+
+    finished = Signal(str)  # the model's name
+    failed = Signal(str)  # the reason, one line
+
+    def __init__(self, store: ModelStore, folder: str, name: str, language: str | None) -> None:
+        super().__init__()
+        self.store, self.folder, self.name, self.language = store, folder, name, language
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            import_model(self.folder, name=self.name, language=self.language, store=self.store)
+        except HsbWhisperError as e:
+            self.failed.emit(str(e))
+        except Exception as e:  # a bug must reach the user as a message, not kill the thread
+            self.failed.emit(f"{type(e).__name__}: {e}")
+        else:
+            self.finished.emit(self.name)
 
 
 class ModelsPage(QWidget):
@@ -35,11 +67,15 @@ class ModelsPage(QWidget):
         install.clicked.connect(self._install_dialog)
         install_folder = QPushButton(self.tr("Install model folder…"))
         install_folder.clicked.connect(self._install_folder_dialog)
+        self.import_button = QPushButton(self.tr("Import a Whisper model…"))
+        self.import_button.clicked.connect(self._import_dialog)
+        self._import: tuple[QThread, ImportWorker] | None = None
         self.default_button = QPushButton(self.tr("Use as default"))
         self.default_button.clicked.connect(self._make_default)
         buttons = QHBoxLayout()
         buttons.addWidget(install)
         buttons.addWidget(install_folder)
+        buttons.addWidget(self.import_button)
         buttons.addWidget(self.default_button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
@@ -81,6 +117,12 @@ class ModelsPage(QWidget):
             (self.tr("Folder"), str(model.path)),
         ]
         lines = [f"{label}: {value}" for label, value in rows]
+        if untrained_default(model):
+            lines.append("")
+            lines.append(self.tr("Not trained for Upper Sorbian (writes Czech spelling)."))
+        copyleft = copyleft_licence(info.license if info else None)
+        if copyleft:
+            lines.append(self.tr("Copyleft licence: {0}").format(copyleft))
         self.details.setPlainText("\n".join(lines))
 
     def install(self, source: Path) -> str:
@@ -104,6 +146,70 @@ class ModelsPage(QWidget):
             self.install(Path(name))
         except HsbWhisperError as e:
             QMessageBox.warning(self, self.tr("Not installed"), str(e))
+
+    def _import_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Hugging Face Whisper folder"))
+        if not folder:
+            return
+        try:
+            stated = import_facts(folder).language
+        except HsbWhisperError as e:
+            QMessageBox.warning(self, self.tr("Not imported"), str(e))
+            return
+        language = stated
+        if language is None:
+            language, ok = QInputDialog.getItem(
+                self,
+                self.tr("Language token"),
+                self.tr(
+                    "The model does not say which Whisper language token to force. "
+                    "Upper Sorbian models use cs, de or pl:"
+                ),
+                list(HSB_TOKENS),
+                0,
+                True,
+            )
+            if not ok or not language.strip():
+                return
+            language = language.strip()
+        name = Path(folder).name
+        name, ok = QInputDialog.getText(self, self.tr("Model name"), self.tr("Name"), text=name)
+        if not ok or not name.strip():
+            return
+        self.start_import(folder, name.strip(), language)
+
+    def start_import(self, folder: str, name: str, language: str | None) -> None:
+        """Import ``folder`` as ``name`` off the GUI thread; the list is refreshed after."""
+        thread, worker = QThread(self), ImportWorker(self.store, folder, name, language)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(self._import_finished)
+        worker.failed.connect(self._import_failed)
+        self._import = (thread, worker)
+        self.import_button.setEnabled(False)
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BusyCursor))
+        thread.start()
+
+    def _end_import(self) -> None:
+        QApplication.restoreOverrideCursor()
+        self.import_button.setEnabled(True)
+        if self._import is not None:
+            thread, _worker = self._import
+            thread.quit()
+            thread.wait()
+            self._import = None
+
+    def _import_finished(self, name: str) -> None:
+        self._end_import()
+        self.refresh()
+        names = [self.list.item(i).data(MODEL_ROLE) for i in range(self.list.count())]
+        for row, model in enumerate(names):
+            if model is not None and model.name == name:
+                self.list.setCurrentRow(row)
+
+    def _import_failed(self, reason: str) -> None:
+        self._end_import()
+        QMessageBox.warning(self, self.tr("Not imported"), reason)
 
     def _make_default(self) -> None:
         item = self.list.currentItem()
