@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 
 from hsb_whisper.audio import AUDIO_SUFFIXES, SAMPLE_RATE, load_audio
-from hsb_whisper.data.checks import Reject
+from hsb_whisper.data.checks import AUDIO_REJECT_REASONS, Reject
 from hsb_whisper.data.manifest import Clip, normalize_text
 from hsb_whisper.errors import AudioError, HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open
@@ -41,14 +41,6 @@ JOIN_MAX_SECONDS = 25.0
 JOIN_GAP_SECONDS = 1.0
 # An annotation may end this far after the recording's end (rounding in the annotation tool)
 END_TOLERANCE_S = 0.1
-_AUDIO_KINDS = {
-    "missing": "missing_audio",
-    "not_a_file": "missing_audio",
-    "empty": "empty_audio",
-    "unreadable": "unreadable_audio",
-    "truncated": "truncated_audio",
-    "silent": "silent_audio",
-}
 
 
 class AnnotationError(HsbWhisperError):
@@ -331,7 +323,7 @@ def cut_corpus(
             try:
                 audio = load_audio(f.audio)
             except AudioError as e:
-                audio_problem = (_AUDIO_KINDS.get(e.kind, "unreadable_audio"), e.problem)
+                audio_problem = (AUDIO_REJECT_REASONS.get(e.kind, "unreadable_audio"), e.problem)
         seconds = len(audio) / SAMPLE_RATE if audio is not None else None
         tiers = [f.tiers[n] for n in names]
         result.overlap_seconds += _overlap_seconds(

@@ -45,7 +45,7 @@ REASONS = {
     "unsafe_path": "the table's path is not a file in the release's clips folder (never read)",
     "too_large_audio": f"larger than {MAX_CLIP_BYTES >> 20} MiB in the archive (not extracted)",
 }
-_AUDIO_KINDS = {
+AUDIO_REJECT_REASONS = {  # AudioError.kind → reject reason
     "missing": "missing_audio",
     "not_a_file": "missing_audio",
     "empty": "empty_audio",
@@ -145,7 +145,7 @@ def check_clips(
         reject = partial(Reject, clip, split)
         result = results[clip.audio]
         if result.kind is not None:
-            rejects.append(reject(_AUDIO_KINDS[result.kind], result.problem or ""))
+            rejects.append(reject(AUDIO_REJECT_REASONS[result.kind], result.problem or ""))
             continue
         if result.duration <= 0:
             rejects.append(reject("empty_audio", "zero duration"))
