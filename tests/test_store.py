@@ -144,3 +144,55 @@ def test_metadata_round_trip_and_validation(tmp_path, default_model):
     (tmp_path / METADATA_FILE).write_text("{not json")
     with pytest.raises(ModelError, match="unreadable model metadata"):
         ModelInfo.load(tmp_path)
+
+
+@pytest.fixture
+def bundled(tmp_path, monkeypatch, default_model):
+    """An installer's layout: the default model assembled into the bundle, read-only."""
+    bundle = tmp_path / "bundle" / "default-model"
+    shutil.copytree(default_model.path, bundle / dm.DEFAULT_MODEL_NAME)
+    for path in [*bundle.rglob("*"), bundle]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    monkeypatch.setattr(dm, "BUNDLED_DIR", bundle)
+    yield bundle / dm.DEFAULT_MODEL_NAME
+    for path in [bundle, *bundle.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_an_installers_bundled_default_model_is_used_in_place(tmp_path, bundled, monkeypatch):
+    root = tmp_path / "user-store"
+    monkeypatch.setattr(dm, "assemble", lambda *a: pytest.fail("assembled although bundled"))
+    store = ModelStore(root)
+    assert store.resolve().path == bundled
+    assert store.resolve("whisper-base").path == bundled
+    assert store.names() == ["whisper-base"]
+    assert [m.path for m in store.models()] == [bundled]
+    assert store.verify("whisper-base") == []
+    assert not root.exists()  # nothing written for it in the user's store
+    with pytest.raises(ModelError, match="cannot be removed"):
+        store.remove("whisper-base")
+
+
+def test_bundled_default_model_listed_with_the_user_store(
+    tmp_path, bundled, default_model, monkeypatch, capsys
+):
+    monkeypatch.setenv("HSB_WHISPER_HOME", str(tmp_path))
+    root = tmp_path / "models"
+    shutil.copytree(default_model.path, root / "whisper-base")  # left by an earlier pip install
+    store = ModelStore(root)
+    assert store.names() == ["whisper-base"]
+    assert store.resolve().path == bundled  # the installation's copy wins
+    result = run_cli(capsys, "models", "list")
+    assert result.code == 0
+    rows = [line for line in result.out.splitlines() if line.startswith("whisper-base")]
+    assert len(rows) == 2  # one row in the table, and where its files are
+    assert f"whisper-base: {bundled} (read-only, part of this installation)" in result.out
+
+
+def test_damaged_bundled_default_model_is_one_line_not_a_rebuild(tmp_path, bundled, monkeypatch):
+    monkeypatch.setattr(dm, "assemble", lambda *a: pytest.fail("tried to rebuild"))
+    bundled.chmod(0o755)
+    (bundled / "tokenizer.json").chmod(0o644)
+    (bundled / "tokenizer.json").write_text("{}")
+    with pytest.raises(ModelError, match=r"came with this installation is damaged.*reinstall"):
+        ModelStore(tmp_path / "user-store").resolve()

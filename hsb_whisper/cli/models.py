@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from hsb_whisper.errors import ModelError
-from hsb_whisper.export import QUANTIZATIONS, LocalModel, ModelStore, make_pack
+from hsb_whisper.export import EMBEDDED_NAME, QUANTIZATIONS, LocalModel, ModelStore, make_pack
 
 UNTRAINED_NOTE = "not trained for Upper Sorbian (writes Czech spelling)"
 
@@ -135,6 +135,9 @@ def _list(args: argparse.Namespace) -> int:
             line += "  " + " ".join(f"({_clean(note)})" for note in remarks[i])
         print(line.rstrip())
     print(f"\nstore: {_clean(store.root)}")
+    embedded = store.folder(EMBEDDED_NAME)
+    if embedded.parent != store.root:
+        print(f"{EMBEDDED_NAME}: {_clean(embedded)} (read-only, part of this installation)")
     for problem in broken:  # listed, not raised: one damaged model never hides the others
         print(f"damaged: {_clean(problem)}")
     return 1 if broken else 0

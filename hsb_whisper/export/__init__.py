@@ -13,11 +13,12 @@ from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo
 from hsb_whisper.export.pack import make_pack
-from hsb_whisper.export.store import LocalModel, ModelStore
+from hsb_whisper.export.store import EMBEDDED_NAME, LocalModel, ModelStore
 
 __all__ = [
     "COMPUTE_TYPES",
     "DEFAULT_LANGUAGE",
+    "EMBEDDED_NAME",
     "QUANTIZATIONS",
     "LocalModel",
     "ModelInfo",

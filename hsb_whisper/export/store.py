@@ -2,7 +2,9 @@
 
 Both the command line and the app reach models only through :class:`ModelStore`, by name (a folder
 of the store) or by path (any CTranslate2 Whisper folder, ours or not). The embedded default model
-is assembled on first use and rebuilt if it is found damaged, never used half-written. Other
+is assembled on first use and rebuilt if it is found damaged, never used half-written (an
+installer ships it assembled and read-only instead, outside the store: see
+:func:`hsb_whisper.export.default_model.bundled_folder`). Other
 models are installed from packs or folders (checked by :mod:`hsb_whisper.export.pack`), and
 ``store.json`` beside them names the one used when none is given.
 """
@@ -119,12 +121,23 @@ class ModelStore:
         """Names of the installed models (the default one always among them)."""
         self._remove_stale_staging()
         self.ensure_default()
+        if not self.root.is_dir():  # an installer's bundled default model needs no store
+            return [EMBEDDED_NAME]
         with _os_errors("listing the models", self.root):
             return sorted(
-                p.name
-                for p in self.root.iterdir()
-                if p.is_dir() and not p.name.startswith(".") and _has_metadata(p)
+                {EMBEDDED_NAME}
+                | {
+                    p.name
+                    for p in self.root.iterdir()
+                    if p.is_dir() and not p.name.startswith(".") and _has_metadata(p)
+                }
             )
+
+    def folder(self, name: str) -> Path:
+        """Where the installed model ``name`` is (the embedded one may lie outside the store)."""
+        if name == EMBEDDED_NAME:
+            return default_model.bundled_folder() or self.root / EMBEDDED_NAME
+        return self.root / name
 
     def models(self) -> list[LocalModel | ModelError]:
         """Every installed model, or the error that makes it unusable: one damaged or unreadable
@@ -132,11 +145,11 @@ class ModelStore:
         result: list[LocalModel | ModelError] = []
         for name in self.names():
             try:
-                result.append(open_folder(self.root / name))
+                result.append(open_folder(self.folder(name)))
             except ModelError as e:
                 result.append(e)
             except OSError as e:  # e.g. a folder without read permission
-                result.append(ModelError(f"{self.root / name}: cannot be read ({_problem(e)})"))
+                result.append(ModelError(f"{self.folder(name)}: cannot be read ({_problem(e)})"))
         return result
 
     def lookalike(self, name: str) -> str | None:
@@ -151,7 +164,7 @@ class ModelStore:
 
     def verify(self, name: str) -> list[str]:
         """Full check of a stored model (every file's SHA-256): the problems found, if any."""
-        folder = self.root / name
+        folder = self.folder(name)
         info = ModelInfo.load(folder)
         return check_files(folder, info, full=True)
 
@@ -234,7 +247,18 @@ class ModelStore:
         return model
 
     def ensure_default(self) -> LocalModel:
-        """The embedded default model, assembled if absent and rebuilt if damaged."""
+        """The embedded default model, assembled if absent and rebuilt if damaged; an
+        installer's read-only copy where there is one (never rebuilt: there are no parts to
+        rebuild it from)."""
+        bundled = default_model.bundled_folder()
+        if bundled is not None:
+            try:
+                return open_folder(bundled)
+            except (ModelError, OSError) as e:
+                raise ModelError(
+                    f"the default model that came with this installation is damaged ({e}); "
+                    "reinstall hsb-whisper"
+                ) from e
         folder = self.root / EMBEDDED_NAME
         with _os_errors("preparing the default model", folder):
             try:
