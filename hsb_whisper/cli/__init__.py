@@ -21,7 +21,16 @@ import sys
 from pathlib import Path
 
 from hsb_whisper import __version__, paths
-from hsb_whisper.cli import app, data, evaluate, export, finetune, models, transcribe
+from hsb_whisper.cli import (
+    app,
+    data,
+    evaluate,
+    export,
+    finetune,
+    models,
+    selftest,
+    transcribe,
+)
 from hsb_whisper.errors import HsbWhisperError
 
 log = logging.getLogger("hsb_whisper")
@@ -41,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show informational messages on stderr"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (transcribe, app, models, data, finetune, evaluate, export):
+    for group in (transcribe, app, models, data, finetune, evaluate, export, selftest):
         group.register(sub)
     return parser
 

@@ -10,14 +10,13 @@ import sys
 from tqdm import tqdm
 
 from hsb_whisper.errors import HsbWhisperError
-
-TRAINING_LIBRARIES = ("torch", "transformers", "peft", "accelerate")  # the finetune extra
+from hsb_whisper.finetune import missing_training_libraries
 
 
 def require_training_libraries(what: str) -> None:
     """Raise one clear line when the finetune extra is not installed (the transcription-only
     install has none of it), instead of a ModuleNotFoundError half-way."""
-    missing = [name for name in TRAINING_LIBRARIES if importlib.util.find_spec(name) is None]
+    missing = missing_training_libraries()
     if missing:
         raise HsbWhisperError(
             f"{what} needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "

@@ -7,6 +7,7 @@ May use ``finetune``, ``evaluation``, ``data`` and ``export``; only ``hsb_whispe
 from hsb_whisper.desktop import formats
 from hsb_whisper.desktop.live import LiveSegmenter, Utterance
 from hsb_whisper.desktop.recorder import Recorder, RecorderError
+from hsb_whisper.desktop.selftest import Check, run_selftest
 from hsb_whisper.desktop.transcriber import (
     AUTO_LANGUAGE,
     DEVICES,
@@ -19,6 +20,7 @@ from hsb_whisper.desktop.transcriber import (
 __all__ = [
     "AUTO_LANGUAGE",
     "DEVICES",
+    "Check",
     "LiveSegmenter",
     "Recorder",
     "RecorderError",
@@ -28,4 +30,5 @@ __all__ = [
     "Transcript",
     "Utterance",
     "formats",
+    "run_selftest",
 ]

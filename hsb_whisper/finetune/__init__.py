@@ -14,11 +14,18 @@ from hsb_whisper.finetune.publish import (
     untrained_default,
 )
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
-from hsb_whisper.finetune.train import Event, TrainingError, train
+from hsb_whisper.finetune.train import (
+    TRAINING_LIBRARIES,
+    Event,
+    TrainingError,
+    missing_training_libraries,
+    train,
+)
 
 __all__ = [
     "ADAPTERS",
     "HSB_TOKENS",
+    "TRAINING_LIBRARIES",
     "Event",
     "Recipe",
     "Run",
@@ -28,6 +35,7 @@ __all__ = [
     "export_run",
     "import_model",
     "load_recipe",
+    "missing_training_libraries",
     "resolve_model",
     "shipped_recipes",
     "train",
