@@ -9,20 +9,9 @@ import sys
 
 from tqdm import tqdm
 
-from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.finetune import missing_training_libraries
+from hsb_whisper.finetune import require_training_libraries
 
-
-def require_training_libraries(what: str) -> None:
-    """Raise one clear line when the finetune extra is not installed (the transcription-only
-    install has none of it), instead of a ModuleNotFoundError half-way."""
-    missing = missing_training_libraries()
-    if missing:
-        raise HsbWhisperError(
-            f"{what} needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
-            "not installed: install torch for your hardware, then pip install "
-            "'hsb-whisper[finetune]' (see Installing in the README)"
-        )
+__all__ = ["ClipBars", "TrainingBar", "quiet_libraries", "require_training_libraries"]
 
 
 def quiet_libraries() -> None:

@@ -6,6 +6,11 @@ torch, transformers and peft are imported only inside the functions that train.
 """
 
 from hsb_whisper.finetune.config import Recipe, load_recipe, shipped_recipes
+from hsb_whisper.finetune.libraries import (
+    TRAINING_LIBRARIES,
+    missing_training_libraries,
+    require_training_libraries,
+)
 from hsb_whisper.finetune.publish import (
     HSB_TOKENS,
     copyleft_licence,
@@ -14,13 +19,7 @@ from hsb_whisper.finetune.publish import (
     untrained_default,
 )
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
-from hsb_whisper.finetune.train import (
-    TRAINING_LIBRARIES,
-    Event,
-    TrainingError,
-    missing_training_libraries,
-    train,
-)
+from hsb_whisper.finetune.train import Event, TrainingError, train
 
 __all__ = [
     "ADAPTERS",
@@ -36,6 +35,7 @@ __all__ = [
     "import_model",
     "load_recipe",
     "missing_training_libraries",
+    "require_training_libraries",
     "resolve_model",
     "shipped_recipes",
     "train",

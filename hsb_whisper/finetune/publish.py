@@ -43,6 +43,7 @@ from hsb_whisper.export import (
 )
 from hsb_whisper.export.metadata import metadata_problem
 from hsb_whisper.finetune.config import Recipe
+from hsb_whisper.finetune.libraries import require_training_libraries
 from hsb_whisper.finetune.run import Run
 
 log = logging.getLogger(__name__)
@@ -434,6 +435,7 @@ def import_model(
         raise OptionError(
             f"quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
         )
+    require_training_libraries("importing a Hugging Face Whisper")  # the converter needs them
     store = store or ModelStore()
     _check_name(store, name)
     if language is not None and language not in _whisper_tokens():

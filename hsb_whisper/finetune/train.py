@@ -19,7 +19,6 @@ The run folder's layout is in :mod:`hsb_whisper.finetune.run`.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import logging
 import math
@@ -50,14 +49,6 @@ from hsb_whisper.finetune.features import (
 from hsb_whisper.finetune.run import Run, RunResult, StageResult
 
 log = logging.getLogger(__name__)
-# The finetune extra: what training, merging and converting import (inside the functions).
-TRAINING_LIBRARIES = ("torch", "transformers", "peft", "accelerate")
-
-
-def missing_training_libraries() -> list[str]:
-    """Those of :data:`TRAINING_LIBRARIES` not installed (all of them in a transcription-only
-    install or the transcriber installer)."""
-    return [name for name in TRAINING_LIBRARIES if importlib.util.find_spec(name) is None]
 
 
 STATE_FILE = "trainer_state.json"  # in a checkpoint; written last, so its presence = complete
