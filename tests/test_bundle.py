@@ -161,3 +161,41 @@ def test_portaudio_hook_prefers_the_systems_and_falls_back_to_the_bundled(monkey
     assert ctypes.util.find_library("c") == "libc.so.6"
     system["portaudio"] = "libportaudio.so.2"
     assert ctypes.util.find_library("portaudio") == "libportaudio.so.2"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux menu entry")
+def test_install_sh_adds_a_valid_menu_entry_for_a_folder_with_awkward_characters(tmp_path):
+    import subprocess
+
+    bundle = tmp_path / 'my apps $HOME "x"' / "hsb-whisper"
+    (bundle / "share").mkdir(parents=True)
+    shutil.copy(PACKAGING / "linux" / "install.sh", bundle)
+    shutil.copy(
+        PACKAGING / "linux" / "hsb-whisper.desktop", bundle / "share" / "hsb-whisper.desktop.in"
+    )
+    (bundle / "hsb-whisper.png").write_bytes(b"\x89PNG")
+    data = tmp_path / "data"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)}
+    subprocess.run(["sh", str(bundle / "install.sh")], env=env, check=True, capture_output=True)
+    entry = data / "applications" / "hsb-whisper.desktop"
+    icon = data / "icons" / "hicolor" / "256x256" / "apps" / "hsb-whisper.png"
+    assert icon.read_bytes() == b"\x89PNG"
+    lines = entry.read_text().splitlines()
+    exec_line = next(line for line in lines if line.startswith("Exec="))
+    # Exec's own quoting (\\$ and \\" inside double quotes), then the file's backslash escaping
+    assert (
+        exec_line
+        == 'Exec="'
+        + str(bundle / "hsb-whisper").replace("$", "\\\\$").replace('"', '\\\\"')
+        + '" app %F'
+    )
+    assert "Icon=hsb-whisper" in lines
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(
+            ["desktop-file-validate", str(entry)], capture_output=True, text=True
+        )
+        assert check.returncode == 0, check.stdout + check.stderr
+    subprocess.run(
+        ["sh", str(bundle / "install.sh"), "--uninstall"], env=env, check=True, capture_output=True
+    )
+    assert not entry.exists() and not icon.exists()
