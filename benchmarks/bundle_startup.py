@@ -1,14 +1,16 @@
 """Start to window: the frozen app (PyInstaller bundle) against ``hsb-whisper app`` from the venv.
 
     python scripts/build_bundle.py --no-archive        # builds dist/transcriber/hsb-whisper
-    python benchmarks/bundle_startup.py [--runs 5] [--bundle dist/transcriber/hsb-whisper]
+    python benchmarks/bundle_startup.py [--runs 5] [--cold] [--bundle dist/transcriber/hsb-whisper]
 
 Each run starts a fresh process with ``HSB_WHISPER_QUIT_AFTER_MS=0``: the app builds and shows
 its main window, and the first turn of Qt's event loop closes it again, so the time from start to
 exit is the time to a ready window plus the interpreter's exit. The two programs take turns, in
 one process of this script (these machines are noisy), with the same data folder and Qt's
 offscreen platform. The first run of each is reported apart: it reads the program's files from
-disk where the later runs find them in the page cache.
+disk where the later runs find them in the page cache. ``--cold`` (root only) empties the page
+cache before every start, so that every run reads everything from disk, as the first start after
+boot or download does.
 """
 
 from __future__ import annotations
@@ -26,7 +28,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def start_to_window(command: list[str], env: dict[str, str]) -> float:
+def drop_page_cache() -> None:
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError as e:
+        raise SystemExit(f"--cold: cannot empty the page cache ({e}); run as root on Linux") from e
+
+
+def start_to_window(command: list[str], env: dict[str, str], cold: bool) -> float:
+    if cold:
+        drop_page_cache()
     started = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     elapsed = time.perf_counter() - started
@@ -38,6 +50,7 @@ def start_to_window(command: list[str], env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cold", action="store_true", help="empty the page cache before each")
     parser.add_argument(
         "--bundle", type=Path, default=ROOT / "dist" / "transcriber" / "hsb-whisper"
     )
@@ -59,8 +72,11 @@ def main() -> int:
         times: dict[str, list[float]] = {name: [] for name in programs}
         for _ in range(args.runs):
             for name, command in programs.items():
-                times[name].append(start_to_window(command, env))
-    print(f"start to window and exit, {args.runs} runs each, taking turns (seconds):")
+                times[name].append(start_to_window(command, env, args.cold))
+    cache = (
+        "page cache emptied before each start" if args.cold else "warm page cache after the first"
+    )
+    print(f"start to window and exit, {args.runs} runs each, taking turns, {cache} (seconds):")
     for name, values in times.items():
         later = values[1:] or values
         print(

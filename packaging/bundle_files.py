@@ -120,11 +120,18 @@ UNUSED_QT = (
 )
 
 
+# Optional imports of transformers that training never uses (audio loading, classic ML, data
+# frames, JIT compilers): 270 MB of the full build.
+NOT_IN_FULL = (
+    "librosa", "numba", "llvmlite", "sklearn", "pandas", "pyarrow", "tensorboard", "soxr",
+)  # fmt: skip
+
+
 def excludes(flavor: str) -> list[str]:
     _check_flavor(flavor)
     if flavor == "transcriber":
         return [*ALWAYS_EXCLUDED, *TRAINING_MODULES, *DOWNLOAD_MODULES]
-    return list(ALWAYS_EXCLUDED)
+    return [*ALWAYS_EXCLUDED, *NOT_IN_FULL]
 
 
 def prune(binaries: list[tuple[str, str, str]]) -> tuple[list[tuple[str, str, str]], list[str]]:
@@ -225,10 +232,12 @@ def datas(flavor: str, model: Path, build_info: Path) -> list[tuple[str, str]]:
         # transformers checks its dependencies' versions through their metadata and reads
         # some of its own .py files as data (Buzz #272).
         found += collect_data_files("transformers", include_py_files=True, includes=["**/*.py"])
+        # peft's save_pretrained writes a model card from huggingface_hub's template file.
+        found += collect_data_files("huggingface_hub", includes=["templates/*"])
         for dist in (
             "torch", "transformers", "peft", "accelerate", "safetensors", "tokenizers",
             "huggingface-hub", "numpy", "packaging", "filelock", "regex", "requests", "pyyaml",
-            "tqdm", "jiwer", "librosa",
+            "tqdm", "jiwer",
         ):  # fmt: skip
             found += copy_metadata(dist)
     _require(found, "faster_whisper/assets", "silero_vad")
