@@ -791,7 +791,6 @@ def test_in_the_transcriber_installer_the_missing_extra_points_to_the_full_build
     with pytest.raises(HsbWhisperError) as error:
         import_model("some/folder", name="hsb-model")
     message = str(error.value)
-    assert message.startswith(
-        "importing a Hugging Face Whisper needs torch, which is not installed"
-    )
-    assert "transcriber build" in message and "full build" in message and "pip" not in message
+    assert message.startswith("importing a Hugging Face Whisper needs torch")  # (and more on 3.10)
+    assert "not installed: this is the transcriber build" in message
+    assert "full build" in message and "pip" not in message
