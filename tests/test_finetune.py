@@ -368,3 +368,60 @@ def test_python_dash_m_is_the_command():
     )
     assert proc.returncode == 0, proc.stderr
     assert "classic" in proc.stdout and "two-stage" in proc.stdout
+
+
+def test_pause_stops_after_the_next_checkpoint_and_resume_ends_like_an_uninterrupted_run(
+    tiny_whisper, data_dirs, tmp_path, capsys, monkeypatch
+):
+    """`finetune --pause RUN` (here asked at step 2, between checkpoints every 2 steps) stops the
+    run after the checkpoint of step 2 with exit code 3; `--resume` finishes it with the very
+    adapter an uninterrupted run makes."""
+    import importlib
+
+    from safetensors.torch import load_file
+
+    # the module (the package's attribute of that name is the function train)
+    train_module = importlib.import_module("hsb_whisper.finetune.train")
+
+    recipe = two_stage(tiny_whisper, data_dirs, max_steps=4, eval_every=2, checkpoint_every=2)
+    recipe["stages"] = recipe["stages"][1:]
+    (tmp_path / "r.json").write_text(json.dumps(recipe))
+    run = tmp_path / "paused"
+    real_emitter = train_module._Emitter
+
+    class PauseAtStep2(real_emitter):
+        def __call__(self, event):
+            super().__call__(event)
+            if event.kind == "step" and event.step == 1:  # asked mid-way to a checkpoint
+                result = run_cli(capsys, "finetune", "--pause", run)
+                assert result.code == 0 and "will pause after its next checkpoint" in result.out
+
+    monkeypatch.setattr(train_module, "_Emitter", PauseAtStep2)
+    result = run_cli(capsys, "finetune", tmp_path / "r.json", "--run-dir", run)
+    assert result.code == 3, result.err
+    assert (
+        f"paused after step 2 of 4 (hsb); continue with: hsb-whisper finetune --resume {run}"
+        in (result.err)
+    )
+    records = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert (records[-1]["kind"], records[-1]["step"]) == ("checkpoint", 2)  # nothing after it
+    assert not (run / "result.json").exists() and Run(run).pause_file.exists()
+    monkeypatch.setattr(train_module, "_Emitter", real_emitter)
+
+    result = run_cli(capsys, "finetune", "--resume", run)
+    assert result.code == 0, result.err
+    assert not Run(run).pause_file.exists()  # the old request did not stop the resumed run
+    straight = tmp_path / "straight"
+    train(load_recipe(tmp_path / "r.json"), straight)
+    a = load_file(run / "stages" / "hsb" / "last-adapter" / "adapter_model.safetensors")
+    b = load_file(straight / "stages" / "hsb" / "last-adapter" / "adapter_model.safetensors")
+    assert a.keys() == b.keys()
+    assert all((a[k] - b[k]).abs().max() < 1e-6 for k in a)
+
+
+def test_pause_of_a_folder_that_is_no_run_or_has_finished_is_one_line(tiny_run, tmp_path, capsys):
+    result = run_cli(capsys, "finetune", "--pause", tmp_path)
+    assert result.code == 1 and "not a training run folder" in result.err
+    result = run_cli(capsys, "finetune", "--pause", tiny_run)
+    assert result.code == 1 and "this run has finished" in result.err
+    assert not Run(tiny_run).pause_file.exists()

@@ -2,7 +2,8 @@
 
 The outermost layer. Its modules only parse arguments, call the public API of the packages below
 (``desktop``, ``finetune``, ``evaluation``, ``data``, ``export``), print and choose exit codes:
-0 success, 1 something failed, 2 bad usage, 130 interrupted. This module assembles the commands
+0 success, 1 something failed, 2 bad usage, 3 training paused as asked (``finetune --pause``),
+130 interrupted. This module assembles the commands
 and configures logging (a log file in the user log folder, short messages on stderr).
 
 A usage mistake found only after parsing (an unknown output format, a language token the model

@@ -14,14 +14,17 @@ from hsb_whisper.cli.terminal import TrainingBar, quiet_libraries, require_train
 from hsb_whisper.errors import OptionError
 from hsb_whisper.files import remove_tree
 
+EXIT_PAUSED = 3  # stopped after a checkpoint as asked (--pause); --resume continues
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "finetune",
         help="train a recipe (classic, two-stage, or your TOML file)",
         description="Train LoRA adapters as the recipe says. Interrupt any time; --resume RUN "
-        "continues from the last checkpoint. Runs unchanged under 'accelerate launch' or "
-        "'torchrun' on several GPUs.",
+        "continues from the last checkpoint. --pause RUN (from another terminal) stops a running "
+        "run after its next checkpoint, with exit code 3. Runs unchanged under 'accelerate "
+        "launch' or 'torchrun' on several GPUs.",
     )
     p.add_argument("recipe", nargs="?", help="a shipped recipe (classic, two-stage) or a TOML file")
     p.add_argument(
@@ -35,18 +38,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--run-dir", type=Path, help="run folder (default: runs/<recipe>-<time>)")
     p.add_argument("--resume", type=Path, metavar="RUN", help="continue the run in this folder")
+    p.add_argument(
+        "--pause",
+        type=Path,
+        metavar="RUN",
+        help="ask the training running in this folder to stop after its next checkpoint",
+    )
     p.add_argument("--list", action="store_true", help="list the shipped recipes and exit")
     p.set_defaults(func=_finetune)
 
 
 def _finetune(args: argparse.Namespace) -> int:
-    from hsb_whisper.finetune import Run, load_recipe, shipped_recipes, train
+    from hsb_whisper.finetune import Run, TrainingPaused, load_recipe, shipped_recipes, train
     from hsb_whisper.finetune.config import check_manifests
 
     if args.list:
         for name, path in shipped_recipes().items():
             print(f"{name:<10} {path}")
         return 0
+    if args.pause:
+        return _pause(args)
     if args.resume:
         if args.recipe or args.overrides:
             raise OptionError("--resume takes the recipe saved in the run; give no other recipe")
@@ -79,6 +90,10 @@ def _finetune(args: argparse.Namespace) -> int:
 
     try:
         result = train(recipe, run.path, on_event=on_event)
+    except TrainingPaused as paused:
+        _close(bar, handler)
+        print(paused, file=sys.stderr)
+        return EXIT_PAUSED
     except BaseException:
         # A start that failed (a bad base, rejected clips, Ctrl-C while preparing) leaves no
         # folder behind: a second try with a fixed recipe would be refused as another recipe.
@@ -97,6 +112,28 @@ def _finetune(args: argparse.Namespace) -> int:
         f"adapter: {result.best_adapter} (best dev WER {result.best_dev_wer:.3f})\n"
         f"last adapter: {result.last_adapter} (dev WER {result.last_dev_wer:.3f})\n"
         f"base: {result.base}"
+    )
+    return 0
+
+
+def _pause(args: argparse.Namespace) -> int:
+    from hsb_whisper.files import atomic_write_text
+    from hsb_whisper.finetune import Run
+
+    if args.recipe or args.overrides or args.resume:
+        raise OptionError("--pause takes only the run folder")
+    run = Run(args.pause)
+    if not Run.is_run(run.path):
+        raise OptionError(f"--pause {run.path}: not a training run folder (no recipe.json)")
+    if run.finished:
+        raise OptionError(f"--pause {run.path}: this run has finished")
+    atomic_write_text(run.pause_file, "pause after the next checkpoint\n")
+    stages = run.load_recipe().stages
+    stage = next((s for s in stages if not run.done_file(s.name).is_file()), stages[-1])
+    every = stage.training.checkpoint_every
+    print(
+        f"{run.path} will pause after its next checkpoint (one every {every} steps); "
+        f"continue it with: hsb-whisper finetune --resume {run.path}"
     )
     return 0
 

@@ -19,7 +19,7 @@ from hsb_whisper.finetune.publish import (
     untrained_default,
 )
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
-from hsb_whisper.finetune.train import Event, TrainingError, train
+from hsb_whisper.finetune.train import Event, TrainingError, TrainingPaused, train
 
 __all__ = [
     "ADAPTERS",
@@ -30,6 +30,7 @@ __all__ = [
     "Run",
     "RunResult",
     "TrainingError",
+    "TrainingPaused",
     "copyleft_licence",
     "export_run",
     "import_model",

@@ -33,6 +33,9 @@ METRICS_FILE = "metrics.jsonl"
 RESULT_FILE = "result.json"
 LOG_FILE = "train.log"
 DONE_FILE = "DONE.json"
+# A request to stop after the next checkpoint ("pause"): made by `finetune --pause RUN` or the app,
+# removed when the run is resumed.
+PAUSE_FILE = "PAUSE"
 ADAPTERS = ("best", "last")  # which adapter of the final stage: lowest dev WER, or the last step
 _ADAPTER_DIRS = {"best": "adapter", "last": "last-adapter"}
 
@@ -120,6 +123,15 @@ class Run:
     @property
     def log_file(self) -> Path:
         return self.path / LOG_FILE
+
+    @property
+    def pause_file(self) -> Path:
+        return self.path / PAUSE_FILE
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has finished (its ``result.json`` is written)."""
+        return (self.path / RESULT_FILE).is_file()
 
     @property
     def base_cache(self) -> Path:

@@ -59,11 +59,17 @@ class TrainingError(HsbWhisperError):
     """Training cannot start or go on; the message says what to change."""
 
 
+class TrainingPaused(HsbWhisperError):
+    """Training stopped after a checkpoint because a pause was asked for (``Run.pause_file``);
+    training the same run folder again resumes it there."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Event:
     """Progress of a training run, for whoever shows it (terminal bar, GUI, metrics file)."""
 
-    kind: str  # "stage" | "prepare" | "step" | "eval" | "checkpoint" | "merge" | "done"
+    # "stage" | "prepare" | "step" | "eval" | "checkpoint" | "paused" | "merge" | "done"
+    kind: str
     stage: str
     step: int = 0
     total_steps: int = 0
@@ -87,6 +93,10 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> Ru
 
     A run folder that already holds a recipe is resumed: finished stages are skipped and an
     unfinished one continues from its last checkpoint. It must be the same recipe.
+
+    While it runs, a file at ``Run(run_dir).pause_file`` (``hsb-whisper finetune --pause``, the
+    app's pause button) stops it right after the next checkpoint: a "paused" event, then
+    :class:`TrainingPaused`. A pause asked for before this call is forgotten.
     """
     from accelerate import PartialState
 
@@ -106,6 +116,8 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> Ru
     emit = _Emitter(run.metrics_file, on_event)
     emit.main = processes.is_main_process
     run.path.mkdir(parents=True, exist_ok=True)
+    if processes.is_main_process:
+        run.pause_file.unlink(missing_ok=True)  # an old request must not stop this start at once
     with processes.main_process_first():  # shared files are made once, by the main process
         if run.recipe_file.is_file():
             if json.loads(run.recipe_file.read_text(encoding="utf-8")) != recipe.to_dict():
@@ -398,6 +410,12 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
             if state["step"] % cfg.checkpoint_every == 0 or state["step"] == total_steps:
                 _save_checkpoint(checkpoints, state, accelerator, model, optimizer, scheduler, cfg)
                 emit(Event("checkpoint", stage.name, step=state["step"], total_steps=total_steps))
+                if state["step"] < total_steps and _pause_asked(run, accelerator):
+                    emit(Event("paused", stage.name, step=state["step"], total_steps=total_steps))
+                    raise TrainingPaused(
+                        f"paused after step {state['step']} of {total_steps} ({stage.name}); "
+                        f"continue with: hsb-whisper finetune --resume {run.path}"
+                    )
             if state["step"] >= total_steps:
                 break
         else:  # the epoch ran out
@@ -414,6 +432,14 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
         _save_adapter(accelerator.unwrap_model(model), run.adapter_dir(stage.name, "last"))
         _plots(emit.path, stage.name, run.plots)
     return StageResult(best_dev_wer=state["best_wer"], last_dev_wer=state["last_wer"])
+
+
+def _pause_asked(run: Run, accelerator) -> bool:
+    """Whether a pause was asked for; every process of a distributed run gets the same answer
+    (the main process looks, accelerate's trigger tells the others)."""
+    if accelerator.is_main_process and run.pause_file.is_file():
+        accelerator.set_trigger()
+    return accelerator.check_trigger()
 
 
 # ---- evaluation during training ------------------------------------------------------------
