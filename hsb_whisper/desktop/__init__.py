@@ -1,5 +1,5 @@
-"""The application: the transcription core, the recorder and live segmenter (no Qt), and the
-Qt user interface in ``ui``.
+"""The application: the transcription core, the recorder and live segmenter, a training run in a
+child process (no Qt), and the Qt user interface in ``ui``.
 
 May use ``finetune``, ``evaluation``, ``data`` and ``export``; only ``hsb_whisper.cli`` imports it.
 """
@@ -8,6 +8,7 @@ from hsb_whisper.desktop import formats
 from hsb_whisper.desktop.live import LiveSegmenter, Utterance
 from hsb_whisper.desktop.recorder import Recorder, RecorderError
 from hsb_whisper.desktop.selftest import Check, run_selftest
+from hsb_whisper.desktop.training_job import TrainingJob, latest_unfinished
 from hsb_whisper.desktop.transcriber import (
     AUTO_LANGUAGE,
     DEVICES,
@@ -25,10 +26,12 @@ __all__ = [
     "Recorder",
     "RecorderError",
     "Segment",
+    "TrainingJob",
     "TranscribeOptions",
     "Transcriber",
     "Transcript",
     "Utterance",
     "formats",
+    "latest_unfinished",
     "run_selftest",
 ]
