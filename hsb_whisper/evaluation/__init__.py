@@ -16,7 +16,12 @@ from hsb_whisper.evaluation.decoding import (
     open_decoder,
 )
 from hsb_whisper.evaluation.evaluate import ModelSource, engine_label, evaluate, resolve_model
-from hsb_whisper.evaluation.metrics import corpus_scores, score_clips
+from hsb_whisper.evaluation.metrics import (
+    corpus_scores,
+    read_evaluation,
+    score_clips,
+    unique_ids,
+)
 
 __all__ = [
     "ENGINES",
@@ -31,6 +36,8 @@ __all__ = [
     "engine_label",
     "evaluate",
     "open_decoder",
+    "read_evaluation",
     "resolve_model",
     "score_clips",
+    "unique_ids",
 ]

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         menu = self.menuBar().addMenu(self.tr("&hsb-whisper"))
         menu.addAction(self.tr("Settings…"), self.open_settings)
+        menu.addAction(self.tr("Train a model…"), self.open_training)
         menu.addAction(self.tr("Quit"), self.close)
 
         self.file_thread, self.file_worker = QThread(self), FileWorker()
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self.record.recording_saved.connect(lambda path: self.files.add_paths([path]))
         self.live_thread.start()
 
+        self.models.train_requested.connect(self.open_training)
+        self.wizard = None
         self.editor.play_requested.connect(self._play)
         self.statusBar().showMessage(self.tr("Ready"))
 
@@ -124,6 +127,19 @@ class MainWindow(QMainWindow):
             self.sd.play(clip, SAMPLE_RATE)
         except Exception as e:  # no sound device is a normal case on a laptop without one
             self.statusBar().showMessage(self.tr("Cannot play: {0}").format(e))
+
+    def open_training(self) -> None:
+        """The fine-tuning wizard (one at a time); a model it installs appears on the Models
+        page at once and, made the default, is used for the next file."""
+        from hsb_whisper.desktop.ui.wizard import TrainingWizard
+
+        # A closed wizard whose training is still pausing (up to a checkpoint away) is shown
+        # again instead of a new one that would offer the same run for continuing.
+        if self.wizard is None or not (self.wizard.isVisible() or self.wizard.training_page.busy()):
+            self.wizard = TrainingWizard(self.store, self.sd, parent=self)
+            self.wizard.export_page.installed.connect(lambda name: self.models.refresh())
+        self.wizard.show()
+        self.wizard.raise_()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)

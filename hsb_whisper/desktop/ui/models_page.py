@@ -57,6 +57,8 @@ class ImportWorker(QObject):
 
 
 class ModelsPage(QWidget):
+    train_requested = Signal()  # "Train a model…": the main window opens the wizard
+
     def __init__(self, store: ModelStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -77,6 +79,9 @@ class ModelsPage(QWidget):
         buttons.addWidget(install_folder)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.default_button)
+        self.train_button = QPushButton(self.tr("Train a model…"))
+        self.train_button.clicked.connect(self.train_requested)
+        buttons.addWidget(self.train_button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)

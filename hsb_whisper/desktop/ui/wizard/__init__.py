@@ -1,0 +1,115 @@
+"""The fine-tuning wizard: from a linguist's recordings to an installed model, without a terminal.
+
+Data → recipe → training (a process of its own) → results → export and install. Every step calls
+the packages' public API — the data imports, ``load_recipe``, ``hsb-whisper finetune`` itself (as a
+child process), ``evaluate`` and ``compare``, ``export_run`` and the store — so whatever the wizard
+does, the command line does too. Its files live under ``<user data>/training``: the imported
+data in ``data/<language>`` and each run in ``runs/<recipe>-<time>`` (with ``recipe.toml``, the
+command line's way to repeat it). An unfinished run is offered for continuing when the wizard
+opens again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget, QWizard
+
+from hsb_whisper import paths
+from hsb_whisper.desktop.training_job import latest_unfinished
+from hsb_whisper.desktop.ui.wizard.data_page import DataPage
+from hsb_whisper.desktop.ui.wizard.export_page import ExportPage
+from hsb_whisper.desktop.ui.wizard.recipe_page import RecipePage
+from hsb_whisper.desktop.ui.wizard.results_page import ResultsPage
+from hsb_whisper.desktop.ui.wizard.training_page import TrainingPage
+from hsb_whisper.export import ModelStore
+from hsb_whisper.finetune import Run, load_recipe
+
+__all__ = ["TrainingWizard", "WizardState"]
+
+DATA, RECIPE, TRAINING, RESULTS, EXPORT = range(5)
+
+
+@dataclasses.dataclass
+class WizardState:
+    """What the pages decide, in the terms of the command line."""
+
+    work: Path  # <user data>/training
+    manifests: dict[str, dict[str, Path]] = dataclasses.field(default_factory=dict)
+    recipe: str = "classic"
+    overrides: list[str] = dataclasses.field(default_factory=list)
+    run_dir: Path | None = None
+    resume: bool = False  # the training page continues run_dir instead of starting one
+    report: Path | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.work / "data"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.work / "runs"
+
+    def new_run_dir(self, recipe: str) -> Path:
+        return self.runs_dir / f"{recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+    def base(self) -> str:
+        """The base model the run trains (as the recipe names it)."""
+        if self.run_dir is not None and Run.is_run(self.run_dir):
+            return Run(self.run_dir).load_recipe().base
+        return load_recipe(self.recipe, self.overrides).base
+
+    def continue_run(self, run_dir: Path) -> None:
+        """Take up the unfinished run in ``run_dir``: its recipe and data, as saved in it."""
+        recipe = Run(run_dir).load_recipe()
+        self.run_dir, self.resume, self.recipe = run_dir, True, recipe.name
+        self.manifests = {
+            ("cs" if stage.name == "czech" else "hsb"): {"train": stage.train, "dev": stage.dev}
+            for stage in recipe.stages
+        }
+
+
+class TrainingWizard(QWizard):
+    def __init__(
+        self,
+        store: ModelStore | None = None,
+        sd=None,
+        work: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Train a model"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.resize(820, 640)
+        self.store = store or ModelStore()
+        self.state = WizardState(work or paths.data_dir() / "training")
+        self.data_page = DataPage(self.state)
+        self.recipe_page = RecipePage(self.state)
+        self.training_page = TrainingPage(self.state)
+        self.results_page = ResultsPage(self.state, sd)
+        self.export_page = ExportPage(self.state, self.store)
+        for page_id, page in enumerate(
+            (
+                self.data_page,
+                self.recipe_page,
+                self.training_page,
+                self.results_page,
+                self.export_page,
+            )
+        ):
+            self.setPage(page_id, page)
+        self.unfinished = latest_unfinished(self.state.runs_dir)
+        self.data_page.offer_resume(self.unfinished, self.resume)
+
+    def resume(self, run_dir: Path) -> None:
+        """Go straight to the training page to continue ``run_dir``."""
+        self.state.continue_run(run_dir)
+        self.data_page.skip_to = TRAINING
+        self.next()
+
+    def done(self, result: int) -> None:
+        self.training_page.stop()
+        super().done(result)

@@ -1,0 +1,142 @@
+"""Step 4, results: the base model and the trained one evaluated on the held-out clips (test, or
+dev when there is no test split) and compared — the report of ``hsb-whisper evaluate`` and
+``compare`` (WER/CER table, per-utterance WER histograms) — and the worst utterances, playable."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from hsb_whisper.audio import SAMPLE_RATE, load_audio
+from hsb_whisper.data import read_manifest
+from hsb_whisper.desktop.ui.wizard.task import Task
+from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.evaluation import compare, evaluate, read_evaluation, unique_ids
+from hsb_whisper.finetune import resolve_model
+
+log = logging.getLogger(__name__)
+WORST = 10
+
+
+def evaluate_and_compare(state, worker) -> dict:
+    """Evaluate the base and the run on the held-out manifest, then compare them: the same
+    calls as ``hsb-whisper evaluate`` (twice) and ``compare``."""
+    manifests = state.manifests["hsb"]
+    manifest = manifests.get("test") or manifests["dev"]
+    out = state.run_dir / "wizard-results"
+    folders, notes = [], []
+    candidates = [("trained", str(state.run_dir)), ("base", state.base())]
+    for name, spec in candidates:
+        worker.message(f"evaluating {name} ({spec}) on {manifest.name}")
+        try:
+            evaluate(resolve_model(spec), manifest, out / name, name=name)
+        except HsbWhisperError as e:
+            if name == "trained":
+                raise
+            notes.append(f"the base model was not evaluated: {e}")
+            continue
+        folders.append(out / name)
+    worker.message("comparing")
+    report = compare(folders, out / "report", worst=WORST)
+    audio = dict(
+        zip(unique_ids(read_manifest(manifest)), (c.audio for c in read_manifest(manifest)))
+    )
+    _, scores = read_evaluation(out / "trained")
+    worst = sorted(scores, key=lambda s: s.wer, reverse=True)[:WORST]
+    rows = [(s.wer, s.reference, s.hypothesis, audio.get(s.id)) for s in worst]
+    return {"html": report.with_suffix(".html"), "rows": rows, "notes": notes}
+
+
+class ResultsPage(QWizardPage):
+    def __init__(self, state, sd=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.sd = sd
+        self.setTitle(self.tr("Results"))
+        self.setSubTitle(
+            self.tr("The base model and the new one on clips that were not trained on.")
+        )
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.report = QTextBrowser()
+        self.worst = QTableWidget(0, 3)
+        self.worst.setHorizontalHeaderLabels(
+            [self.tr("WER"), self.tr("Transcript"), self.tr("Recognised")]
+        )
+        self.worst.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.worst.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.worst.horizontalHeader().setStretchLastSection(True)
+        self.worst.cellDoubleClicked.connect(lambda row, _: self.play(row))
+        self.play_button = QPushButton(self.tr("&Play the selected utterance"))
+        self.play_button.clicked.connect(lambda: self.play(self.worst.currentRow()))
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("The worst utterances of the new model:")), 1)
+        row.addWidget(self.play_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.report, 3)
+        layout.addLayout(row)
+        layout.addWidget(self.worst, 2)
+        self._task: Task | None = None
+        self._rows: list = []
+        self._done_for = None
+
+    def initializePage(self) -> None:
+        if self._done_for == self.state.run_dir:
+            return
+        self.bar.setVisible(True)
+        self._task = Task(lambda worker: evaluate_and_compare(self.state, worker), self)
+        self._task.progress.connect(lambda message, *_: self.status.setText(message))
+        self._task.finished.connect(self._show)
+        self._task.failed.connect(self._failed)
+        self._task.start()
+
+    def isComplete(self) -> bool:
+        return self._done_for == self.state.run_dir
+
+    def _show(self, result: dict) -> None:
+        self.bar.setVisible(False)
+        self._done_for = self.state.run_dir
+        self.state.report = result["html"]
+        self.report.setSource(QUrl.fromLocalFile(str(result["html"])))
+        self.status.setText(
+            "; ".join(result["notes"]) or self.tr("Report: {0}").format(result["html"])
+        )
+        self._rows = result["rows"]
+        self.worst.setRowCount(len(self._rows))
+        for i, (wer, reference, hypothesis, _) in enumerate(self._rows):
+            for j, text in enumerate((f"{wer:.2f}", reference, hypothesis)):
+                self.worst.setItem(i, j, QTableWidgetItem(text))
+        self.completeChanged.emit()
+
+    def _failed(self, reason: str) -> None:
+        self.bar.setVisible(False)
+        self.status.setText(f"<span style='color:#b00020'>{reason}</span>")
+
+    def play(self, row: int) -> None:
+        if not 0 <= row < len(self._rows):
+            return
+        audio = self._rows[row][3]
+        try:
+            if self.sd is None:
+                raise RuntimeError(self.tr("no audio output"))
+            self.sd.play(load_audio(audio), SAMPLE_RATE)
+        except Exception as e:  # no sound device is normal on some machines
+            self.status.setText(self.tr("Cannot play {0}: {1}").format(audio, e))

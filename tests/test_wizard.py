@@ -1,0 +1,213 @@
+"""The fine-tuning wizard, driven offscreen with pytest-qt: real data checks, a real training
+process (tiny random Whisper), real evaluation, export and store."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import pytest
+
+pytest.importorskip("peft")  # training needs the finetune extra
+
+from hsb_whisper.desktop import TranscribeOptions, Transcriber
+from hsb_whisper.desktop.ui.wizard import EXPORT, RECIPE, RESULTS, TRAINING, TrainingWizard
+from hsb_whisper.export import ModelStore
+
+TRAIN_MS = 240_000  # a training process: start-up (torch) and a few steps
+TASK_MS = 240_000  # evaluations and export on this 2-core machine
+
+
+@pytest.fixture
+def store(tmp_path, default_model):
+    return ModelStore(tmp_path / "models")
+
+
+@pytest.fixture
+def wizard(qtbot, store, tmp_path):
+    w = TrainingWizard(store, work=tmp_path / "training")
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    job = w.training_page.job
+    if job is not None and job.state == "running":
+        job.cancel()
+
+
+def use_manifests(wizard, qtbot, data_dirs, czech: bool) -> None:
+    page = wizard.data_page
+    page.hsb.kind.setCurrentIndex(page.hsb.kind.findData("manifests"))
+    page.hsb.path.setText(str(data_dirs["hsb"]))
+    page.with_czech.setChecked(czech)
+    if czech:
+        page.cs.kind.setCurrentIndex(page.cs.kind.findData("manifests"))
+        page.cs.path.setText(str(data_dirs["cs"]))
+    page.check.click()
+    qtbot.waitUntil(page.isComplete, timeout=TASK_MS)
+
+
+def tiny_recipe(wizard, tiny_whisper, max_steps: int = 2, more: str = "") -> None:
+    page = wizard.recipe_page
+    page._other_base = str(tiny_whisper)  # what "another Whisper folder…" asks for
+    page.base.setCurrentIndex(page.base.findData(""))
+    page.advanced.setChecked(True)
+    page.batch.setValue(4)
+    page.rank.setValue(4)
+    page.alpha.setValue(8)
+    page.max_steps.setValue(max_steps)
+    page.more.setPlainText(
+        "training.eval_max_clips=1\ntraining.eval_max_new_tokens=4\ntraining.warmup_ratio=0\n"
+        + more
+    )
+
+
+@pytest.mark.slow
+def test_the_whole_wizard_from_data_to_an_installed_model_that_transcribes(
+    qtbot, wizard, store, data_dirs, tiny_whisper, clips
+):
+    use_manifests(wizard, qtbot, data_dirs, czech=True)
+    assert "train" in wizard.data_page.report.toPlainText()  # the import report is shown
+    wizard.next()
+    assert wizard.currentId() == RECIPE
+    assert wizard.recipe_page.two_stage.isChecked()  # Czech data: two-stage offered first
+    tiny_recipe(wizard, tiny_whisper)
+    wizard.next()
+    assert wizard.currentId() == TRAINING
+    page = wizard.training_page
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.job.state != "running", timeout=TRAIN_MS)
+    page.poll()
+    assert page.job.state == "finished", page.status.text()
+    assert page.isComplete()
+    run = wizard.state.run_dir
+    assert (run / "result.json").is_file()
+    assert page.curves.loss  # the live curve got the steps of both stages
+    assert page.curves.stage_starts  # and the dashed line where the hsb stage begins
+
+    wizard.next()
+    assert wizard.currentId() == RESULTS
+    results = wizard.results_page
+    qtbot.waitUntil(results.isComplete, timeout=TASK_MS)
+    assert wizard.state.report.is_file()
+    assert "trained" in results.report.toPlainText()
+    assert results.worst.rowCount() > 0
+
+    wizard.next()
+    assert wizard.currentId() == EXPORT
+    export = wizard.export_page
+    export.name.setText("hsb-wizard")
+    with qtbot.waitSignal(export.installed, timeout=TASK_MS) as installed:
+        export.export_button.click()
+    assert installed.args == ["hsb-wizard"]
+    assert store.default_name == "hsb-wizard"
+    model = store.resolve("hsb-wizard")
+    assert model.info.language == "cs"
+    segments, _ = Transcriber(model, TranscribeOptions(beam_size=1)).transcribe(clips["en"])
+    list(segments)  # a random tiny model writes nonsense, but it loads and decodes
+    pack = wizard.state.work / "hsb-wizard.zip"
+    export.save_pack(str(pack))
+    assert pack.is_file()
+
+
+def test_a_missing_folder_stops_at_the_data_page_with_the_reason(qtbot, wizard, tmp_path):
+    page = wizard.data_page
+    page.hsb.kind.setCurrentIndex(page.hsb.kind.findData("folder"))
+    page.hsb.path.setText(str(tmp_path / "no-such-folder"))
+    page.check.click()
+    qtbot.waitUntil(lambda: page.check.isEnabled(), timeout=TASK_MS)
+    assert "no-such-folder: not a folder" in page.status.text()
+    assert not page.isComplete()
+
+
+def test_data_with_every_clip_rejected_stops_at_the_data_page(qtbot, wizard, tmp_path):
+    folder = tmp_path / "manifests"
+    folder.mkdir()
+    rows = [{"audio": str(tmp_path / f"missing-{i}.wav"), "text": "Dobry dźeń."} for i in range(3)]
+    for split in ("train", "dev"):
+        (folder / f"{split}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    page = wizard.data_page
+    page.hsb.kind.setCurrentIndex(page.hsb.kind.findData("manifests"))
+    page.hsb.path.setText(str(folder))
+    page.check.click()
+    qtbot.waitUntil(lambda: page.check.isEnabled(), timeout=TASK_MS)
+    assert "No usable clips are left for hsb" in page.status.text()
+    assert "missing" in page.report.toPlainText()  # the report says why
+    assert not page.isComplete()
+
+
+@pytest.mark.slow
+def test_a_killed_training_process_shows_its_error_and_the_app_goes_on(
+    qtbot, wizard, data_dirs, tiny_whisper
+):
+    use_manifests(wizard, qtbot, data_dirs, czech=False)
+    wizard.next()
+    tiny_recipe(wizard, tiny_whisper, max_steps=400)
+    wizard.next()
+    page = wizard.training_page
+    page.start_button.click()
+    qtbot.waitUntil(lambda: bool(page.curves.loss), timeout=TRAIN_MS)
+    os.kill(page.job.pid, signal.SIGKILL)  # what the out-of-memory killer does
+    qtbot.waitUntil(lambda: page.job.state == "failed", timeout=30_000)
+    page.poll()
+    text = page.status.text()
+    assert "Training failed" in text and "SIGKILL" in text and "Details:" in text
+    assert page.start_button.isEnabled()  # the run can be continued from its checkpoint
+    assert not page.isComplete()
+
+
+@pytest.mark.slow
+def test_pause_close_reopen_and_continue(qtbot, store, data_dirs, tiny_whisper, tmp_path):
+    work = tmp_path / "training"
+    first = TrainingWizard(store, work=work)
+    qtbot.addWidget(first)
+    first.show()
+    use_manifests(first, qtbot, data_dirs, czech=False)
+    first.next()
+    tiny_recipe(first, tiny_whisper, max_steps=6, more="training.checkpoint_every=2\n")
+    first.next()
+    page = first.training_page
+    page.start_button.click()
+    qtbot.waitUntil(lambda: bool(page.curves.loss), timeout=TRAIN_MS)
+    page.pause_button.click()
+    qtbot.waitUntil(lambda: page.job.state != "running", timeout=TRAIN_MS)
+    page.poll()
+    assert page.job.state == "paused", page.status.text()
+    run = first.state.run_dir
+    first.close()
+
+    second = TrainingWizard(store, work=work)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.unfinished == [run]
+    assert second.data_page.resume_box.isVisible()
+    second.data_page.resume_button.click()
+    assert second.currentId() == TRAINING
+    page = second.training_page
+    assert page.start_button.text().replace("&", "") == "Continue training"
+    page.start_button.click()
+    qtbot.waitUntil(lambda: page.job.state != "running", timeout=TRAIN_MS)
+    page.poll()
+    assert page.job.state == "finished", page.status.text()
+    steps = [
+        json.loads(line)["step"]
+        for line in (run / "metrics.jsonl").read_text().splitlines()
+        if json.loads(line)["kind"] == "step"
+    ]
+    assert steps == [1, 2, 3, 4, 5, 6]  # continued where it paused, no step twice
+
+
+def test_the_app_opens_the_wizard_from_its_menu_and_the_models_page(qtbot, default_model):
+    from hsb_whisper.desktop.ui.main_window import MainWindow
+    from hsb_whisper.desktop.ui.settings import AppSettings
+
+    window = MainWindow(AppSettings())
+    qtbot.addWidget(window)
+    window.models.train_button.click()
+    assert window.wizard is not None and window.wizard.isVisible()
+    assert window.wizard.parent() is window
+    wizard = window.wizard
+    window.open_training()  # a second request shows the same wizard
+    assert window.wizard is wizard
+    actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
+    assert "Train a model…" in actions
