@@ -122,7 +122,7 @@ class ResultsPage(QWizardPage):
         self._rows = result["rows"]
         self.worst.setRowCount(len(self._rows))
         for i, (wer, reference, hypothesis, _) in enumerate(self._rows):
-            for j, text in enumerate((f"{wer:.2f}", reference, hypothesis)):
+            for j, text in enumerate((f"{wer:.0%}", reference, hypothesis)):
                 self.worst.setItem(i, j, QTableWidgetItem(text))
         self.completeChanged.emit()
 
