@@ -23,8 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="train a recipe (classic, two-stage, or your TOML file)",
         description="Train LoRA adapters as the recipe says. Interrupt any time; --resume RUN "
         "continues from the last checkpoint. --pause RUN (from another terminal) stops a running "
-        "run after its next checkpoint, with exit code 3. Runs unchanged under 'accelerate "
-        "launch' or 'torchrun' on several GPUs.",
+        "run after its next checkpoint, with exit code 3. --estimate measures a few steps and "
+        "says how long the recipe would train here. Runs unchanged under 'accelerate launch' or "
+        "'torchrun' on several GPUs.",
     )
     p.add_argument("recipe", nargs="?", help="a shipped recipe (classic, two-stage) or a TOML file")
     p.add_argument(
@@ -44,6 +45,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="RUN",
         help="ask the training running in this folder to stop after its next checkpoint",
     )
+    p.add_argument(
+        "--estimate",
+        action="store_true",
+        help="do not train: time a few warm-up steps and print how long training would take here",
+    )
+    p.add_argument(
+        "--estimate-steps",
+        type=int,
+        default=3,
+        metavar="N",
+        help="warm-up steps timed by --estimate (after one untimed step; default 3)",
+    )
     p.add_argument("--list", action="store_true", help="list the shipped recipes and exit")
     p.set_defaults(func=_finetune)
 
@@ -56,6 +69,10 @@ def _finetune(args: argparse.Namespace) -> int:
         for name, path in shipped_recipes().items():
             print(f"{name:<10} {path}")
         return 0
+    if args.estimate and (args.resume or args.pause):
+        raise OptionError(
+            "--estimate takes a recipe (RUN/recipe.toml of a run), not --resume/--pause"
+        )
     if args.pause:
         return _pause(args)
     if args.resume:
@@ -69,6 +86,8 @@ def _finetune(args: argparse.Namespace) -> int:
         if not args.recipe:
             raise OptionError("give a recipe (classic, two-stage or a TOML file) or --resume RUN")
         recipe = load_recipe(args.recipe, args.overrides)
+        if args.estimate:
+            return _estimate(recipe, args.estimate_steps)
         run = Run(args.run_dir or Path("runs") / f"{recipe.name}-{time.strftime('%Y%m%d-%H%M%S')}")
     # missing data fails here, before the run folder is made (train() checks it too)
     check_manifests(s for s in recipe.stages if not run.done_file(s.name).is_file())
@@ -113,6 +132,45 @@ def _finetune(args: argparse.Namespace) -> int:
         f"last adapter: {result.last_adapter} (dev WER {result.last_dev_wer:.3f})\n"
         f"base: {result.base}"
     )
+    return 0
+
+
+def _estimate(recipe, steps: int) -> int:
+    """Print the hardware, each stage's steps and measured time per step, and the total."""
+    from tqdm import tqdm
+
+    from hsb_whisper.finetune import estimate, format_duration
+
+    require_training_libraries("estimating the training time")
+    quiet_libraries()
+    bar: tqdm | None = None
+
+    def progress(message: str, done: int, total: int) -> None:
+        nonlocal bar
+        if not done:
+            print(message, file=sys.stderr)
+            return
+        if bar is None:
+            bar = tqdm(total=total, desc="warm-up", unit="step", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        result = estimate(recipe, steps, progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(f"hardware: {result.hardware.describe()}")
+    for stage in result.stages:
+        print(
+            f"stage {stage.name}: {stage.steps} steps × {stage.seconds_per_step:.2f} s/step "
+            f"({stage.device}) = {format_duration(stage.seconds)}"
+        )
+    print(
+        f"total: {format_duration(result.total_seconds)} (hours:minutes; training steps only, "
+        "without the dev evaluations)"
+    )
+    if result.warning:
+        print(result.warning)
     return 0
 
 

@@ -1,11 +1,12 @@
 """Fine-tuning: recipes (typed TOML), training features, the LoRA training loop, the run folder
-it writes, and publishing a finished run as a model.
+it writes, how long a recipe would train here, and publishing a finished run as a model.
 
 May use ``hsb_whisper.evaluation`` (dev WER), ``hsb_whisper.data`` and ``hsb_whisper.export``.
 torch, transformers and peft are imported only inside the functions that train.
 """
 
 from hsb_whisper.finetune.config import Recipe, load_recipe, shipped_recipes
+from hsb_whisper.finetune.estimate import Estimate, Hardware, estimate, format_duration, hardware
 from hsb_whisper.finetune.libraries import (
     TRAINING_LIBRARIES,
     missing_training_libraries,
@@ -25,14 +26,19 @@ __all__ = [
     "ADAPTERS",
     "HSB_TOKENS",
     "TRAINING_LIBRARIES",
+    "Estimate",
     "Event",
+    "Hardware",
     "Recipe",
     "Run",
     "RunResult",
     "TrainingError",
     "TrainingPaused",
     "copyleft_licence",
+    "estimate",
     "export_run",
+    "format_duration",
+    "hardware",
     "import_model",
     "load_recipe",
     "missing_training_libraries",

@@ -7,7 +7,8 @@ adapter on that merged base). Both run through the same :func:`~hsb_whisper.fine
 Defaults are the original project's numbers: batch 8, learning rate 1e-3, 3 epochs, LoRA r 32,
 alpha 64. Any key can be overridden from the command line (``--set training.batch_size=4``,
 ``--set stages.hsb.train=data/hsb/train.jsonl``). The resolved recipe is printed when a run starts
-and saved in the run folder as ``recipe.json`` (readable again as a recipe).
+and saved in the run folder as ``recipe.json`` and as ``recipe.toml`` (both readable again as a
+recipe; the TOML one is the file to edit or to take to another machine).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # the same parser, as a package (a dependency on Python 3.10)
     import tomli as tomllib
-
 
 from hsb_whisper.errors import OptionError
 from hsb_whisper.evaluation import MAX_NEW_TOKENS
@@ -233,6 +233,43 @@ class Recipe:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def to_toml(self) -> str:
+        """The recipe as a TOML file shaped like the shipped ones, which :func:`load_recipe`
+        reads back as this same recipe: the first stage's language, ``[training]`` and ``[lora]``
+        written out in full at the top, and in each ``[[stages]]`` only what differs from them.
+
+        tomli-w writes every key and value; only the table headers are put together here (so
+        that stages are ``[[stages]]`` tables, never the inline tables tomli-w prefers when
+        they are short).
+        """
+        import tomli_w  # a base dependency; imported here, where it is needed
+
+        data = self.to_dict()
+        first = data["stages"][0]
+        top = {"name": data["name"], "base": data["base"], "language": first["language"]}
+        chunks = [
+            tomli_w.dumps(top),
+            "[training]\n" + tomli_w.dumps(first["training"]),
+            "[lora]\n" + tomli_w.dumps(first["lora"]),
+        ]
+        for i, stage in enumerate(data["stages"]):
+            keys = {k: stage[k] for k in ("name", "train", "dev")}
+            if stage["language"] != top["language"]:
+                keys["language"] = stage["language"]
+            if i < len(data["stages"]) - 1:  # the last stage never merges
+                keys["merge"] = stage["merge"]
+            chunks.append("[[stages]]\n" + tomli_w.dumps(keys))
+            for table in ("training", "lora"):
+                differs = {k: v for k, v in stage[table].items() if v != first[table][k]}
+                if differs:
+                    chunks.append(f"[stages.{table}]\n" + tomli_w.dumps(differs))
+        header = (
+            f"# Recipe {self.name}, every setting written out by hsb-whisper. Train it with\n"
+            "#   hsb-whisper finetune path/to/recipe.toml\n"
+            "# in the folder its relative paths start from.\n"
+        )
+        return header + "\n".join(chunks)
 
 
 # ---- loading -------------------------------------------------------------------------------

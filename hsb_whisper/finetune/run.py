@@ -3,6 +3,7 @@
 Training writes it, ``evaluate`` and ``export`` read it (and ``export`` records what it took)::
 
     recipe.json            the resolved recipe (readable again as a recipe; --resume uses it)
+    recipe.toml            the same as TOML: `hsb-whisper finetune RUN/recipe.toml` repeats the run
     train.log              the log
     metrics.jsonl          one line per step / evaluation: loss, lr, samples/s, dev WER
     base/…                 the base converted to Hugging Face format (if it was CTranslate2)
@@ -29,6 +30,7 @@ from hsb_whisper.files import atomic_write_text
 from hsb_whisper.finetune.config import Recipe, load_recipe
 
 RECIPE_FILE = "recipe.json"
+RECIPE_TOML = "recipe.toml"
 METRICS_FILE = "metrics.jsonl"
 RESULT_FILE = "result.json"
 LOG_FILE = "train.log"
@@ -115,6 +117,11 @@ class Run:
     @property
     def recipe_file(self) -> Path:
         return self.path / RECIPE_FILE
+
+    @property
+    def recipe_toml(self) -> Path:
+        """The recipe as TOML, written when the run starts (runs made before it lack it)."""
+        return self.path / RECIPE_TOML
 
     @property
     def metrics_file(self) -> Path:

@@ -127,6 +127,7 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> Ru
                 )
         else:
             atomic_write_text(run.recipe_file, recipe.to_json())
+            atomic_write_text(run.recipe_toml, recipe.to_toml())
         emit(Event("prepare", "", message=f"preparing base model {recipe.base}"))
         base = hf_base_folder(recipe.base, run.base_cache)
     outcome = None
@@ -184,6 +185,66 @@ class _Emitter:
 # ---- one stage -----------------------------------------------------------------------------
 
 
+def optimizer_steps(config: TrainingConfig, clips: int) -> int:
+    """The optimiser steps a stage takes on ``clips`` training clips: ``max_steps`` if set, else
+    its epochs of (batches per epoch ÷ accumulation) steps, at least one step an epoch."""
+    batches_per_epoch = math.ceil(clips / config.batch_size)
+    steps_per_epoch = max(1, batches_per_epoch // config.gradient_accumulation)
+    return config.max_steps or math.ceil(steps_per_epoch * config.epochs)
+
+
+def make_accelerator(config: TrainingConfig):
+    """The device (CUDA unless ``device = "cpu"`` or none is there) and mixed precision a stage
+    trains with, as an ``accelerate.Accelerator``."""
+    import torch
+    from accelerate import Accelerator
+
+    cuda = config.device != "cpu" and torch.cuda.is_available()
+    if config.device == "cuda" and not cuda:
+        raise TrainingError("training.device = 'cuda' but no CUDA GPU is available")
+    return Accelerator(
+        cpu=not cuda,
+        mixed_precision=_precision(config, cuda),
+        gradient_accumulation_steps=config.gradient_accumulation,
+    )
+
+
+def lora_model(base: Path, stage: Stage):
+    """The Hugging Face Whisper in ``base`` (float32) with the stage's fresh LoRA adapters."""
+    import torch
+    from peft import get_peft_model
+    from transformers import WhisperForConditionalGeneration
+
+    model = WhisperForConditionalGeneration.from_pretrained(
+        base, dtype=torch.float32, local_files_only=True
+    )
+    model.config.use_cache = False
+    if stage.training.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    return get_peft_model(model, _lora_config(stage.lora, stage.training.freeze_encoder))
+
+
+def make_optimizer(model, config: TrainingConfig):
+    """AdamW over the adapters' parameters (the only trainable ones)."""
+    import torch
+
+    return torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad],
+        lr=config.learning_rate,
+        weight_decay=config.weight_decay,
+    )
+
+
+def out_of_memory(config: TrainingConfig) -> TrainingError:
+    """What to change when a batch does not fit in the GPU's memory."""
+    return TrainingError(
+        f"the GPU ran out of memory at batch size {config.batch_size}; try "
+        f"--set training.batch_size={max(1, config.batch_size // 2)} with "
+        f"training.gradient_accumulation={config.gradient_accumulation * 2}, or "
+        "training.gradient_checkpointing=true"
+    )
+
+
 def _precision(config: TrainingConfig, cuda: bool) -> str:
     import torch
 
@@ -234,21 +295,12 @@ def _lora_config(settings: LoraSettings, freeze_encoder: bool):
 def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResult:
     """Train one LoRA adapter; keeps the one with the best dev WER and the last one in the run."""
     import torch
-    from accelerate import Accelerator
     from accelerate.utils import set_seed
-    from peft import get_peft_model
     from torch.utils.data import DataLoader
-    from transformers import WhisperForConditionalGeneration, WhisperProcessor, get_scheduler
+    from transformers import WhisperProcessor, get_scheduler
 
     cfg = stage.training
-    cuda = cfg.device != "cpu" and torch.cuda.is_available()
-    if cfg.device == "cuda" and not cuda:
-        raise TrainingError("training.device = 'cuda' but no CUDA GPU is available")
-    accelerator = Accelerator(
-        cpu=not cuda,
-        mixed_precision=_precision(cfg, cuda),
-        gradient_accumulation_steps=cfg.gradient_accumulation,
-    )
+    accelerator = make_accelerator(cfg)
     emit.main = accelerator.is_main_process
     set_seed(cfg.seed)
     emit(Event("stage", stage.name, message=f"stage {stage.name}: checking data"))
@@ -270,13 +322,7 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
     labels = [label_ids(processor.tokenizer, c.text, stage.language) for c in train_clips]
     n_frames = extractor.nb_max_frames
 
-    model = WhisperForConditionalGeneration.from_pretrained(
-        base, dtype=torch.float32, local_files_only=True
-    )
-    model.config.use_cache = False
-    if cfg.gradient_checkpointing:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    model = get_peft_model(model, _lora_config(stage.lora, cfg.freeze_encoder))
+    model = lora_model(base, stage)
     trainable, total = model.get_nb_trainable_parameters()
     log.info("stage %s: %d trainable of %d parameters", stage.name, trainable, total)
 
@@ -287,13 +333,8 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
         collate_fn=lambda items: collate(items, n_frames),
     )
     batches_per_epoch = math.ceil(len(labels) / cfg.batch_size)
-    steps_per_epoch = max(1, batches_per_epoch // cfg.gradient_accumulation)
-    total_steps = cfg.max_steps or math.ceil(steps_per_epoch * cfg.epochs)
-    optimizer = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad],
-        lr=cfg.learning_rate,
-        weight_decay=cfg.weight_decay,
-    )
+    total_steps = optimizer_steps(cfg, len(labels))
+    optimizer = make_optimizer(model, cfg)
     scheduler = get_scheduler(
         cfg.scheduler if cfg.scheduler != "constant" else "constant_with_warmup",
         optimizer,
@@ -374,12 +415,7 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
                     scheduler.step()
                     optimizer.zero_grad()
             except torch.cuda.OutOfMemoryError as e:
-                raise TrainingError(
-                    f"the GPU ran out of memory at batch size {cfg.batch_size}; try "
-                    f"--set training.batch_size={max(1, cfg.batch_size // 2)} with "
-                    f"training.gradient_accumulation={cfg.gradient_accumulation * 2}, or "
-                    "training.gradient_checkpointing=true"
-                ) from e
+                raise out_of_memory(cfg) from e
             state["batch_in_epoch"] += 1
             if not accelerator.sync_gradients:
                 continue
