@@ -331,6 +331,10 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
         SpeechDataset(train_features, labels),
         batch_sampler=sampler,
         collate_fn=lambda items: collate(items, n_frames),
+        # Each new iterator draws a seed from its generator: with the global one, a resumed
+        # run (which restores the global RNG, then makes a new iterator) would draw other
+        # dropout masks than an uninterrupted run. The order comes from our sampler.
+        generator=torch.Generator(),
     )
     batches_per_epoch = math.ceil(len(labels) / cfg.batch_size)
     total_steps = optimizer_steps(cfg, len(labels))
