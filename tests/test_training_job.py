@@ -37,10 +37,7 @@ def classic(tiny_whisper: Path, data_dirs: dict[str, Path], **training) -> list[
         f"stages.hsb.train={hsb / 'train.jsonl'}",
         f"stages.hsb.dev={hsb / 'dev.jsonl'}",
         "lora.r=4",
-        "lora.alpha=8",
-        # without dropout a resumed run's steps are those of an uninterrupted one: with it, the
-        # resumed run's new DataLoader iterator draws once more from the restored torch RNG
-        "lora.dropout=0.0",
+        "lora.alpha=8",  # and the recipes' dropout 0.05: a resumed run must match it too
         *(f"training.{key}={value}" for key, value in training.items()),
     ]
 
