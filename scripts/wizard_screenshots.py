@@ -4,10 +4,10 @@
 
 Drives the wizard as a user would, on the test suite's fixture data (a miniature Common Voice
 release of synthetic speech) and a tiny random Whisper (so the training takes seconds, and its
-numbers mean nothing): data → two-stage → training → results → export. Writes wizard-data.png,
-wizard-recipe.png, wizard-training.png, wizard-results.png and wizard-export.png into ``--out``
-(default: a new ``screenshots-<date>-<time>`` folder here). Everything else happens in a temporary
-folder that is removed afterwards.
+numbers mean nothing): data → two-stage → this computer → training → results → export. Writes
+wizard-<page>.png for each (data, recipe, hardware, training, results, export) into ``--out``
+(default: a new ``screenshots-<date>-<time>`` folder here). Everything else happens in a
+temporary folder that is removed afterwards.
 """
 
 from __future__ import annotations
@@ -94,6 +94,9 @@ def shoot(language: str, out: Path, tmp: Path) -> None:
     recipe.max_steps.setValue(6)
     recipe.more.setPlainText("training.eval_every=2\ntraining.eval_max_new_tokens=8")
     grab("recipe")
+    wizard.next()
+    wait_until(lambda: wizard.hardware_page.measure_button.isEnabled())
+    grab("hardware")
     wizard.next()
     training = wizard.training_page
     training.start_button.click()

@@ -17,6 +17,8 @@ from hsb_whisper.desktop import TrainingJob, latest_unfinished
 from hsb_whisper.desktop.training_job import EXIT_PAUSED, _MetricsReader, command_line
 from hsb_whisper.finetune import Event
 
+from cli_runner import run_cli
+
 POSIX = sys.platform != "win32"
 LONG = 100_000  # steps: a run that is still going when the test stops it
 
@@ -254,3 +256,12 @@ def test_metrics_are_read_incrementally(tmp_path):
     with open(path, "a") as f:
         f.write(again + "\n" + step[3] + "\n")
     assert reader.read() == [json.loads(again), json.loads(step[3])]  # step 3, done again
+
+
+def test_measure_estimate_gives_the_commands_one_line_error(tmp_path, capsys):
+    from hsb_whisper.desktop import TrainingJobError, measure_estimate
+
+    with pytest.raises(TrainingJobError, match=r"^nope: no such recipe; shipped recipes: "):
+        measure_estimate("nope")
+    result = run_cli(capsys, "finetune", "classic", "--json")
+    assert result.code == 1 and "--json goes with --estimate" in result.err

@@ -12,7 +12,14 @@ import pytest
 pytest.importorskip("peft")  # training needs the finetune extra
 
 from hsb_whisper.desktop import TranscribeOptions, Transcriber
-from hsb_whisper.desktop.ui.wizard import EXPORT, RECIPE, RESULTS, TRAINING, TrainingWizard
+from hsb_whisper.desktop.ui.wizard import (
+    EXPORT,
+    HARDWARE,
+    RECIPE,
+    RESULTS,
+    TRAINING,
+    TrainingWizard,
+)
 from hsb_whisper.export import ModelStore
 
 TRAIN_MS = 240_000  # a training process: start-up (torch) and a few steps
@@ -62,6 +69,15 @@ def tiny_recipe(wizard, tiny_whisper, max_steps: int = 2, more: str = "") -> Non
     )
 
 
+def to_training(wizard, qtbot) -> None:
+    """Recipe page → the hardware page (its measurement done) → the training page."""
+    wizard.next()
+    assert wizard.currentId() == HARDWARE
+    qtbot.waitUntil(lambda: wizard.hardware_page.measure_button.isEnabled(), timeout=TRAIN_MS)
+    wizard.next()
+    assert wizard.currentId() == TRAINING
+
+
 @pytest.mark.slow
 def test_the_whole_wizard_from_data_to_an_installed_model_that_transcribes(
     qtbot, wizard, store, data_dirs, tiny_whisper, clips
@@ -72,6 +88,14 @@ def test_the_whole_wizard_from_data_to_an_installed_model_that_transcribes(
     assert wizard.currentId() == RECIPE
     assert wizard.recipe_page.two_stage.isChecked()  # Czech data: two-stage offered first
     tiny_recipe(wizard, tiny_whisper)
+    wizard.next()
+    assert wizard.currentId() == HARDWARE  # measured in a process of its own
+    hardware = wizard.hardware_page
+    qtbot.waitUntil(lambda: hardware.measure_button.isEnabled(), timeout=TRAIN_MS)
+    assert hardware.estimate is not None, hardware.result.text()
+    assert [s["name"] for s in hardware.estimate["stages"]] == ["czech", "hsb"]
+    assert all(s["steps"] == 2 for s in hardware.estimate["stages"])  # max_steps=2 each
+    assert "(hours:minutes)" in hardware.result.text()
     wizard.next()
     assert wizard.currentId() == TRAINING
     page = wizard.training_page
@@ -143,7 +167,7 @@ def test_a_killed_training_process_shows_its_error_and_the_app_goes_on(
     use_manifests(wizard, qtbot, data_dirs, czech=False)
     wizard.next()
     tiny_recipe(wizard, tiny_whisper, max_steps=400)
-    wizard.next()
+    to_training(wizard, qtbot)
     page = wizard.training_page
     page.start_button.click()
     qtbot.waitUntil(lambda: bool(page.curves.loss), timeout=TRAIN_MS)
@@ -165,7 +189,7 @@ def test_pause_close_reopen_and_continue(qtbot, store, data_dirs, tiny_whisper, 
     use_manifests(first, qtbot, data_dirs, czech=False)
     first.next()
     tiny_recipe(first, tiny_whisper, max_steps=6, more="training.checkpoint_every=2\n")
-    first.next()
+    to_training(first, qtbot)
     page = first.training_page
     page.start_button.click()
     qtbot.waitUntil(lambda: bool(page.curves.loss), timeout=TRAIN_MS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -57,6 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="warm-up steps timed by --estimate (after one untimed step; default 3)",
     )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="with --estimate: print the estimate as one JSON object (for programs)",
+    )
     p.add_argument("--list", action="store_true", help="list the shipped recipes and exit")
     p.set_defaults(func=_finetune)
 
@@ -69,6 +75,8 @@ def _finetune(args: argparse.Namespace) -> int:
         for name, path in shipped_recipes().items():
             print(f"{name:<10} {path}")
         return 0
+    if args.json and not args.estimate:
+        raise OptionError("--json goes with --estimate")
     if args.estimate and (args.resume or args.pause):
         raise OptionError(
             "--estimate takes a recipe (RUN/recipe.toml of a run), not --resume/--pause"
@@ -87,7 +95,7 @@ def _finetune(args: argparse.Namespace) -> int:
             raise OptionError("give a recipe (classic, two-stage or a TOML file) or --resume RUN")
         recipe = load_recipe(args.recipe, args.overrides)
         if args.estimate:
-            return _estimate(recipe, args.estimate_steps)
+            return _estimate(recipe, args.estimate_steps, args.json)
         run = Run(args.run_dir or Path("runs") / f"{recipe.name}-{time.strftime('%Y%m%d-%H%M%S')}")
     # missing data fails here, before the run folder is made (train() checks it too)
     check_manifests(s for s in recipe.stages if not run.done_file(s.name).is_file())
@@ -135,7 +143,7 @@ def _finetune(args: argparse.Namespace) -> int:
     return 0
 
 
-def _estimate(recipe, steps: int) -> int:
+def _estimate(recipe, steps: int, as_json: bool = False) -> int:
     """Print the hardware, each stage's steps and measured time per step, and the total."""
     from tqdm import tqdm
 
@@ -159,6 +167,9 @@ def _estimate(recipe, steps: int) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        return 0
     print(f"hardware: {result.hardware.describe()}")
     for stage in result.stages:
         print(

@@ -8,7 +8,12 @@ from hsb_whisper.desktop import formats
 from hsb_whisper.desktop.live import LiveSegmenter, Utterance
 from hsb_whisper.desktop.recorder import Recorder, RecorderError
 from hsb_whisper.desktop.selftest import Check, run_selftest
-from hsb_whisper.desktop.training_job import TrainingJob, latest_unfinished
+from hsb_whisper.desktop.training_job import (
+    TrainingJob,
+    TrainingJobError,
+    latest_unfinished,
+    measure_estimate,
+)
 from hsb_whisper.desktop.transcriber import (
     AUTO_LANGUAGE,
     DEVICES,
@@ -27,11 +32,13 @@ __all__ = [
     "RecorderError",
     "Segment",
     "TrainingJob",
+    "TrainingJobError",
     "TranscribeOptions",
     "Transcriber",
     "Transcript",
     "Utterance",
     "formats",
     "latest_unfinished",
+    "measure_estimate",
     "run_selftest",
 ]

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import IO
 
 from hsb_whisper import paths
+from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.finetune import Event, Run
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,46 @@ def command_line() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable]
     return [sys.executable, "-m", "hsb_whisper"]
+
+
+def measure_estimate(
+    recipe: str | Path, overrides: Iterable[str] = (), steps: int = 3, timeout: float = 3600
+) -> dict:
+    """``hsb-whisper finetune RECIPE --set … --estimate --json`` in a child process (a warm-up
+    of the real model must not take the app down when memory runs out); its JSON (see
+    :meth:`hsb_whisper.finetune.Estimate.to_dict`), or :class:`TrainingJobError` with the
+    command's one-line message."""
+    sets = [arg for value in overrides for arg in ("--set", value)]
+    command = [*command_line(), "finetune", str(recipe), *sets, "--estimate", "--json"]
+    command += ["--estimate-steps", str(steps)]
+    try:
+        done = subprocess.run(
+            command,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env={**os.environ, **_CHILD_ENV},
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise TrainingJobError(f"measuring took longer than {timeout:.0f} s") from e
+    if done.returncode == 0:
+        try:
+            return json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, json.JSONDecodeError) as e:
+            raise TrainingJobError(f"the estimate could not be read ({e})") from e
+    lines = done.stderr.strip().splitlines()
+    for line in reversed(lines):
+        if match := _ERROR_LINE.match(line):
+            raise TrainingJobError((match[1] or "") + match[2])
+    how = f"signal {-done.returncode}" if done.returncode < 0 else f"exit code {done.returncode}"
+    raise TrainingJobError(f"measuring failed ({how}){': ' + lines[-1] if lines else ''}")
+
+
+class TrainingJobError(HsbWhisperError):
+    """The child process could not do what was asked; the message is its one line."""
 
 
 def latest_unfinished(runs_root: Path) -> list[Path]:

@@ -80,6 +80,16 @@ class Estimate:
         """Training steps only: dev evaluations, feature extraction and merging not counted."""
         return sum(stage.seconds for stage in self.stages)
 
+    def to_dict(self) -> dict:
+        """Everything, plus the derived totals and texts (``--estimate --json``, the app)."""
+        data = dataclasses.asdict(self)
+        for stage, record in zip(self.stages, data["stages"]):
+            record["seconds"] = stage.seconds
+        data["hardware"]["description"] = self.hardware.describe()
+        data["total_seconds"] = self.total_seconds
+        data["total"] = format_duration(self.total_seconds)
+        return data
+
 
 def format_duration(seconds: float) -> str:
     """``"H:MM"``, rounded to the minute: 5400 → ``"1:30"``, 100 hours → ``"100:00"``."""

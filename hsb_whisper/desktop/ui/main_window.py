@@ -155,4 +155,9 @@ class MainWindow(QMainWindow):
         for thread in (self.file_thread, self.live_thread):
             thread.quit()
             thread.wait(30_000)
+        if self.wizard is not None:
+            from hsb_whisper.desktop.ui.wizard.task import wait_all
+
+            self.wizard.close()  # a running training pauses at its next checkpoint
+            wait_all()  # an import or evaluation the wizard started
         super().closeEvent(event)

@@ -1,6 +1,7 @@
 """The fine-tuning wizard: from a linguist's recordings to an installed model, without a terminal.
 
-Data → recipe → training (a process of its own) → results → export and install. Every step calls
+Data → recipe → this computer (a measured time estimate) → training (a process of its own) →
+results → export and install. Every step calls
 the packages' public API — the data imports, ``load_recipe``, ``hsb-whisper finetune`` itself (as a
 child process), ``evaluate`` and ``compare``, ``export_run`` and the store — so whatever the wizard
 does, the command line does too. Its files live under ``<user data>/training``: the imported
@@ -21,6 +22,7 @@ from hsb_whisper import paths
 from hsb_whisper.desktop.training_job import latest_unfinished
 from hsb_whisper.desktop.ui.wizard.data_page import DataPage
 from hsb_whisper.desktop.ui.wizard.export_page import ExportPage
+from hsb_whisper.desktop.ui.wizard.hardware_page import HardwarePage
 from hsb_whisper.desktop.ui.wizard.recipe_page import RecipePage
 from hsb_whisper.desktop.ui.wizard.results_page import ResultsPage
 from hsb_whisper.desktop.ui.wizard.training_page import TrainingPage
@@ -29,7 +31,7 @@ from hsb_whisper.finetune import Run, load_recipe
 
 __all__ = ["TrainingWizard", "WizardState"]
 
-DATA, RECIPE, TRAINING, RESULTS, EXPORT = range(5)
+DATA, RECIPE, HARDWARE, TRAINING, RESULTS, EXPORT = range(6)
 
 
 @dataclasses.dataclass
@@ -88,6 +90,7 @@ class TrainingWizard(QWizard):
         self.state = WizardState(work or paths.data_dir() / "training")
         self.data_page = DataPage(self.state)
         self.recipe_page = RecipePage(self.state)
+        self.hardware_page = HardwarePage(self.state)
         self.training_page = TrainingPage(self.state)
         self.results_page = ResultsPage(self.state, sd)
         self.export_page = ExportPage(self.state, self.store)
@@ -95,6 +98,7 @@ class TrainingWizard(QWizard):
             (
                 self.data_page,
                 self.recipe_page,
+                self.hardware_page,
                 self.training_page,
                 self.results_page,
                 self.export_page,

@@ -59,16 +59,23 @@ class _Worker(QObject):
             self.finished.emit(result)
 
 
+_RUNNING: set[Task] = set()  # alive until done: closing a page never destroys a running thread
+
+
 class Task(QObject):
     """Runs ``call(worker)`` once on a new thread; ``worker.data_progress()`` and
-    ``worker.message(text)`` report progress from inside the call."""
+    ``worker.message(text)`` report progress from inside the call.
+
+    A task outlives the page that started it (its result then goes nowhere): a window closed
+    while a task runs must not destroy the thread under it. :func:`wait_all` at the app's exit.
+    """
 
     progress = Signal(str, int, int)
     finished = Signal(object)
     failed = Signal(str)
 
     def __init__(self, call: Callable[[_Worker], Any], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__()  # no parent: see the class's notes (``parent`` is accepted, unused)
         self._thread = QThread(self)
         self._worker = _Worker(call)
         self._worker.moveToThread(self._thread)
@@ -78,6 +85,7 @@ class Task(QObject):
         self._worker.failed.connect(self._failed)
 
     def start(self) -> Task:
+        _RUNNING.add(self)
         self._thread.start()
         return self
 
@@ -88,11 +96,19 @@ class Task(QObject):
         return self._thread.wait(ms)
 
     def _done(self, result: object) -> None:
-        self._thread.quit()
-        self._thread.wait()
+        self._end()
         self.finished.emit(result)
 
     def _failed(self, reason: str) -> None:
+        self._end()
+        self.failed.emit(reason)
+
+    def _end(self) -> None:
         self._thread.quit()
         self._thread.wait()
-        self.failed.emit(reason)
+        _RUNNING.discard(self)
+
+
+def wait_all(ms: int = 30_000) -> bool:
+    """Wait for the running tasks (the app is closing); whether they all ended in time."""
+    return all(task.wait(ms) for task in list(_RUNNING))

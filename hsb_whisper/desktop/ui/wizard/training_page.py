@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop.training_job import TrainingJob
-from hsb_whisper.finetune import Run
+from hsb_whisper.finetune import Run, format_duration
 
 POLL_MS = 500
 LOSS_COLOUR, WER_COLOUR = QColor("#1f5fbf"), QColor("#c8102e")
@@ -229,7 +229,7 @@ class TrainingPage(QWizardPage):
         if event.kind == "step":
             self.bar.setRange(0, event.total_steps)
             self.bar.setValue(event.step)
-            left = _duration(event.eta_s) if event.eta_s is not None else "…"
+            left = format_duration(event.eta_s) if event.eta_s is not None else "…"
             self.where.setText(
                 self.tr("stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left").format(
                     event.stage,
@@ -267,11 +267,6 @@ class TrainingPage(QWizardPage):
         if self.job is not None and self.job.state == "running":
             self.job.pause()
         self.timer.stop()
-
-
-def _duration(seconds: float) -> str:
-    minutes = round(seconds / 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 def _escape(text: str) -> str:
