@@ -21,7 +21,10 @@ from hsb_whisper.export import default_model as dm
 
 from cli_runner import run_cli
 
-NAMES = ["build", "model", "vad", "transcribe", "formats", "workers", "qt", "training", "network"]
+NAMES = [
+    "build", "model", "vad", "transcribe", "formats", "workers", "qt", "training", "finetune",
+    "network",
+]  # fmt: skip
 LINE_RE = re.compile(r"(ok|FAIL|skip) +(\w+) +(.*)")
 SUMMARY_RE = re.compile(r"selftest: (\d+) ok, (\d+) skipped, (\d+) failed in \d+\.\d s")
 
@@ -58,6 +61,8 @@ def test_selftest_passes_on_this_installation(capsys, default_model):
     if importlib.util.find_spec("peft") is not None:  # the finetune extra: a real LoRA step
         assert found["training"][0] == "ok", result.out
         assert "one LoRA step on a tiny random Whisper: loss" in found["training"][1]
+        assert found["finetune"][0] == "ok", result.out  # a real run in a process of its own
+        assert "2 steps on a tiny random Whisper" in found["finetune"][1]
     assert summary is not None
     ok, skipped, failed = map(int, summary.groups())
     assert (ok + skipped, failed) == (len(NAMES), 0)

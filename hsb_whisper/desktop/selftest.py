@@ -60,6 +60,8 @@ FLAVORS = ("transcriber", "full")  # installer builds: without and with the trai
 PIP_INSTALL = "pip install"  # the flavour reported where there is no build.json
 SAMPLE = ASSETS / "samples" / "en-synthetic.mp3"
 SAMPLE_TEXT = "Please call Stella and ask her to bring these things with her from the store."
+HSB_SAMPLE = ASSETS / "samples" / "hsb-synthetic.mp3"
+HSB_SAMPLE_TEXT = "Dobry dźeń, mje rěka Jan a bydlu w Budyšinje."
 MIN_WORDS_FOUND = 0.6  # of the sample's words, for the transcription to count as working
 SILENCE_S = 2.0  # of digital silence, in which the VAD must find no speech
 WORKER_TIMEOUT_S = 60.0
@@ -356,6 +358,91 @@ def _check_training(ctx: _Context) -> str:
     )
 
 
+def _check_finetune(ctx: _Context) -> str:
+    """``hsb-whisper finetune`` for real, as the wizard starts it: a process of its own (the
+    installer's executable itself when frozen), the classic recipe with two steps on a tiny
+    random Whisper (made from the default model's tokenizer) and the two bundled samples."""
+    if ctx.flavor == "transcriber":
+        raise _Skipped("transcriber build: training needs the full build")
+    missing = missing_training_libraries()
+    if missing:
+        raise _Skipped(f"not installed: {', '.join(missing)} (the finetune extra)")
+    if ctx.model is None:
+        raise _Failed("no default model (see the model check) to take the tokenizer from")
+    from hsb_whisper.desktop.training_job import TrainingJob
+
+    with tempfile.TemporaryDirectory(prefix="hsb-selftest-") as tmp:
+        folder = Path(tmp)
+        base = _tiny_whisper(ctx.model.path, folder / "tiny-whisper")
+        splits = {
+            "train": [{"audio": str(SAMPLE), "text": SAMPLE_TEXT}],
+            "dev": [{"audio": str(HSB_SAMPLE), "text": HSB_SAMPLE_TEXT}],
+        }
+        manifests = {}
+        for split, rows in splits.items():
+            manifests[split] = folder / f"{split}.jsonl"
+            manifests[split].write_text(
+                "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                encoding="utf-8",
+            )
+        started = time.perf_counter()
+        job = TrainingJob.start(
+            folder / "run",
+            "classic",
+            [
+                f"base={base}",
+                f"stages.hsb.train={manifests['train']}",
+                f"stages.hsb.dev={manifests['dev']}",
+                "training.max_steps=2",
+                "training.batch_size=1",
+                "training.eval_max_new_tokens=4",
+                "lora.r=4",
+                "lora.alpha=8",
+            ],
+        )
+        state = job.wait(timeout=600)
+        steps = [e for e in job.poll() if e.kind == "step"]
+        if state != "finished":
+            raise _Failed(f"the training process {state}: {job.error or ''}".rstrip(": "))
+        seconds = time.perf_counter() - started
+    return (
+        f"'hsb-whisper finetune classic' in a process of its own: {len(steps)} steps on a tiny "
+        f"random Whisper and a bundled sample, finished in {seconds:.1f} s"
+    )
+
+
+def _tiny_whisper(default_model: Path, out: Path) -> Path:
+    """A randomly initialised tiny Whisper (d_model 64, 2 + 2 layers) with the default model's
+    tokenizer, feature extractor and generation settings, as a Hugging Face folder."""
+    from transformers import WhisperForConditionalGeneration, WhisperProcessor
+    from transformers.utils import logging as hf_logging
+
+    from hsb_whisper.export import ct2_to_hf
+
+    hf_logging.disable_progress_bar()  # one line per check on the terminal
+
+    full = ct2_to_hf(default_model, out.with_name("whisper-base-hf"), dtype="float16")
+    model = WhisperForConditionalGeneration.from_pretrained(full)
+    config = model.config
+    for key, value in {
+        "d_model": 64,
+        "encoder_layers": 2,
+        "decoder_layers": 2,
+        "encoder_attention_heads": 2,
+        "decoder_attention_heads": 2,
+        "encoder_ffn_dim": 128,
+        "decoder_ffn_dim": 128,
+    }.items():
+        setattr(config, key, value)
+    tiny = WhisperForConditionalGeneration(config)
+    generation = model.generation_config
+    generation.alignment_heads = [[1, 0], [1, 1]]  # heads that exist in 2 layers
+    tiny.generation_config = generation
+    tiny.save_pretrained(out)
+    WhisperProcessor.from_pretrained(full).save_pretrained(out)
+    return out
+
+
 def _lora_step() -> tuple[float, float]:
     """Train a tiny random Whisper (d_model 64, 2 + 2 layers) with the recipes' LoRA targets for
     two steps on one random example, on the CPU: torch's autograd, transformers' Whisper and
@@ -447,6 +534,7 @@ CHECKS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
     ("workers", _check_workers),
     ("qt", _check_qt),
     ("training", _check_training),
+    ("finetune", _check_finetune),
     ("network", _check_network),
 )
 
