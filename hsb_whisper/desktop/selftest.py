@@ -464,7 +464,11 @@ def _lora_step() -> tuple[float, float]:
         max_source_positions=100,
         max_target_positions=32,
         decoder_start_token_id=1,
+        bos_token_id=1,
+        eos_token_id=2,
         pad_token_id=0,
+        suppress_tokens=[],
+        begin_suppress_tokens=[],
     )
     with warnings.catch_warnings():  # peft on transformers' deprecated names: not ours to fix
         warnings.simplefilter("ignore", FutureWarning)
