@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -235,3 +236,36 @@ def test_the_app_opens_the_wizard_from_its_menu_and_the_models_page(qtbot, defau
     assert window.wizard is wizard
     actions = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert "Train a model…" in actions
+
+
+def test_results_put_the_other_recipes_latest_finished_run_beside(
+    tmp_path, data_dirs, tiny_whisper
+):
+    from hsb_whisper.desktop.ui.wizard import WizardState
+    from hsb_whisper.desktop.ui.wizard.results_page import _other_recipe
+    from hsb_whisper.finetune import load_recipe
+
+    state = WizardState(tmp_path)
+    sets = [
+        f"base={tiny_whisper}",
+        f"stages.hsb.train={data_dirs['hsb'] / 'train.jsonl'}",
+        f"stages.hsb.dev={data_dirs['hsb'] / 'dev.jsonl'}",
+        f"stages.czech.train={data_dirs['cs'] / 'train.jsonl'}",
+        f"stages.czech.dev={data_dirs['cs'] / 'dev.jsonl'}",
+    ]
+
+    def run(name: str, recipe: str, finished: bool) -> Path:
+        folder = state.runs_dir / name
+        folder.mkdir(parents=True)
+        chosen = [s for s in sets if recipe == "two-stage" or "czech" not in s]
+        (folder / "recipe.json").write_text(load_recipe(recipe, chosen).to_json())
+        if finished:
+            (folder / "result.json").write_text("{}")
+        return folder
+
+    state.run_dir = run("two-stage-2", "two-stage", True)
+    assert _other_recipe(state) is None
+    run("two-stage-1", "two-stage", True)  # the same recipe: not "the other"
+    run("classic-3", "classic", False)  # unfinished
+    classic = run("classic-1", "classic", True)
+    assert _other_recipe(state) == classic

@@ -5,6 +5,7 @@ dev when there is no test split) and compared — the report of ``hsb-whisper ev
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import (
@@ -26,7 +27,7 @@ from hsb_whisper.data import read_manifest
 from hsb_whisper.desktop.ui.wizard.task import Task
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.evaluation import compare, evaluate, read_evaluation, unique_ids
-from hsb_whisper.finetune import resolve_model
+from hsb_whisper.finetune import Run, resolve_model
 
 log = logging.getLogger(__name__)
 WORST = 10
@@ -40,6 +41,9 @@ def evaluate_and_compare(state, worker) -> dict:
     out = state.run_dir / "wizard-results"
     folders, notes = [], []
     candidates = [("trained", str(state.run_dir)), ("base", state.base())]
+    other = _other_recipe(state)
+    if other is not None:  # the other recipe, trained before with the wizard: side by side
+        candidates.append((f"{Run(other).load_recipe().name} ({other.name})", str(other)))
     for name, spec in candidates:
         worker.message(f"evaluating {name} ({spec}) on {manifest.name}")
         try:
@@ -47,7 +51,7 @@ def evaluate_and_compare(state, worker) -> dict:
         except HsbWhisperError as e:
             if name == "trained":
                 raise
-            notes.append(f"the base model was not evaluated: {e}")
+            notes.append(f"{name} was not evaluated: {e}")
             continue
         folders.append(out / name)
     worker.message("comparing")
@@ -59,6 +63,17 @@ def evaluate_and_compare(state, worker) -> dict:
     worst = sorted(scores, key=lambda s: s.wer, reverse=True)[:WORST]
     rows = [(s.wer, s.reference, s.hypothesis, audio.get(s.id)) for s in worst]
     return {"html": report.with_suffix(".html"), "rows": rows, "notes": notes}
+
+
+def _other_recipe(state) -> Path | None:
+    """The latest finished run of the other recipe in the wizard's runs folder, if any."""
+    recipe = Run(state.run_dir).load_recipe().name
+    try:
+        runs = [p for p in state.runs_dir.iterdir() if Run.is_run(p) and Run(p).finished]
+    except OSError:
+        return None
+    others = [p for p in runs if p != state.run_dir and Run(p).load_recipe().name != recipe]
+    return max(others, key=lambda p: (p / "result.json").stat().st_mtime, default=None)
 
 
 class ResultsPage(QWizardPage):
