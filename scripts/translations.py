@@ -2,12 +2,14 @@
 
     python scripts/translations.py          # after changing a UI text or a translation below
 
-It runs pyside6-lupdate over ``hsb_whisper/desktop/ui/*.py`` into a fresh template, so every
-catalogue holds exactly the messages the UI asks for (lupdate will not update the Upper Sorbian
-catalogue itself: "the target language is not recognized"), fills in the tables below and
-compiles each catalogue with pyside6-lrelease. It exits with 1 when a message has no translation.
+It runs pyside6-lupdate over every ``.py`` under ``hsb_whisper/desktop/ui`` (the wizard's
+subpackage too) into a fresh template, so every catalogue holds exactly the messages the UI asks
+for (lupdate will not update the Upper Sorbian catalogue itself: "the target language is not
+recognized"), fills in the tables below and compiles each catalogue with pyside6-lrelease. It
+exits with 1 when a message has no translation.
 
-The texts live here, one table per language, so they are reviewed in one place. The Upper Sorbian
+The texts live here, one table per language, so they are reviewed in one place (a
+``(class, text)`` key gives one class its own wording of a text). The Upper Sorbian
 texts reuse wording from Debian's firefox-esr-l10n-hsb where it fits (Přetorhnyć, Składować,
 Wočinić, Hišće raz spytać, Nastajenja, Mikrofon, Rjadowak, Profilowy rjadowak → Modelowy
 rjadowak, instalować, Dataja, Nitki, …); the rest were written for this program and await review
@@ -109,6 +111,102 @@ HSB = {
     "Copyleft licence: {0}": "Copyleft-licenca: {0}",
     "Add audio files or a folder, or drop them here.": "Přidajće awdiodataje abo rjadowak abo ćehńće je sem.",
     "The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.": "Zatwarjeny model whisper-base njeje za hornjoserbšćinu trenowany (pisa čěski prawopis): importujće lěpši model na stronje Modele.",
+    # the fine-tuning wizard (hsb_whisper/desktop/ui/wizard) and its menu entry and button
+    "Train a model…": "Model trenować…",
+    "Train a model": "Model trenować",
+    "< &Back": "< &Wróćo",
+    "&Next >": "&Dale >",
+    "&Finish": "&Dokónčić",
+    "Training data": "Trenowanske daty",
+    "Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.": "Hornjoserbske nahrawki z jich přepisami. Kóžda nahrawka so přepruwuje; nahrawki, kotrež njehodźa so wužiwać, so z přičinu na bok staja.",
+    "Upper Sorbian": "Hornjoserbšćina",
+    "Czech": "Čěšćina",
+    "Also Czech data (for the two-stage recipe)": "Tež čěske daty (za recept w dwěmaj etapomaj)",
+    "&Import and check": "&Importować a přepruwować",
+    "&Continue that run": "Z tym běhom &pokročować",
+    "An unfinished training run is waiting: {0}": "Njedokónčeny trenowanski běh čaka: {0}",
+    "The data is ready. Go on with Next.": "Daty su hotowe. Pokročujće z „Dale“.",
+    "Choose where the {0} data is.": "Wubjerće, hdźe su daty ({0}).",
+    "Importing {0}…": "{0} so importuje…",
+    "No usable clips are left for {0} ({1}): see the report below.": "Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.",
+    "path": "šćežka",
+    "Browse…": "Přepytać…",
+    "Data": "Daty",
+    "Where": "Hdźe",
+    "a Common Voice archive (.tar.gz) or its extracted folder": "archiw Common Voice (.tar.gz) abo jeho wupakowany rjadowak",
+    "a folder of recordings with transcripts": "rjadowak z nahrawkami a přepisami",
+    "an ELAN corpus (.eaf files with their recordings)": "korpus ELAN (dataje .eaf z jich nahrawkami)",
+    "a Praat corpus (.TextGrid files with their recordings)": "korpus Praat (dataje .TextGrid z jich nahrawkami)",
+    "a folder of checked manifests (train.jsonl, dev.jsonl)": "rjadowak z přepruwowanymi manifestami (train.jsonl, dev.jsonl)",
+    "Choose a folder": "Rjadowak wubrać",
+    "Choose the archive": "Archiw wubrać",
+    "Archives (*.tar.gz *.tgz)": "Archiwy (*.tar.gz *.tgz)",
+    "How to train: the two recipes of the original research.": "Kak trenować: dwaj receptaj originalneho slědźenja.",
+    "&Classic": "&Klasiski",
+    "One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.": "Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.",
+    "&Two-stage": "Dwě &etapje",
+    "An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.": "Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.",
+    "whisper-small, as in the research (downloaded once if not here)": "whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)",
+    "whisper-base, the embedded model (works offline, quicker)": "whisper-base, zatwarjeny model (dźěła offline, spěšniši)",
+    "another Whisper folder…": "druhi rjadowak Whisper…",
+    "&Advanced settings": "&Rozšěrjene nastajenja",
+    "all epochs": "wšě epochi",
+    "Epochs": "Epochi",
+    "Batch size": "Wulkosć batcha",
+    "Learning rate": "Spěšnosć wuknjenja",
+    "LoRA rank r": "LoRA-rang r",
+    "LoRA alpha": "LoRA-alfa",
+    "Stop after steps": "Po krokach zastajić",
+    "training.checkpoint_every=50": "training.checkpoint_every=50",
+    "More settings\n(KEY=VALUE, one a line,\nas finetune --set)": "Dalše nastajenja\n(KLUČ=HÓDNOTA, jedne na linku,\nkaž finetune --set)",
+    "Base model": "Zakładny model",
+    "A Whisper model folder": "Rjadowak modela Whisper",
+    "This computer": "Tutón ličak",
+    "A few training steps of the real model are timed here, to tell how long the whole training would take on this computer.": "Někotre trenowanske kroki woprawdźiteho modela so tu měrja, zo by so zwěsćiło, kak dołho by cyłe trenowanje na tutym ličaku trało.",
+    "&Measure again": "Znowa &měrić",
+    "Measuring… (the base model is prepared first; this can take minutes)": "Měri so… (najprjedy so zakładny model přihotuje; to móže minuty trać)",
+    "Hardware: {0}": "Hardwara: {0}",
+    "Stage {0}: {1} steps × {2} s = {3} (on {4})": "Etapa {0}: {1} krokow × {2} s = {3} (na {4})",
+    "Training would take about {0} (hours:minutes).": "Trenowanje by přibližnje {0} trało (hodźiny:mjeńšiny).",
+    "Could not measure: {0}": "Měrjenje njeje so poradźiło: {0}",
+    "You can still train; the time is then not known in advance.": "Móžeće přiwšěm trenować; trajo je potom njeznate.",
+    "Training": "Trenowanje",
+    "Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.": "Trenowanje běži w swójskim procesu. Přestawka je po přichodnym kontrolnym dypku zastaji; pozdźišo da so z nim pokročować, tež po začinjenju nałoženja.",
+    "&Start training": "Trenowanje &startować",
+    "&Continue training": "Z trenowanjom po&kročować",
+    "&Pause": "&Přestawka",
+    "Ca&ncel": "Přetorh&nyć",
+    "Starting… (run folder {0})": "Startuje so… (rjadowak běha: {0})",
+    "Pausing after the next checkpoint…": "Přestawka po přichodnym kontrolnym dypku…",
+    "Training finished. Go on with Next to see the results.": "Trenowanje je dokónčene. „Dale“ pokazuje wuslědki.",
+    "Paused. Start continues the run (also after closing the app).": "Přestawka. Z běhom da so pokročować (tež po začinjenju nałoženja).",
+    "Cancelled. Start continues from the last checkpoint.": "Přetorhnjene. Z běhom da so wot posledneho kontrolneho dypka pokročować.",
+    "Training failed: {0}": "Trenowanje njeje so poradźiło: {0}",
+    "Details: {0}": "Podrobnosće: {0}",
+    "stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left": "etapa {0}: krok {1} z {2}, epocha {3}, strata {4}, wostawa {5}",
+    "stage {0}, step {1}: dev WER {2}": "etapa {0}, krok {1}: dev-WER {2}",
+    "waiting for steps…": "čaka so na kroki…",
+    "step {0}": "krok {0}",
+    "training loss": "strata",  # a legend beside the chart: little room
+    "dev WER": "dev-WER",
+    "Results": "Wuslědki",
+    "The base model and the new one on clips that were not trained on.": "Zakładny a nowy model na nahrawkach, z kotrymiž so njeje trenowało.",
+    "Recognised": "Spóznate",
+    "&Play the selected utterance": "Wubrane wuprajenje wot&hrać",
+    "The worst utterances of the new model:": "Najhórše wuprajenja noweho modela:",
+    "Report: {0}": "Rozprawa: {0}",
+    "Cannot play {0}: {1}": "{0} njeda so wothrać: {1}",
+    "Export and install": "Eksportować a instalować",
+    "The new model goes into your models, checked, ready for the transcription pages. A pack (.zip) shares it with others.": "Nowy model so přepruwuje a k wašim modelam přida, hotowy za přepisowanje. Z paketom (.zip) móžeće jón z druhimi dźělić.",
+    "Use it as the &default model": "Jako &standardny model wužiwać",
+    "&Export and install": "&Eksportować a instalować",
+    "Save as a &pack to share…": "Jako &paket za dźělenje składować…",
+    "{0} is installed{1}.": "{0} je instalowany{1}.",
+    " and is the default model": " a je standardny model",
+    "Save the pack": "Paket składować",
+    "Pack saved: {0}": "Paket składowany: {0}",
+    # (class, text): where a text must read differently there
+    ("ResultsPage", "WER"): "WER",  # a narrow column of percentages
 }
 
 DE = {
@@ -193,6 +291,102 @@ DE = {
     "Copyleft licence: {0}": "Copyleft-Lizenz: {0}",
     "Add audio files or a folder, or drop them here.": "Fügen Sie Audiodateien oder einen Ordner hinzu oder ziehen Sie sie hierher.",
     "The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.": "Das eingebaute Modell whisper-base ist nicht für Obersorbisch trainiert (es schreibt tschechische Rechtschreibung): Importieren Sie unter Modelle ein besseres Modell.",
+    # the fine-tuning wizard (hsb_whisper/desktop/ui/wizard) and its menu entry and button
+    "Train a model…": "Modell trainieren…",
+    "Train a model": "Modell trainieren",
+    "< &Back": "< &Zurück",
+    "&Next >": "&Weiter >",
+    "&Finish": "Ab&schließen",
+    "Training data": "Trainingsdaten",
+    "Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.": "Obersorbische Aufnahmen mit ihren Transkripten. Jeder Clip wird geprüft; unbrauchbare Clips werden mit Begründung aussortiert.",
+    "Upper Sorbian": "Obersorbisch",
+    "Czech": "Tschechisch",
+    "Also Czech data (for the two-stage recipe)": "Auch tschechische Daten (für das zweistufige Rezept)",
+    "&Import and check": "&Importieren und prüfen",
+    "&Continue that run": "Diesen Lauf &fortsetzen",
+    "An unfinished training run is waiting: {0}": "Ein nicht abgeschlossener Trainingslauf wartet: {0}",
+    "The data is ready. Go on with Next.": "Die Daten sind bereit. Fahren Sie mit „Weiter“ fort.",
+    "Choose where the {0} data is.": "Wählen Sie, wo die Daten ({0}) liegen.",
+    "Importing {0}…": "{0} wird importiert…",
+    "No usable clips are left for {0} ({1}): see the report below.": "Für {0} ({1}) bleiben keine brauchbaren Clips übrig: siehe Bericht unten.",
+    "path": "Pfad",
+    "Browse…": "Durchsuchen…",
+    "Data": "Daten",
+    "Where": "Ort",
+    "a Common Voice archive (.tar.gz) or its extracted folder": "ein Common-Voice-Archiv (.tar.gz) oder sein entpackter Ordner",
+    "a folder of recordings with transcripts": "ein Ordner mit Aufnahmen und Transkripten",
+    "an ELAN corpus (.eaf files with their recordings)": "ein ELAN-Korpus (.eaf-Dateien mit ihren Aufnahmen)",
+    "a Praat corpus (.TextGrid files with their recordings)": "ein Praat-Korpus (.TextGrid-Dateien mit ihren Aufnahmen)",
+    "a folder of checked manifests (train.jsonl, dev.jsonl)": "ein Ordner mit geprüften Manifesten (train.jsonl, dev.jsonl)",
+    "Choose a folder": "Ordner wählen",
+    "Choose the archive": "Archiv wählen",
+    "Archives (*.tar.gz *.tgz)": "Archive (*.tar.gz *.tgz)",
+    "How to train: the two recipes of the original research.": "Wie trainiert wird: die zwei Rezepte der ursprünglichen Forschung.",
+    "&Classic": "&Klassisch",
+    "One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.": "Ein Adapter wird direkt mit den obersorbischen Daten trainiert. Er braucht nur obersorbische Aufnahmen und ist der schnellere der beiden.",
+    "&Two-stage": "Zwei&stufig",
+    "An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.": "Zuerst wird ein Adapter auf Tschechisch trainiert und ins Modell übernommen, dann ein zweiter auf Obersorbisch. Laut der ursprünglichen Forschung senkt das die Wortfehlerrate im Obersorbischen; dafür braucht es auch tschechische Daten.",
+    "whisper-small, as in the research (downloaded once if not here)": "whisper-small, wie in der Forschung (wird einmalig heruntergeladen)",
+    "whisper-base, the embedded model (works offline, quicker)": "whisper-base, das eingebaute Modell (offline, schneller)",
+    "another Whisper folder…": "ein anderer Whisper-Ordner…",
+    "&Advanced settings": "&Erweiterte Einstellungen",
+    "all epochs": "alle Epochen",
+    "Epochs": "Epochen",
+    "Batch size": "Batchgröße",
+    "Learning rate": "Lernrate",
+    "LoRA rank r": "LoRA-Rang r",
+    "LoRA alpha": "LoRA-Alpha",
+    "Stop after steps": "Nach Schritten anhalten",
+    "training.checkpoint_every=50": "training.checkpoint_every=50",
+    "More settings\n(KEY=VALUE, one a line,\nas finetune --set)": "Weitere Einstellungen\n(SCHLÜSSEL=WERT, eine pro Zeile,\nwie finetune --set)",
+    "Base model": "Basismodell",
+    "A Whisper model folder": "Whisper-Modellordner",
+    "This computer": "Dieser Computer",
+    "A few training steps of the real model are timed here, to tell how long the whole training would take on this computer.": "Einige Trainingsschritte des echten Modells werden hier gemessen, um abzuschätzen, wie lange das ganze Training auf diesem Computer dauern würde.",
+    "&Measure again": "Erneut &messen",
+    "Measuring… (the base model is prepared first; this can take minutes)": "Messung läuft… (zuerst wird das Basismodell vorbereitet; das kann Minuten dauern)",
+    "Hardware: {0}": "Hardware: {0}",
+    "Stage {0}: {1} steps × {2} s = {3} (on {4})": "Stufe {0}: {1} Schritte × {2} s = {3} (auf {4})",
+    "Training would take about {0} (hours:minutes).": "Das Training würde etwa {0} dauern (Stunden:Minuten).",
+    "Could not measure: {0}": "Messung nicht möglich: {0}",
+    "You can still train; the time is then not known in advance.": "Sie können trotzdem trainieren; die Dauer ist dann vorab nicht bekannt.",
+    "Training": "Training",
+    "Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.": "Das Training läuft in einem eigenen Prozess. Pausieren hält es nach dem nächsten Prüfpunkt an; es lässt sich später fortsetzen, auch nach dem Schließen der App.",
+    "&Start training": "Training &starten",
+    "&Continue training": "Training &fortsetzen",
+    "&Pause": "&Pausieren",
+    "Ca&ncel": "Ab&brechen",
+    "Starting… (run folder {0})": "Wird gestartet… (Ordner des Laufs: {0})",
+    "Pausing after the next checkpoint…": "Pausiert nach dem nächsten Prüfpunkt…",
+    "Training finished. Go on with Next to see the results.": "Training abgeschlossen. „Weiter“ zeigt die Ergebnisse.",
+    "Paused. Start continues the run (also after closing the app).": "Pausiert. Der Lauf lässt sich fortsetzen (auch nach dem Schließen der App).",
+    "Cancelled. Start continues from the last checkpoint.": "Abgebrochen. Der Lauf lässt sich ab dem letzten Prüfpunkt fortsetzen.",
+    "Training failed: {0}": "Training fehlgeschlagen: {0}",
+    "Details: {0}": "Details: {0}",
+    "stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left": "Stufe {0}: Schritt {1} von {2}, Epoche {3}, Verlust {4}, noch {5}",
+    "stage {0}, step {1}: dev WER {2}": "Stufe {0}, Schritt {1}: dev-WER {2}",
+    "waiting for steps…": "Warten auf Schritte…",
+    "step {0}": "Schritt {0}",
+    "training loss": "Trainingsverlust",
+    "dev WER": "dev-WER",
+    "Results": "Ergebnisse",
+    "The base model and the new one on clips that were not trained on.": "Das Basismodell und das neue auf Clips, mit denen nicht trainiert wurde.",
+    "Recognised": "Erkannt",
+    "&Play the selected utterance": "Ausgewählte Äußerung &abspielen",
+    "The worst utterances of the new model:": "Die schlechtesten Äußerungen des neuen Modells:",
+    "Report: {0}": "Bericht: {0}",
+    "Cannot play {0}: {1}": "{0} kann nicht abgespielt werden: {1}",
+    "Export and install": "Exportieren und installieren",
+    "The new model goes into your models, checked, ready for the transcription pages. A pack (.zip) shares it with others.": "Das neue Modell kommt geprüft zu Ihren Modellen, bereit zum Transkribieren. Mit einem Paket (.zip) teilen Sie es mit anderen.",
+    "Use it as the &default model": "Als Standard&modell verwenden",
+    "&Export and install": "&Exportieren und installieren",
+    "Save as a &pack to share…": "Als &Paket zum Teilen speichern…",
+    "{0} is installed{1}.": "{0} ist installiert{1}.",
+    " and is the default model": " und ist das Standardmodell",
+    "Save the pack": "Paket speichern",
+    "Pack saved: {0}": "Paket gespeichert: {0}",
+    # (class, text): where a text must read differently there
+    ("ResultsPage", "WER"): "WER",  # a narrow column of percentages
 }
 
 TABLES = {"hsb": HSB, "de": DE}
@@ -208,31 +402,42 @@ def extract() -> ET.ElementTree:
     # Written next to the catalogues so that its <location> paths are right for them too.
     template = FOLDER / f"template-{os.getpid()}.ts"
     try:
-        sources = sorted(str(p) for p in UI.glob("*.py"))
+        sources = sorted(str(p) for p in UI.rglob("*.py"))
         subprocess.run([_tool("lupdate"), "-silent", *sources, "-ts", str(template)], check=True)
         return ET.parse(template)
     finally:
         template.unlink(missing_ok=True)
 
 
-def fill(tree: ET.ElementTree, table: dict[str, str]) -> list[str]:
-    """Write the translations into ``tree``; returns the source texts that have none."""
+def fill(tree: ET.ElementTree, table: dict[str | tuple[str, str], str]) -> list[str]:
+    """Write the translations into ``tree``: the table's ``(context, source)`` entry where it has
+    one (a text that must read differently in one class), else its ``source`` entry; returns the
+    source texts that have none."""
     missing = []
-    for message in tree.iter("message"):
-        source = message.findtext("source")
-        translation = message.find("translation")
-        if source in table:
-            translation.text = table[source]
-            translation.attrib.pop("type", None)
-        else:
-            missing.append(source)
+    for context in tree.iter("context"):
+        name = context.findtext("name")
+        for message in context.iter("message"):
+            source = message.findtext("source")
+            translation = message.find("translation")
+            text = table.get((name, source), table.get(source))
+            if text is not None:
+                translation.text = text
+                translation.attrib.pop("type", None)
+            else:
+                missing.append(source)
     return missing
 
 
 def main() -> int:
     failed = False
     template = extract()
-    used = {m.findtext("source") for m in template.iter("message")}
+    used: set[str | tuple[str, str]] = set()
+    for context in template.iter("context"):
+        for message in context.iter("message"):
+            used |= {
+                message.findtext("source"),
+                (context.findtext("name"), message.findtext("source")),
+            }
     for language, table in TABLES.items():
         ts = FOLDER / f"hsb_whisper_{language}.ts"
         tree = copy.deepcopy(template)
@@ -240,7 +445,7 @@ def main() -> int:
         for source in fill(tree, table):
             print(f"{ts.name}: no translation for {source!r}", file=sys.stderr)
             failed = True
-        for source in sorted(table.keys() - used):
+        for source in sorted(table.keys() - used, key=str):
             print(f"{ts.name}: {source!r} is no longer used by the UI", file=sys.stderr)
         tree.write(ts, encoding="utf-8", xml_declaration=True)
         subprocess.run(

@@ -185,7 +185,7 @@ def ui_messages() -> tuple[set[tuple[str, str, str]], list[str]]:
 
     messages: set[tuple[str, str, str]] = set()
     unreadable: list[str] = []
-    for path in sorted(Path(ui.__file__).parent.glob("*.py")):
+    for path in sorted(Path(ui.__file__).parent.rglob("*.py")):
         visit(ast.parse(path.read_text(encoding="utf-8")), None, path.name)
     return messages, unreadable
 

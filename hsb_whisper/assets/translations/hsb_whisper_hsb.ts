@@ -1,6 +1,213 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="hsb_DE">
 <context>
+    <name>Curves</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="78" />
+        <source>waiting for steps…</source>
+        <translation>čaka so na kroki…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="109" />
+        <source>step {0}</source>
+        <translation>krok {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <source>training loss</source>
+        <translation>strata</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <source>dev WER</source>
+        <translation>dev-WER</translation>
+    </message>
+</context>
+<context>
+    <name>DataPage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="117" />
+        <source>Training data</source>
+        <translation>Trenowanske daty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="120" />
+        <source>Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.</source>
+        <translation>Hornjoserbske nahrawki z jich přepisami. Kóžda nahrawka so přepruwuje; nahrawki, kotrež njehodźa so wužiwać, so z přičinu na bok staja.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="124" />
+        <source>Upper Sorbian</source>
+        <translation>Hornjoserbšćina</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="125" />
+        <source>Also Czech data (for the two-stage recipe)</source>
+        <translation>Tež čěske daty (za recept w dwěmaj etapomaj)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="126" />
+        <source>Czech</source>
+        <translation>Čěšćina</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="129" />
+        <source>&amp;Import and check</source>
+        <translation>&amp;Importować a přepruwować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="139" />
+        <source>&amp;Continue that run</source>
+        <translation>Z tym běhom &amp;pokročować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="166" />
+        <source>An unfinished training run is waiting: {0}</source>
+        <translation>Njedokónčeny trenowanski běh čaka: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="195" />
+        <source>The data is ready. Go on with Next.</source>
+        <translation>Daty su hotowe. Pokročujće z „Dale“.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="201" />
+        <source>Choose where the {0} data is.</source>
+        <translation>Wubjerće, hdźe su daty ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="206" />
+        <source>Importing {0}…</source>
+        <translation>{0} so importuje…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="234" />
+        <source>No usable clips are left for {0} ({1}): see the report below.</source>
+        <translation>Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.</translation>
+    </message>
+</context>
+<context>
+    <name>DataSource</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="77" />
+        <source>path</source>
+        <translation>šćežka</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="78" />
+        <source>Browse…</source>
+        <translation>Přepytać…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="84" />
+        <source>Data</source>
+        <translation>Daty</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="85" />
+        <source>Where</source>
+        <translation>Hdźe</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="90" />
+        <source>a Common Voice archive (.tar.gz) or its extracted folder</source>
+        <translation>archiw Common Voice (.tar.gz) abo jeho wupakowany rjadowak</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="91" />
+        <source>a folder of recordings with transcripts</source>
+        <translation>rjadowak z nahrawkami a přepisami</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="92" />
+        <source>an ELAN corpus (.eaf files with their recordings)</source>
+        <translation>korpus ELAN (dataje .eaf z jich nahrawkami)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="93" />
+        <source>a Praat corpus (.TextGrid files with their recordings)</source>
+        <translation>korpus Praat (dataje .TextGrid z jich nahrawkami)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="94" />
+        <source>a folder of checked manifests (train.jsonl, dev.jsonl)</source>
+        <translation>rjadowak z přepruwowanymi manifestami (train.jsonl, dev.jsonl)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="104" />
+        <source>Choose a folder</source>
+        <translation>Rjadowak wubrać</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107" />
+        <source>Choose the archive</source>
+        <translation>Archiw wubrać</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107" />
+        <source>Archives (*.tar.gz *.tgz)</source>
+        <translation>Archiwy (*.tar.gz *.tgz)</translation>
+    </message>
+</context>
+<context>
+    <name>ExportPage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="38" />
+        <source>Export and install</source>
+        <translation>Eksportować a instalować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="41" />
+        <source>The new model goes into your models, checked, ready for the transcription pages. A pack (.zip) shares it with others.</source>
+        <translation>Nowy model so přepruwuje a k wašim modelam přida, hotowy za přepisowanje. Z paketom (.zip) móžeće jón z druhimi dźělić.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="50" />
+        <source>Use it as the &amp;default model</source>
+        <translation>Jako &amp;standardny model wužiwać</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="52" />
+        <source>&amp;Export and install</source>
+        <translation>&amp;Eksportować a instalować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="54" />
+        <source>Save as a &amp;pack to share…</source>
+        <translation>Jako &amp;paket za dźělenje składować…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="63" />
+        <source>Model name</source>
+        <translation>Mjeno modela</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="64" />
+        <source>Weights</source>
+        <translation>Wahi</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="111" />
+        <source>{0} is installed{1}.</source>
+        <translation>{0} je instalowany{1}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="112" />
+        <source> and is the default model</source>
+        <translation> a je standardny model</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="129" />
+        <source>Save the pack</source>
+        <translation>Paket składować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="137" />
+        <source>Pack saved: {0}</source>
+        <translation>Paket składowany: {0}</translation>
+    </message>
+</context>
+<context>
     <name>FilesPage</name>
     <message>
         <location filename="../../desktop/ui/files_page.py" line="65" />
@@ -94,6 +301,54 @@
     </message>
 </context>
 <context>
+    <name>HardwarePage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="25" />
+        <source>This computer</source>
+        <translation>Tutón ličak</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="28" />
+        <source>A few training steps of the real model are timed here, to tell how long the whole training would take on this computer.</source>
+        <translation>Někotre trenowanske kroki woprawdźiteho modela so tu měrja, zo by so zwěsćiło, kak dołho by cyłe trenowanje na tutym ličaku trało.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="32" />
+        <source>&amp;Measure again</source>
+        <translation>Znowa &amp;měrić</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="59" />
+        <source>Measuring… (the base model is prepared first; this can take minutes)</source>
+        <translation>Měri so… (najprjedy so zakładny model přihotuje; to móže minuty trać)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="70" />
+        <source>Hardware: {0}</source>
+        <translation>Hardwara: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="73" />
+        <source>Stage {0}: {1} steps × {2} s = {3} (on {4})</source>
+        <translation>Etapa {0}: {1} krokow × {2} s = {3} (na {4})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="83" />
+        <source>Training would take about {0} (hours:minutes).</source>
+        <translation>Trenowanje by přibližnje {0} trało (hodźiny:mjeńšiny).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="95" />
+        <source>Could not measure: {0}</source>
+        <translation>Měrjenje njeje so poradźiło: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="97" />
+        <source>You can still train; the time is then not known in advance.</source>
+        <translation>Móžeće přiwšěm trenować; trajo je potom njeznate.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="42" />
@@ -127,21 +382,26 @@
     </message>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="49" />
+        <source>Train a model…</source>
+        <translation>Model trenować…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="50" />
         <source>Quit</source>
         <translation>Skónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="79" />
+        <location filename="../../desktop/ui/main_window.py" line="82" />
         <source>Ready</source>
         <translation>Hotowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="123" />
+        <location filename="../../desktop/ui/main_window.py" line="126" />
         <source>no audio output</source>
         <translation>žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="126" />
+        <location filename="../../desktop/ui/main_window.py" line="129" />
         <source>Cannot play: {0}</source>
         <translation>Wothrać njemóžno: {0}</translation>
     </message>
@@ -149,132 +409,249 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="66" />
+        <location filename="../../desktop/ui/models_page.py" line="68" />
         <source>Install model pack…</source>
         <translation>Modelowy paket instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="68" />
+        <location filename="../../desktop/ui/models_page.py" line="70" />
         <source>Install model folder…</source>
         <translation>Modelowy rjadowak instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70" />
+        <location filename="../../desktop/ui/models_page.py" line="72" />
         <source>Import a Whisper model…</source>
         <translation>Whisper-model importować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="73" />
+        <location filename="../../desktop/ui/models_page.py" line="75" />
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="94" />
+        <location filename="../../desktop/ui/models_page.py" line="82" />
+        <source>Train a model…</source>
+        <translation>Model trenować…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="99" />
         <source>damaged: {0}</source>
         <translation>wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="96" />
+        <location filename="../../desktop/ui/models_page.py" line="101" />
         <source> (default)</source>
         <translation> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="109" />
-        <location filename="../../desktop/ui/models_page.py" line="176" />
+        <location filename="../../desktop/ui/models_page.py" line="114" />
+        <location filename="../../desktop/ui/models_page.py" line="181" />
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="110" />
-        <location filename="../../desktop/ui/models_page.py" line="163" />
+        <location filename="../../desktop/ui/models_page.py" line="115" />
+        <location filename="../../desktop/ui/models_page.py" line="168" />
         <source>Language token</source>
         <translation>Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="111" />
+        <location filename="../../desktop/ui/models_page.py" line="116" />
         <source>Base</source>
         <translation>Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="112" />
+        <location filename="../../desktop/ui/models_page.py" line="117" />
         <source>Weights</source>
         <translation>Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="113" />
+        <location filename="../../desktop/ui/models_page.py" line="118" />
         <source>Recipe</source>
         <translation>Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="114" />
+        <location filename="../../desktop/ui/models_page.py" line="119" />
         <source>WER</source>
         <translation>WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="115" />
+        <location filename="../../desktop/ui/models_page.py" line="120" />
         <source>Source</source>
         <translation>Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="116" />
+        <location filename="../../desktop/ui/models_page.py" line="121" />
         <source>Licence</source>
         <translation>Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="117" />
+        <location filename="../../desktop/ui/models_page.py" line="122" />
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="122" />
+        <location filename="../../desktop/ui/models_page.py" line="127" />
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation>Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="125" />
+        <location filename="../../desktop/ui/models_page.py" line="130" />
         <source>Copyleft licence: {0}</source>
         <translation>Copyleft-licenca: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="135" />
+        <location filename="../../desktop/ui/models_page.py" line="140" />
         <source>Model pack</source>
         <translation>Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="135" />
+        <location filename="../../desktop/ui/models_page.py" line="140" />
         <source>Model packs</source>
         <translation>Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140" />
+        <location filename="../../desktop/ui/models_page.py" line="145" />
         <source>Model folder</source>
         <translation>Modelowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="148" />
+        <location filename="../../desktop/ui/models_page.py" line="153" />
         <source>Not installed</source>
         <translation>Njeinstalowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="151" />
+        <location filename="../../desktop/ui/models_page.py" line="156" />
         <source>Hugging Face Whisper folder</source>
         <translation>Rjadowak Hugging Face Whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="157" />
-        <location filename="../../desktop/ui/models_page.py" line="212" />
+        <location filename="../../desktop/ui/models_page.py" line="162" />
+        <location filename="../../desktop/ui/models_page.py" line="217" />
         <source>Not imported</source>
         <translation>Njeimportowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="165" />
+        <location filename="../../desktop/ui/models_page.py" line="170" />
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation>Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="176" />
+        <location filename="../../desktop/ui/models_page.py" line="181" />
         <source>Model name</source>
         <translation>Mjeno modela</translation>
+    </message>
+</context>
+<context>
+    <name>RecipePage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="35" />
+        <source>Recipe</source>
+        <translation>Recept</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="36" />
+        <source>How to train: the two recipes of the original research.</source>
+        <translation>Kak trenować: dwaj receptaj originalneho slědźenja.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
+        <source>&amp;Classic</source>
+        <translation>&amp;Klasiski</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="40" />
+        <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
+        <translation>Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="44" />
+        <source>&amp;Two-stage</source>
+        <translation>Dwě &amp;etapje</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="47" />
+        <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
+        <translation>Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="62" />
+        <source>whisper-small, as in the research (downloaded once if not here)</source>
+        <translation>whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="66" />
+        <source>whisper-base, the embedded model (works offline, quicker)</source>
+        <translation>whisper-base, zatwarjeny model (dźěła offline, spěšniši)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68" />
+        <source>another Whisper folder…</source>
+        <translation>druhi rjadowak Whisper…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="71" />
+        <source>&amp;Advanced settings</source>
+        <translation>&amp;Rozšěrjene nastajenja</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="80" />
+        <source>all epochs</source>
+        <translation>wšě epochi</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="82" />
+        <source>Epochs</source>
+        <translation>Epochi</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="83" />
+        <source>Batch size</source>
+        <translation>Wulkosć batcha</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84" />
+        <source>Learning rate</source>
+        <translation>Spěšnosć wuknjenja</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="85" />
+        <source>LoRA rank r</source>
+        <translation>LoRA-rang r</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="86" />
+        <source>LoRA alpha</source>
+        <translation>LoRA-alfa</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="87" />
+        <source>Stop after steps</source>
+        <translation>Po krokach zastajić</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89" />
+        <source>training.checkpoint_every=50</source>
+        <translation>training.checkpoint_every=50</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="92" />
+        <source>More settings
+(KEY=VALUE, one a line,
+as finetune --set)</source>
+        <translation>Dalše nastajenja
+(KLUČ=HÓDNOTA, jedne na linku,
+kaž finetune --set)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98" />
+        <source>Base model</source>
+        <translation>Zakładny model</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="121" />
+        <source>A Whisper model folder</source>
+        <translation>Rjadowak modela Whisper</translation>
     </message>
 </context>
 <context>
@@ -324,6 +701,59 @@
         <location filename="../../desktop/ui/record_page.py" line="153" />
         <source>Saved {0} ({1:.1f} s); transcribing it in Files.</source>
         <translation>{0} składowane ({1:.1f} s); přepisuje so w Datajach.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="69" />
+        <source>Results</source>
+        <translation>Wuslědki</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="71" />
+        <source>The base model and the new one on clips that were not trained on.</source>
+        <translation>Zakładny a nowy model na nahrawkach, z kotrymiž so njeje trenowało.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <source>WER</source>
+        <translation>WER</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <source>Transcript</source>
+        <translation>Přepis</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <source>Recognised</source>
+        <translation>Spóznate</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="86" />
+        <source>&amp;Play the selected utterance</source>
+        <translation>Wubrane wuprajenje wot&amp;hrać</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="89" />
+        <source>The worst utterances of the new model:</source>
+        <translation>Najhórše wuprajenja noweho modela:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="120" />
+        <source>Report: {0}</source>
+        <translation>Rozprawa: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="139" />
+        <source>no audio output</source>
+        <translation>žadyn awdiowudaće</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="142" />
+        <source>Cannot play {0}: {1}</source>
+        <translation>{0} njeda so wothrać: {1}</translation>
     </message>
 </context>
 <context>
@@ -382,6 +812,113 @@
         <location filename="../../desktop/ui/settings_dialog.py" line="46" />
         <source>Interface language (after a restart)</source>
         <translation>Rěč powjercha (po nowym starće)</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="123" />
+        <source>Training</source>
+        <translation>Trenowanje</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="126" />
+        <source>Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.</source>
+        <translation>Trenowanje běži w swójskim procesu. Přestawka je po přichodnym kontrolnym dypku zastaji; pozdźišo da so z nim pokročować, tež po začinjenju nałoženja.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="130" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="255" />
+        <source>&amp;Start training</source>
+        <translation>Trenowanje &amp;startować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="131" />
+        <source>&amp;Pause</source>
+        <translation>&amp;Přestawka</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="132" />
+        <source>Ca&amp;ncel</source>
+        <translation>Přetorh&amp;nyć</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="183" />
+        <source>Starting… (run folder {0})</source>
+        <translation>Startuje so… (rjadowak běha: {0})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="190" />
+        <source>Pausing after the next checkpoint…</source>
+        <translation>Přestawka po přichodnym kontrolnym dypku…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="208" />
+        <source>Training finished. Go on with Next to see the results.</source>
+        <translation>Trenowanje je dokónčene. „Dale“ pokazuje wuslědki.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="211" />
+        <source>Paused. Start continues the run (also after closing the app).</source>
+        <translation>Přestawka. Z běhom da so pokročować (tež po začinjenju nałoženja).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="214" />
+        <source>Cancelled. Start continues from the last checkpoint.</source>
+        <translation>Přetorhnjene. Z běhom da so wot posledneho kontrolneho dypka pokročować.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="220" />
+        <source>Training failed: {0}</source>
+        <translation>Trenowanje njeje so poradźiło: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="222" />
+        <source>Details: {0}</source>
+        <translation>Podrobnosće: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="234" />
+        <source>stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left</source>
+        <translation>etapa {0}: krok {1} z {2}, epocha {3}, strata {4}, wostawa {5}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="245" />
+        <source>stage {0}, step {1}: dev WER {2}</source>
+        <translation>etapa {0}, krok {1}: dev-WER {2}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="255" />
+        <source>&amp;Continue training</source>
+        <translation>Z trenowanjom po&amp;kročować</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingWizard</name>
+    <message>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="85" />
+        <source>Train a model</source>
+        <translation>Model trenować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="90" />
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Wróćo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="91" />
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Dale &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="92" />
+        <source>&amp;Finish</source>
+        <translation>&amp;Dokónčić</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="93" />
+        <source>Cancel</source>
+        <translation>Přetorhnyć</translation>
     </message>
 </context>
 <context>

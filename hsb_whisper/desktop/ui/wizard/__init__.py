@@ -85,6 +85,14 @@ class TrainingWizard(QWizard):
         self.setWindowTitle(self.tr("Train a model"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        # Qt's own texts for this style, ours to translate: Qt ships no Upper Sorbian for them
+        for button, text in (
+            (QWizard.WizardButton.BackButton, self.tr("< &Back")),
+            (QWizard.WizardButton.NextButton, self.tr("&Next >")),
+            (QWizard.WizardButton.FinishButton, self.tr("&Finish")),
+            (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
+        ):
+            self.setButtonText(button, text)
         self.resize(820, 640)
         self.store = store or ModelStore()
         self.state = WizardState(work or paths.data_dir() / "training")

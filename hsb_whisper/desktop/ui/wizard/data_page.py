@@ -31,13 +31,13 @@ from hsb_whisper.data import (
 )
 from hsb_whisper.desktop.ui.wizard.task import Task
 
-# (key, label, needs a folder); the labels are translated where they are shown
+# (key, needs a folder); DataSource.label names each in the user's language
 SOURCES = (
-    ("cv", "a Common Voice archive (.tar.gz) or its extracted folder", False),
-    ("folder", "a folder of recordings with transcripts", True),
-    ("elan", "an ELAN corpus (.eaf files with their recordings)", True),
-    ("textgrid", "a Praat corpus (.TextGrid files with their recordings)", True),
-    ("manifests", "a folder of checked manifests (train.jsonl, dev.jsonl)", True),
+    ("cv", False),
+    ("folder", True),
+    ("elan", True),
+    ("textgrid", True),
+    ("manifests", True),
 )
 
 
@@ -71,8 +71,8 @@ class DataSource(QGroupBox):
         super().__init__(title, parent)
         self.locale = locale
         self.kind = QComboBox()
-        for key, label, _ in SOURCES:
-            self.kind.addItem(self.tr(label), key)
+        for key, _ in SOURCES:
+            self.kind.addItem(self.label(key), key)
         self.path = QLineEdit()
         self.path.setPlaceholderText(self.tr("path"))
         browse = QPushButton(self.tr("Browse…"))
@@ -84,12 +84,22 @@ class DataSource(QGroupBox):
         form.addRow(self.tr("Data"), self.kind)
         form.addRow(self.tr("Where"), row)
 
+    def label(self, key: str) -> str:
+        """The data source ``key`` as the list shows it (each a literal, for pyside6-lupdate)."""
+        return {
+            "cv": self.tr("a Common Voice archive (.tar.gz) or its extracted folder"),
+            "folder": self.tr("a folder of recordings with transcripts"),
+            "elan": self.tr("an ELAN corpus (.eaf files with their recordings)"),
+            "textgrid": self.tr("a Praat corpus (.TextGrid files with their recordings)"),
+            "manifests": self.tr("a folder of checked manifests (train.jsonl, dev.jsonl)"),
+        }[key]
+
     def source(self) -> tuple[str, Path]:
         return self.kind.currentData(), Path(self.path.text().strip()).expanduser()
 
     def _browse(self) -> None:
         key = self.kind.currentData()
-        folder = next(needs for k, _, needs in SOURCES if k == key)
+        folder = dict(SOURCES)[key]
         if folder:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder"))
         else:
