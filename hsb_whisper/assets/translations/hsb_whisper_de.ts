@@ -3,22 +3,22 @@
 <context>
     <name>Curves</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="78" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="80" />
         <source>waiting for steps…</source>
         <translation>Warten auf Schritte…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="109" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
         <source>step {0}</source>
         <translation>Schritt {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
         <source>training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
         <source>dev WER</source>
         <translation>dev-WER</translation>
     </message>
@@ -338,12 +338,12 @@
         <translation>Das Training würde etwa {0} dauern (Stunden:Minuten).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="94" />
         <source>Could not measure: {0}</source>
         <translation>Messung nicht möglich: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="97" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="96" />
         <source>You can still train; the time is then not known in advance.</source>
         <translation>Sie können trotzdem trainieren; die Dauer ist dann vorab nicht bekannt.</translation>
     </message>
@@ -545,97 +545,97 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="35" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="36" />
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="36" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
         <source>How to train: the two recipes of the original research.</source>
         <translation>Wie trainiert wird: die zwei Rezepte der ursprünglichen Forschung.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
         <source>&amp;Classic</source>
         <translation>&amp;Klassisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="40" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="41" />
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation>Ein Adapter wird direkt mit den obersorbischen Daten trainiert. Er braucht nur obersorbische Aufnahmen und ist der schnellere der beiden.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="44" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="45" />
         <source>&amp;Two-stage</source>
         <translation>Zwei&amp;stufig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="47" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="48" />
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation>Zuerst wird ein Adapter auf Tschechisch trainiert und ins Modell übernommen, dann ein zweiter auf Obersorbisch. Laut der ursprünglichen Forschung senkt das die Wortfehlerrate im Obersorbischen; dafür braucht es auch tschechische Daten.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="62" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="63" />
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation>whisper-small, wie in der Forschung (wird einmalig heruntergeladen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="66" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="67" />
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation>whisper-base, das eingebaute Modell (offline, schneller)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69" />
         <source>another Whisper folder…</source>
         <translation>ein anderer Whisper-Ordner…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="71" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="72" />
         <source>&amp;Advanced settings</source>
         <translation>&amp;Erweiterte Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="81" />
         <source>all epochs</source>
         <translation>alle Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="82" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="83" />
         <source>Epochs</source>
         <translation>Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="83" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84" />
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="85" />
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="85" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="86" />
         <source>LoRA rank r</source>
         <translation>LoRA-Rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="87" />
         <source>LoRA alpha</source>
         <translation>LoRA-Alpha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="87" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="88" />
         <source>Stop after steps</source>
         <translation>Nach Schritten anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90" />
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="92" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="93" />
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -644,12 +644,12 @@ as finetune --set)</source>
 wie finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99" />
         <source>Base model</source>
         <translation>Basismodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="121" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="122" />
         <source>A Whisper model folder</source>
         <translation>Whisper-Modellordner</translation>
     </message>
@@ -706,52 +706,52 @@ wie finetune --set)</translation>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="69" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="84" />
         <source>Results</source>
         <translation>Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="71" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="86" />
         <source>The base model and the new one on clips that were not trained on.</source>
         <translation>Das Basismodell und das neue auf Clips, mit denen nicht trainiert wurde.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
         <source>WER</source>
         <translation>WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
         <source>Recognised</source>
         <translation>Erkannt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="101" />
         <source>&amp;Play the selected utterance</source>
         <translation>Ausgewählte Äußerung &amp;abspielen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="89" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="104" />
         <source>The worst utterances of the new model:</source>
         <translation>Die schlechtesten Äußerungen des neuen Modells:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="120" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="135" />
         <source>Report: {0}</source>
         <translation>Bericht: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="139" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="154" />
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="142" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="157" />
         <source>Cannot play {0}: {1}</source>
         <translation>{0} kann nicht abgespielt werden: {1}</translation>
     </message>
@@ -817,78 +817,78 @@ wie finetune --set)</translation>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="123" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="125" />
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="126" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="128" />
         <source>Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.</source>
         <translation>Das Training läuft in einem eigenen Prozess. Pausieren hält es nach dem nächsten Prüfpunkt an; es lässt sich später fortsetzen, auch nach dem Schließen der App.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="130" />
-        <location filename="../../desktop/ui/wizard/training_page.py" line="255" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="132" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
         <source>&amp;Start training</source>
         <translation>Training &amp;starten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="131" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="133" />
         <source>&amp;Pause</source>
         <translation>&amp;Pausieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="132" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="134" />
         <source>Ca&amp;ncel</source>
         <translation>Ab&amp;brechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="183" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="185" />
         <source>Starting… (run folder {0})</source>
         <translation>Wird gestartet… (Ordner des Laufs: {0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="190" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="192" />
         <source>Pausing after the next checkpoint…</source>
         <translation>Pausiert nach dem nächsten Prüfpunkt…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="208" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="210" />
         <source>Training finished. Go on with Next to see the results.</source>
         <translation>Training abgeschlossen. „Weiter“ zeigt die Ergebnisse.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="211" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="213" />
         <source>Paused. Start continues the run (also after closing the app).</source>
         <translation>Pausiert. Der Lauf lässt sich fortsetzen (auch nach dem Schließen der App).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="214" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="216" />
         <source>Cancelled. Start continues from the last checkpoint.</source>
         <translation>Abgebrochen. Der Lauf lässt sich ab dem letzten Prüfpunkt fortsetzen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="220" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="221" />
         <source>Training failed: {0}</source>
         <translation>Training fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="222" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="223" />
         <source>Details: {0}</source>
         <translation>Details: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="234" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="235" />
         <source>stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left</source>
         <translation>Stufe {0}: Schritt {1} von {2}, Epoche {3}, Verlust {4}, noch {5}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="245" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="246" />
         <source>stage {0}, step {1}: dev WER {2}</source>
         <translation>Stufe {0}, Schritt {1}: dev-WER {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="255" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
         <source>&amp;Continue training</source>
         <translation>Training &amp;fortsetzen</translation>
     </message>

@@ -3,22 +3,22 @@
 <context>
     <name>Curves</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="78" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="80" />
         <source>waiting for steps…</source>
         <translation>čaka so na kroki…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="109" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
         <source>step {0}</source>
         <translation>krok {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
         <source>training loss</source>
         <translation>strata</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
         <source>dev WER</source>
         <translation>dev-WER</translation>
     </message>
@@ -338,12 +338,12 @@
         <translation>Trenowanje by přibližnje {0} trało (hodźiny:mjeńšiny).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="94" />
         <source>Could not measure: {0}</source>
         <translation>Měrjenje njeje so poradźiło: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="97" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="96" />
         <source>You can still train; the time is then not known in advance.</source>
         <translation>Móžeće přiwšěm trenować; trajo je potom njeznate.</translation>
     </message>
@@ -545,97 +545,97 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="35" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="36" />
         <source>Recipe</source>
         <translation>Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="36" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
         <source>How to train: the two recipes of the original research.</source>
         <translation>Kak trenować: dwaj receptaj originalneho slědźenja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
         <source>&amp;Classic</source>
         <translation>&amp;Klasiski</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="40" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="41" />
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation>Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="44" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="45" />
         <source>&amp;Two-stage</source>
         <translation>Dwě &amp;etapje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="47" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="48" />
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation>Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="62" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="63" />
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation>whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="66" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="67" />
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation>whisper-base, zatwarjeny model (dźěła offline, spěšniši)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69" />
         <source>another Whisper folder…</source>
         <translation>druhi rjadowak Whisper…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="71" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="72" />
         <source>&amp;Advanced settings</source>
         <translation>&amp;Rozšěrjene nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="81" />
         <source>all epochs</source>
         <translation>wšě epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="82" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="83" />
         <source>Epochs</source>
         <translation>Epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="83" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84" />
         <source>Batch size</source>
         <translation>Wulkosć batcha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="85" />
         <source>Learning rate</source>
         <translation>Spěšnosć wuknjenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="85" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="86" />
         <source>LoRA rank r</source>
         <translation>LoRA-rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="87" />
         <source>LoRA alpha</source>
         <translation>LoRA-alfa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="87" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="88" />
         <source>Stop after steps</source>
         <translation>Po krokach zastajić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90" />
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="92" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="93" />
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -644,12 +644,12 @@ as finetune --set)</source>
 kaž finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99" />
         <source>Base model</source>
         <translation>Zakładny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="121" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="122" />
         <source>A Whisper model folder</source>
         <translation>Rjadowak modela Whisper</translation>
     </message>
@@ -706,52 +706,52 @@ kaž finetune --set)</translation>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="69" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="84" />
         <source>Results</source>
         <translation>Wuslědki</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="71" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="86" />
         <source>The base model and the new one on clips that were not trained on.</source>
         <translation>Zakładny a nowy model na nahrawkach, z kotrymiž so njeje trenowało.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
         <source>WER</source>
         <translation>WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
         <source>Transcript</source>
         <translation>Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
         <source>Recognised</source>
         <translation>Spóznate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="101" />
         <source>&amp;Play the selected utterance</source>
         <translation>Wubrane wuprajenje wot&amp;hrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="89" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="104" />
         <source>The worst utterances of the new model:</source>
         <translation>Najhórše wuprajenja noweho modela:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="120" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="135" />
         <source>Report: {0}</source>
         <translation>Rozprawa: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="139" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="154" />
         <source>no audio output</source>
         <translation>žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="142" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="157" />
         <source>Cannot play {0}: {1}</source>
         <translation>{0} njeda so wothrać: {1}</translation>
     </message>
@@ -817,78 +817,78 @@ kaž finetune --set)</translation>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="123" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="125" />
         <source>Training</source>
         <translation>Trenowanje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="126" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="128" />
         <source>Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.</source>
         <translation>Trenowanje běži w swójskim procesu. Přestawka je po přichodnym kontrolnym dypku zastaji; pozdźišo da so z nim pokročować, tež po začinjenju nałoženja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="130" />
-        <location filename="../../desktop/ui/wizard/training_page.py" line="255" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="132" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
         <source>&amp;Start training</source>
         <translation>Trenowanje &amp;startować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="131" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="133" />
         <source>&amp;Pause</source>
         <translation>&amp;Přestawka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="132" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="134" />
         <source>Ca&amp;ncel</source>
         <translation>Přetorh&amp;nyć</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="183" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="185" />
         <source>Starting… (run folder {0})</source>
         <translation>Startuje so… (rjadowak běha: {0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="190" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="192" />
         <source>Pausing after the next checkpoint…</source>
         <translation>Přestawka po přichodnym kontrolnym dypku…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="208" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="210" />
         <source>Training finished. Go on with Next to see the results.</source>
         <translation>Trenowanje je dokónčene. „Dale“ pokazuje wuslědki.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="211" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="213" />
         <source>Paused. Start continues the run (also after closing the app).</source>
         <translation>Přestawka. Z běhom da so pokročować (tež po začinjenju nałoženja).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="214" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="216" />
         <source>Cancelled. Start continues from the last checkpoint.</source>
         <translation>Přetorhnjene. Z běhom da so wot posledneho kontrolneho dypka pokročować.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="220" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="221" />
         <source>Training failed: {0}</source>
         <translation>Trenowanje njeje so poradźiło: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="222" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="223" />
         <source>Details: {0}</source>
         <translation>Podrobnosće: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="234" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="235" />
         <source>stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left</source>
         <translation>etapa {0}: krok {1} z {2}, epocha {3}, strata {4}, wostawa {5}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="245" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="246" />
         <source>stage {0}, step {1}: dev WER {2}</source>
         <translation>etapa {0}, krok {1}: dev-WER {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="255" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
         <source>&amp;Continue training</source>
         <translation>Z trenowanjom po&amp;kročować</translation>
     </message>

@@ -29,7 +29,7 @@ from hsb_whisper.data import (
     import_folder,
     render_report,
 )
-from hsb_whisper.desktop.ui.wizard.task import Task
+from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 
 # (key, needs a folder); DataSource.label names each in the user's language
 SOURCES = (
@@ -244,9 +244,5 @@ class DataPage(QWizardPage):
         self.state.manifests.clear()
         self.check.setEnabled(True)
         self.bar.setVisible(False)
-        self.status.setText(f"<span style='color:#b00020'>{_escape(reason)}</span>")
+        self.status.setText(problem_html(reason))
         self.completeChanged.emit()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from hsb_whisper.desktop.ui.wizard.task import Task
+from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import QUANTIZATIONS, ModelStore, make_pack
 from hsb_whisper.finetune import export_run
@@ -119,7 +119,7 @@ class ExportPage(QWizardPage):
     def _failed(self, reason: str) -> None:
         self.bar.setVisible(False)
         self.export_button.setEnabled(True)
-        self.status.setText(f"<span style='color:#b00020'>{reason}</span>")
+        self.status.setText(problem_html(reason))
 
     def save_pack(self, path: str | None = None) -> None:
         if self.model_name is None:
@@ -132,6 +132,6 @@ class ExportPage(QWizardPage):
             try:
                 pack = make_pack(self.store.resolve(self.model_name).path, Path(path))
             except (HsbWhisperError, OSError) as e:
-                self.status.setText(f"<span style='color:#b00020'>{e}</span>")
+                self.status.setText(problem_html(e))
                 return
             self.status.setText(self.tr("Pack saved: {0}").format(pack))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop.training_job import measure_estimate
-from hsb_whisper.desktop.ui.wizard.task import Task
+from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 from hsb_whisper.finetune import format_duration
 
 
@@ -84,15 +84,14 @@ class HardwarePage(QWizardPage):
             + "</b>"
         )
         if estimate.get("warning"):
-            lines.append(f"<span style='color:#b00020'>{estimate['warning']}</span>")
+            lines.append(problem_html(estimate["warning"]))
         self.result.setText("<br>".join(lines))
 
     def _failed(self, reason: str) -> None:
         self.bar.setVisible(False)
         self.measure_button.setEnabled(True)
         self.result.setText(
-            "<span style='color:#b00020'>"
-            + self.tr("Could not measure: {0}").format(reason)
-            + "</span><br>"
+            problem_html(self.tr("Could not measure: {0}").format(reason))
+            + "<br>"
             + self.tr("You can still train; the time is then not known in advance.")
         )

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from hsb_whisper.desktop.ui.wizard.task import problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import EMBEDDED_NAME
 from hsb_whisper.finetune import load_recipe
@@ -154,7 +155,7 @@ class RecipePage(QWizardPage):
         try:
             load_recipe(self.recipe_name(), self.overrides())
         except HsbWhisperError as e:
-            self.problem.setText(f"<span style='color:#b00020'>{e}</span>")
+            self.problem.setText(problem_html(e))
             return False
         self.problem.clear()
         self.state.recipe = self.recipe_name()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from hsb_whisper.audio import SAMPLE_RATE, load_audio
 from hsb_whisper.data import read_manifest
-from hsb_whisper.desktop.ui.wizard.task import Task
+from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.evaluation import compare, evaluate, read_evaluation, unique_ids
 from hsb_whisper.finetune import Run, resolve_model
@@ -143,7 +143,7 @@ class ResultsPage(QWizardPage):
 
     def _failed(self, reason: str) -> None:
         self.bar.setVisible(False)
-        self.status.setText(f"<span style='color:#b00020'>{reason}</span>")
+        self.status.setText(problem_html(reason))
 
     def play(self, row: int) -> None:
         if not 0 <= row < len(self._rows):

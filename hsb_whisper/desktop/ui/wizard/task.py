@@ -8,6 +8,7 @@ unexpected error, which is also logged).
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -112,3 +113,9 @@ class Task(QObject):
 def wait_all(ms: int = 30_000) -> bool:
     """Wait for the running tasks (the app is closing); whether they all ended in time."""
     return all(task.wait(ms) for task in list(_RUNNING))
+
+
+def problem_html(text: object) -> str:
+    """``text`` as red rich text for a label, its ``<``, ``>`` and ``&`` escaped (messages hold
+    file names, which may hold anything)."""
+    return f"<span style='color:#b00020'>{html.escape(str(text), quote=False)}</span>"

@@ -4,6 +4,7 @@ pause (after the next checkpoint), cancel, and resume of an unfinished run."""
 
 from __future__ import annotations
 
+import html
 import time
 
 from PySide6.QtCore import QPointF, Qt, QTimer
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop.training_job import TrainingJob
+from hsb_whisper.desktop.ui.wizard.task import problem_html
 from hsb_whisper.finetune import Run, format_duration
 
 POLL_MS = 500
@@ -216,10 +218,9 @@ class TrainingPage(QWizardPage):
             # a start that failed before its first step leaves no run folder to continue
             self.state.resume = Run.is_run(self.state.run_dir)
             self.status.setText(
-                "<span style='color:#b00020'>"
-                + _escape(self.tr("Training failed: {0}").format(self.job.error))
-                + "</span><br>"
-                + _escape(self.tr("Details: {0}").format(self.job.log_path))
+                problem_html(self.tr("Training failed: {0}").format(self.job.error))
+                + "<br>"
+                + html.escape(self.tr("Details: {0}").format(self.job.log_path), quote=False)
             )
         self._buttons()
         self.completeChanged.emit()
@@ -267,7 +268,3 @@ class TrainingPage(QWizardPage):
         if self.job is not None and self.job.state == "running":
             self.job.pause()
         self.timer.stop()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
