@@ -269,3 +269,20 @@ def test_results_put_the_other_recipes_latest_finished_run_beside(
     run("classic-3", "classic", False)  # unfinished
     classic = run("classic-1", "classic", True)
     assert _other_recipe(state) == classic
+
+
+def test_going_back_and_choosing_another_recipe_starts_a_new_run(wizard, data_dirs, tmp_path):
+    state = wizard.state
+    state.manifests = {
+        "hsb": {"train": data_dirs["hsb"] / "train.jsonl", "dev": data_dirs["hsb"] / "dev.jsonl"}
+    }
+    page = wizard.recipe_page
+    page.initializePage()
+    assert page.validatePage()
+    state.run_dir, state.resume = tmp_path / "runs" / "classic-1", True  # trained once
+    assert page.validatePage()  # the same choice: the training page continues that run
+    assert state.resume and state.run_dir == tmp_path / "runs" / "classic-1"
+    page.base.setCurrentIndex(page.base.findData("whisper-base"))
+    assert page.validatePage()  # another base: another run
+    assert not state.resume and state.run_dir is None
+    assert "base=whisper-base" in state.overrides

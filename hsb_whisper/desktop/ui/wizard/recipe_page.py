@@ -158,8 +158,10 @@ class RecipePage(QWizardPage):
             self.problem.setText(problem_html(e))
             return False
         self.problem.clear()
-        self.state.recipe = self.recipe_name()
-        self.state.overrides = self.overrides()
+        chosen = (self.recipe_name(), self.overrides())
+        if chosen != (self.state.recipe, self.state.overrides):  # another recipe: a new run
+            self.state.resume, self.state.run_dir = False, None
+        self.state.recipe, self.state.overrides = chosen
         return True
 
 
