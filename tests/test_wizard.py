@@ -286,3 +286,22 @@ def test_going_back_and_choosing_another_recipe_starts_a_new_run(wizard, data_di
     assert page.validatePage()  # another base: another run
     assert not state.resume and state.run_dir is None
     assert "base=whisper-base" in state.overrides
+
+
+def test_without_the_training_libraries_the_wizard_says_so_at_once(
+    qtbot, store, tmp_path, monkeypatch
+):
+    import importlib.util
+    import sys
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a, **k: None if n == "peft" else real(n, *a, **k)
+    )
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # the transcriber installer
+    w = TrainingWizard(store, work=tmp_path / "training")
+    qtbot.addWidget(w)
+    w.show()
+    text = w.data_page.warning.text()
+    assert w.data_page.warning.isVisible()
+    assert "training needs peft" in text and "transcriber build" in text and "full build" in text

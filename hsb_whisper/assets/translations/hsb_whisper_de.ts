@@ -61,27 +61,27 @@
         <translation>Diesen Lauf &amp;fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="166" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="170" />
         <source>An unfinished training run is waiting: {0}</source>
         <translation>Ein nicht abgeschlossener Trainingslauf wartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="195" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="204" />
         <source>The data is ready. Go on with Next.</source>
         <translation>Die Daten sind bereit. Fahren Sie mit „Weiter“ fort.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="201" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="210" />
         <source>Choose where the {0} data is.</source>
         <translation>Wählen Sie, wo die Daten ({0}) liegen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="206" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="215" />
         <source>Importing {0}…</source>
         <translation>{0} wird importiert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="234" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="243" />
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation>Für {0} ({1}) bleiben keine brauchbaren Clips übrig: siehe Bericht unten.</translation>
     </message>
@@ -896,27 +896,27 @@ wie finetune --set)</translation>
 <context>
     <name>TrainingWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="85" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="86" />
         <source>Train a model</source>
         <translation>Modell trainieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="90" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="91" />
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="91" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="92" />
         <source>&amp;Next &gt;</source>
         <translation>&amp;Weiter &gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="92" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="93" />
         <source>&amp;Finish</source>
         <translation>Ab&amp;schließen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="93" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="94" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>

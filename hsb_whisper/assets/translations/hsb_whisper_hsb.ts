@@ -61,27 +61,27 @@
         <translation>Z tym běhom &amp;pokročować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="166" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="170" />
         <source>An unfinished training run is waiting: {0}</source>
         <translation>Njedokónčeny trenowanski běh čaka: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="195" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="204" />
         <source>The data is ready. Go on with Next.</source>
         <translation>Daty su hotowe. Pokročujće z „Dale“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="201" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="210" />
         <source>Choose where the {0} data is.</source>
         <translation>Wubjerće, hdźe su daty ({0}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="206" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="215" />
         <source>Importing {0}…</source>
         <translation>{0} so importuje…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="234" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="243" />
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation>Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.</translation>
     </message>
@@ -896,27 +896,27 @@ kaž finetune --set)</translation>
 <context>
     <name>TrainingWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="85" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="86" />
         <source>Train a model</source>
         <translation>Model trenować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="90" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="91" />
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Wróćo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="91" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="92" />
         <source>&amp;Next &gt;</source>
         <translation>&amp;Dale &gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="92" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="93" />
         <source>&amp;Finish</source>
         <translation>&amp;Dokónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="93" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="94" />
         <source>Cancel</source>
         <translation>Přetorhnyć</translation>
     </message>

@@ -26,8 +26,9 @@ from hsb_whisper.desktop.ui.wizard.hardware_page import HardwarePage
 from hsb_whisper.desktop.ui.wizard.recipe_page import RecipePage
 from hsb_whisper.desktop.ui.wizard.results_page import ResultsPage
 from hsb_whisper.desktop.ui.wizard.training_page import TrainingPage
+from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
-from hsb_whisper.finetune import Run, load_recipe
+from hsb_whisper.finetune import Run, load_recipe, require_training_libraries
 
 __all__ = ["TrainingWizard", "WizardState"]
 
@@ -115,6 +116,10 @@ class TrainingWizard(QWizard):
             self.setPage(page_id, page)
         self.unfinished = latest_unfinished(self.state.runs_dir)
         self.data_page.offer_resume(self.unfinished, self.resume)
+        try:  # the transcriber installer, or a pip install without the finetune extra
+            require_training_libraries("training")
+        except HsbWhisperError as e:
+            self.data_page.warn(str(e))
 
     def resume(self, run_dir: Path) -> None:
         """Go straight to the training page to continue ``run_dir``."""

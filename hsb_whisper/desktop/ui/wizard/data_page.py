@@ -143,7 +143,11 @@ class DataPage(QWizardPage):
         self.resume_box = QWidget()
         self.resume_box.setLayout(resume_row)
         self.resume_box.setVisible(False)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setVisible(False)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
         layout.addWidget(self.resume_box)
         layout.addWidget(self.hsb)
         layout.addWidget(self.with_czech)
@@ -167,6 +171,11 @@ class DataPage(QWizardPage):
         )
         self.resume_button.clicked.connect(lambda: resume(runs[0]))
         self.resume_box.setVisible(True)
+
+    def warn(self, text: str) -> None:
+        """A problem with the whole wizard (it cannot train here), above everything else."""
+        self.warning.setText(problem_html(text))
+        self.warning.setVisible(True)
 
     def nextId(self) -> int:
         return self.skip_to if self.skip_to is not None else super().nextId()
