@@ -24,19 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def rss_mb(pid: int | str = "self") -> float:
+def status_mb(key: str, pid: int | str = "self") -> float:
+    """A memory line of ``/proc/PID/status`` (VmRSS: now, VmHWM: peak) in MB; 0 once gone."""
     try:
         with open(f"/proc/{pid}/status") as f:
-            line = next(line for line in f if line.startswith("VmRSS"))
-    except (OSError, StopIteration):
-        return 0.0
-    return int(line.split()[1]) / 1024
-
-
-def hwm_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            line = next(line for line in f if line.startswith("VmHWM"))
+            line = next(line for line in f if line.startswith(key))
     except (OSError, StopIteration):
         return 0.0
     return int(line.split()[1]) / 1024
@@ -129,8 +121,8 @@ def run(base_name: str, steps: int, tmp: Path) -> None:
     child_peak = [0.0]
 
     def sample() -> None:
-        app_rss.append(rss_mb())
-        child_peak[0] = max(child_peak[0], hwm_mb(child))
+        app_rss.append(status_mb("VmRSS"))
+        child_peak[0] = max(child_peak[0], status_mb("VmHWM", child))
 
     wait_until(lambda: training.job.state != "running", sample=sample)
     training.poll()

@@ -14,8 +14,7 @@ from pathlib import Path
 from hsb_whisper.cli.terminal import TrainingBar, quiet_libraries, require_training_libraries
 from hsb_whisper.errors import OptionError
 from hsb_whisper.files import remove_tree
-
-EXIT_PAUSED = 3  # stopped after a checkpoint as asked (--pause); --resume continues
+from hsb_whisper.finetune import EXIT_PAUSED
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -186,7 +185,6 @@ def _estimate(recipe, steps: int, as_json: bool = False) -> int:
 
 
 def _pause(args: argparse.Namespace) -> int:
-    from hsb_whisper.files import atomic_write_text
     from hsb_whisper.finetune import Run
 
     if args.recipe or args.overrides or args.resume:
@@ -196,7 +194,7 @@ def _pause(args: argparse.Namespace) -> int:
         raise OptionError(f"--pause {run.path}: not a training run folder (no recipe.json)")
     if run.finished:
         raise OptionError(f"--pause {run.path}: this run has finished")
-    atomic_write_text(run.pause_file, "pause after the next checkpoint\n")
+    run.request_pause()
     stages = run.load_recipe().stages
     stage = next((s for s in stages if not run.done_file(s.name).is_file()), stages[-1])
     every = stage.training.checkpoint_every

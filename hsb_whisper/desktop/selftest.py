@@ -335,13 +335,19 @@ def _check_qt(ctx: _Context) -> str:
     return found
 
 
-def _check_training(ctx: _Context) -> str:
+def _skip_without_training(ctx: _Context) -> None:
+    """Training is not part of the transcriber build, nor of a pip install without the
+    finetune extra; the full build must have it (its check then fails on what is missing)."""
     if ctx.flavor == "transcriber":
         raise _Skipped("transcriber build: training needs the full build")
     if ctx.flavor == PIP_INSTALL:
         missing = missing_training_libraries()
         if missing:
             raise _Skipped(f"not installed: {', '.join(missing)} (the finetune extra)")
+
+
+def _check_training(ctx: _Context) -> str:
+    _skip_without_training(ctx)
     modules = [importlib.import_module(name) for name in TRAINING_LIBRARIES]
     torch = modules[0]
     if torch.cuda.is_available():
@@ -362,11 +368,7 @@ def _check_finetune(ctx: _Context) -> str:
     """``hsb-whisper finetune`` for real, as the wizard starts it: a process of its own (the
     installer's executable itself when frozen), the classic recipe with two steps on a tiny
     random Whisper (made from the default model's tokenizer) and the two bundled samples."""
-    if ctx.flavor == "transcriber":
-        raise _Skipped("transcriber build: training needs the full build")
-    missing = missing_training_libraries()
-    if missing:
-        raise _Skipped(f"not installed: {', '.join(missing)} (the finetune extra)")
+    _skip_without_training(ctx)
     if ctx.model is None:
         raise _Failed("no default model (see the model check) to take the tokenizer from")
     from hsb_whisper.desktop.training_job import TrainingJob
@@ -411,10 +413,27 @@ def _check_finetune(ctx: _Context) -> str:
     )
 
 
+# The size of the tiny random Whispers the training checks train (seconds on any CPU).
+TINY_WHISPER = {
+    "d_model": 64,
+    "encoder_layers": 2,
+    "decoder_layers": 2,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 128,
+    "decoder_ffn_dim": 128,
+}
+
+
 def _tiny_whisper(default_model: Path, out: Path) -> Path:
     """A randomly initialised tiny Whisper (d_model 64, 2 + 2 layers) with the default model's
     tokenizer, feature extractor and generation settings, as a Hugging Face folder."""
-    from transformers import WhisperForConditionalGeneration, WhisperProcessor
+    from transformers import (
+        GenerationConfig,
+        WhisperConfig,
+        WhisperForConditionalGeneration,
+        WhisperProcessor,
+    )
     from transformers.utils import logging as hf_logging
 
     from hsb_whisper.export import ct2_to_hf
@@ -422,20 +441,11 @@ def _tiny_whisper(default_model: Path, out: Path) -> Path:
     hf_logging.disable_progress_bar()  # one line per check on the terminal
 
     full = ct2_to_hf(default_model, out.with_name("whisper-base-hf"), dtype="float16")
-    model = WhisperForConditionalGeneration.from_pretrained(full)
-    config = model.config
-    for key, value in {
-        "d_model": 64,
-        "encoder_layers": 2,
-        "decoder_layers": 2,
-        "encoder_attention_heads": 2,
-        "decoder_attention_heads": 2,
-        "encoder_ffn_dim": 128,
-        "decoder_ffn_dim": 128,
-    }.items():
+    config = WhisperConfig.from_pretrained(full)
+    for key, value in TINY_WHISPER.items():
         setattr(config, key, value)
     tiny = WhisperForConditionalGeneration(config)
-    generation = model.generation_config
+    generation = GenerationConfig.from_pretrained(full)
     generation.alignment_heads = [[1, 0], [1, 1]]  # heads that exist in 2 layers
     tiny.generation_config = generation
     tiny.save_pretrained(out)
@@ -453,14 +463,8 @@ def _lora_step() -> tuple[float, float]:
 
     torch.manual_seed(0)
     config = WhisperConfig(
+        **TINY_WHISPER,
         vocab_size=512,
-        d_model=64,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=128,
-        decoder_ffn_dim=128,
         max_source_positions=100,
         max_target_positions=32,
         decoder_start_token_id=1,

@@ -42,11 +42,10 @@ from typing import IO
 
 from hsb_whisper import paths
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.finetune import Event, Run
+from hsb_whisper.finetune import EXIT_PAUSED, Event, Run
 
 log = logging.getLogger(__name__)
 
-EXIT_PAUSED = 3  # = hsb_whisper.cli.finetune.EXIT_PAUSED (the command is a layer above)
 STATES = ("running", "finished", "paused", "cancelled", "failed")
 OUTPUT_LINES = 200  # the child's console output kept in memory: its last lines
 _LINE_CHARS = 4000  # a longer "line" is cut (a progress bar without newlines)
@@ -306,7 +305,7 @@ class TrainingJob:
         path = self._run.pause_file
         if path.parent.is_dir() and not path.exists():  # the command makes the folder
             try:
-                path.touch()
+                self._run.request_pause()
             except OSError as e:  # the folder just went (a failed start removes it)
                 log.debug("cannot write %s: %s", path, e)
 

@@ -20,10 +20,17 @@ from hsb_whisper.finetune.publish import (
     untrained_default,
 )
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
-from hsb_whisper.finetune.train import Event, TrainingError, TrainingPaused, train
+from hsb_whisper.finetune.train import (
+    EXIT_PAUSED,
+    Event,
+    TrainingError,
+    TrainingPaused,
+    train,
+)
 
 __all__ = [
     "ADAPTERS",
+    "EXIT_PAUSED",
     "HSB_TOKENS",
     "TRAINING_LIBRARIES",
     "Estimate",

@@ -135,6 +135,11 @@ class Run:
     def pause_file(self) -> Path:
         return self.path / PAUSE_FILE
 
+    def request_pause(self) -> None:
+        """Ask the training running in this folder to stop after its next checkpoint (see
+        :func:`hsb_whisper.finetune.train`); the folder must exist."""
+        atomic_write_text(self.pause_file, "pause after the next checkpoint\n")
+
     @property
     def finished(self) -> bool:
         """Whether the run has finished (its ``result.json`` is written)."""

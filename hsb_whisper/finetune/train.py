@@ -64,6 +64,11 @@ class TrainingPaused(HsbWhisperError):
     training the same run folder again resumes it there."""
 
 
+# The exit code of `hsb-whisper finetune` when it stopped as asked (TrainingPaused); the app's
+# training job reads it from the child process.
+EXIT_PAUSED = 3
+
+
 @dataclasses.dataclass(frozen=True)
 class Event:
     """Progress of a training run, for whoever shows it (terminal bar, GUI, metrics file)."""

@@ -217,7 +217,7 @@ class DataPage(QWizardPage):
         def call(worker):
             return import_data(kind, source, out, box.locale, worker.data_progress())
 
-        self._task = Task(call, self)
+        self._task = Task(call)
         self._task.progress.connect(self._progress)
         self._task.finished.connect(lambda result, lang=language: self._imported(lang, result))
         self._task.failed.connect(self._fail)

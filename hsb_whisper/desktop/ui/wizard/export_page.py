@@ -96,7 +96,7 @@ class ExportPage(QWizardPage):
             )
             return info.name
 
-        self._task = Task(call, self)
+        self._task = Task(call)
         self._task.progress.connect(lambda message, *_: self.status.setText(message))
         self._task.finished.connect(self._exported)
         self._task.failed.connect(self._failed)

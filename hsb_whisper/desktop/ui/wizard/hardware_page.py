@@ -58,7 +58,7 @@ class HardwarePage(QWizardPage):
         self.result.setText(
             self.tr("Measuring… (the base model is prepared first; this can take minutes)")
         )
-        self._task = Task(lambda worker: measure_estimate(recipe, overrides), self)
+        self._task = Task(lambda worker: measure_estimate(recipe, overrides))
         self._task.finished.connect(self._show)
         self._task.failed.connect(self._failed)
         self._task.start()

@@ -117,7 +117,7 @@ class ResultsPage(QWizardPage):
         if self._done_for == self.state.run_dir:
             return
         self.bar.setVisible(True)
-        self._task = Task(lambda worker: evaluate_and_compare(self.state, worker), self)
+        self._task = Task(lambda worker: evaluate_and_compare(self.state, worker))
         self._task.progress.connect(lambda message, *_: self.status.setText(message))
         self._task.finished.connect(self._show)
         self._task.failed.connect(self._failed)

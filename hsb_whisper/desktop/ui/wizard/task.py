@@ -75,8 +75,8 @@ class Task(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, call: Callable[[_Worker], Any], parent: QObject | None = None) -> None:
-        super().__init__()  # no parent: see the class's notes (``parent`` is accepted, unused)
+    def __init__(self, call: Callable[[_Worker], Any]) -> None:
+        super().__init__()  # no parent: see the class's notes
         self._thread = QThread(self)
         self._worker = _Worker(call)
         self._worker.moveToThread(self._thread)
