@@ -219,7 +219,10 @@ class DataPage(QWizardPage):
 
         self._task = Task(call)
         self._task.progress.connect(self._progress)
-        self._task.finished.connect(lambda result, lang=language: self._imported(lang, result))
+        title = box.title()
+        self._task.finished.connect(
+            lambda result, lang=language, title=title: self._imported(lang, title, result)
+        )
         self._task.failed.connect(self._fail)
         self._task.start()
         self.completeChanged.emit()
@@ -229,8 +232,8 @@ class DataPage(QWizardPage):
         self.bar.setRange(0, total)
         self.bar.setValue(done)
 
-    def _imported(self, language: str, result: dict) -> None:
-        self._reports.append(result["report"])
+    def _imported(self, language: str, title: str, result: dict) -> None:
+        self._reports.append(f"== {title}\n{result['report']}")
         self.report.setPlainText("\n\n".join(self._reports))
         manifests = {
             split: path
