@@ -308,3 +308,41 @@ def test_without_the_training_libraries_the_wizard_says_so_at_once(
     text = w.data_page.warning.text()
     assert w.data_page.warning.isVisible()
     assert "training needs peft" in text and "transcriber build" in text and "full build" in text
+
+
+def test_fast_cpu_training_is_offered_on_by_default_and_reported(wizard, data_dirs):
+    from hsb_whisper.finetune import load_recipe
+
+    state = wizard.state
+    state.manifests = {
+        "hsb": {"train": data_dirs["hsb"] / "train.jsonl", "dev": data_dirs["hsb"] / "dev.jsonl"}
+    }
+    page = wizard.recipe_page
+    page.initializePage()
+    assert page.fast_cpu.isChecked() and "30-second window" in page.fast_cpu_text.text()
+    assert page.validatePage() and "training.pack=auto" in state.overrides
+    assert load_recipe(state.recipe, state.overrides).stages[0].training.pack == "auto"
+    page.fast_cpu.setChecked(False)
+    assert page.validatePage() and "training.pack=auto" not in state.overrides
+
+    stage = {"name": "hsb", "steps": 10, "seconds_per_step": 4.0, "seconds": 40.0}
+    estimate = {"hardware": {"description": "CPU x"}, "total": "0:01", "warning": None}
+    hardware = wizard.hardware_page
+    hardware._show(
+        {
+            **estimate,
+            "stages": [
+                {
+                    **stage,
+                    "device": "cpu",
+                    "packed": True,
+                    "windows_per_step": 1.3,
+                    "precision": "bf16 autocast",
+                }
+            ],
+        }
+    )
+    assert "share 1.3 windows" in hardware.result.text()
+    assert "bf16 autocast" in hardware.result.text()
+    hardware._show({**estimate, "stages": [{**stage, "device": "cuda", "packed": False}]})
+    assert "windows" not in hardware.result.text()

@@ -84,10 +84,18 @@ class TrainingConfig:
     scheduler: str = "linear"  # learning-rate decay after warm-up
     weight_decay: float = 0.0
     max_grad_norm: float = 1.0  # gradient clipping
-    precision: str = "auto"  # auto: bf16 on GPUs that have it, else fp16 on GPU, fp32 on CPU
+    # auto: bf16 on GPUs that have it, else fp16; on a CPU, bf16 autocast where the CPU
+    # computes bf16 itself (AVX512-BF16 or AMX), else fp32. Adapters and optimiser stay fp32.
+    precision: str = "auto"
     device: str = "auto"  # auto: CUDA when available
     gradient_checkpointing: bool = False  # less memory, ~25 % slower
-    freeze_encoder: bool = False  # train the decoder's adapters only: about half the step time
+    # Train the decoder's adapters only: 2.3× the CPU speed, but most of the accuracy gain lost
+    # (whisper-base, real speech: WER 0.619 untrained, 0.494 trained, 0.590 like this).
+    freeze_encoder: bool = False
+    # Several clips of a batch share one 30 s window (0.3 s of silence between them) and one
+    # target, so that one encoder pass serves several clips; batch_size still counts clips.
+    # true, false, or "auto": packed when the stage trains on a CPU, not on a GPU.
+    pack: bool | str = False
     eval_every: int = 0  # dev WER every N steps (0: at the end of each epoch)
     checkpoint_every: int = 100  # steps between checkpoints (resume points)
     keep_checkpoints: int = 2  # older checkpoints are deleted
@@ -138,6 +146,12 @@ class TrainingConfig:
         )
         _check(
             self.device in DEVICES, k + "device", self.device, f"choose one of {', '.join(DEVICES)}"
+        )
+        _check(
+            self.pack is True or self.pack is False or self.pack == "auto",
+            k + "pack",
+            self.pack,
+            'use true, false or "auto" (packed when training on a CPU)',
         )
         for name in ("eval_every", "eval_max_clips"):
             value = getattr(self, name)
@@ -274,6 +288,7 @@ class Recipe:
 
 # ---- loading -------------------------------------------------------------------------------
 
+_BOOL_OR_AUTO = {"pack"}  # true, false or "auto"
 _TOP_KEYS = {"name", "base", "language", "training", "lora", "stages"}
 _STAGE_KEYS = {"name", "train", "dev", "language", "merge", "training", "lora"}
 
@@ -293,6 +308,8 @@ def _coerce(cls, data: dict[str, Any], where: str):
     for key, value in data.items():
         default = fields[key].default
         expected = type(default)
+        if key in _BOOL_OR_AUTO and value == "auto":
+            expected = str
         if expected is tuple:
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 raise OptionError(f"{where}.{key} must be a list of names, not {_show(value)}")
@@ -301,9 +318,9 @@ def _coerce(cls, data: dict[str, Any], where: str):
             # beyond any float: infinite, which the ranges refuse
             value = float(value) if abs(value) < 2**64 else (math.inf if value > 0 else -math.inf)
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            kind = 'true, false or "auto"' if key in _BOOL_OR_AUTO else expected.__name__
             raise OptionError(
-                f"{where}.{key} must be {expected.__name__}, "
-                f"not {type(value).__name__} {_show(value)}"
+                f"{where}.{key} must be {kind}, not {type(value).__name__} {_show(value)}"
             )
         values[key] = value
     return cls(**values)

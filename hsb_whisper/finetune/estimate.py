@@ -4,9 +4,12 @@ The number of optimiser steps of each stage is what :func:`~hsb_whisper.finetune
 will take (the same function counts them). The time per step is measured, not guessed: the
 recipe's base with the stage's LoRA adapters runs a few optimiser steps on random log-mel
 features of the real shape (batch × mel bins × 3000 frames) with short random labels, on the
-device and in the precision training would use. The estimate counts training steps only: the
-dev evaluations, the feature cache and merging come on top (minutes, not hours, for Common
-Voice sized dev sets).
+device and in the precision training would use. A stage that packs clips into shared windows
+(``training.pack``) is timed on as many windows as training would pack its batches into: the
+batches of the first epoch are planned from the manifest's durations and the transcripts' token
+counts, and the warm-up steps take batches spread over that plan (the mean of their times).
+The estimate counts training steps only: the dev evaluations, the feature cache and merging come
+on top (minutes, not hours, for Common Voice sized dev sets).
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ log = logging.getLogger(__name__)
 GB = 1024**3
 # A label of the warm-up batch: a Common Voice sentence (7.5 s on average) is about 30 tokens.
 LABEL_TOKENS = 40
+# A clip whose duration the manifest does not give is taken to last a Common Voice average.
+MEAN_CLIP_S = 7.5
+# CPU instructions that compute bf16 natively; without them bf16 autocast is slower than fp32.
+BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
 # Beyond this much training on a CPU the estimate suggests a machine with a GPU.
 CPU_WARNING_HOURS = 8
 MAX_WARM_UP_STEPS = 100
@@ -47,22 +54,27 @@ class Hardware:
     gpu_memory_gb: float | None  # the NVIDIA GPU's memory; None without one
     cpu_cores: int  # the cores this process may use
     ram_gb: float | None  # None where it cannot be read
+    cpu_bf16: bool = False  # the CPU computes bf16 natively (see cpu_has_fast_bf16)
 
     def describe(self) -> str:
         ram = f", {self.ram_gb:.0f} GB RAM" if self.ram_gb is not None else ""
         if self.device == "cuda":
             return f"GPU {self.name} ({self.gpu_memory_gb:.0f} GB), {self.cpu_cores} CPU cores{ram}"
         gpu = ", an Apple GPU (not used for training)" if self.device == "mps" else ", no GPU"
-        return f"CPU {self.name}, {self.cpu_cores} cores{ram}{gpu}"
+        bf16 = ", bf16 instructions" if self.cpu_bf16 else ""
+        return f"CPU {self.name}, {self.cpu_cores} cores{bf16}{ram}{gpu}"
 
 
 @dataclasses.dataclass(frozen=True)
 class StageEstimate:
     name: str
     steps: int  # optimiser steps, as train() counts them
-    seconds_per_step: float  # measured: the median of the timed warm-up steps
+    seconds_per_step: float  # measured: the median of the timed warm-up steps (packed: mean)
     device: str  # where the stage would train: "cuda" or "cpu"
     gpu_memory_gb: float | None  # peak GPU memory of the warm-up; None on the CPU
+    packed: bool = False  # clips packed into shared windows (training.pack)
+    precision: str = "fp32"  # "fp32", "bf16 autocast" or "fp16 autocast"
+    windows_per_step: float | None = None  # packed: the mean of the first epoch's plan
 
     @property
     def seconds(self) -> float:
@@ -103,16 +115,45 @@ def hardware() -> Hardware:
     """This computer's GPU (if torch is installed and sees one), CPU cores and memory."""
     cores = available_cores()
     ram = _ram_gb()
+    bf16 = cpu_has_fast_bf16()
     try:
         import torch
     except ImportError:  # a transcription-only install: no GPU can be used for training
-        return Hardware("cpu", _cpu_name(), None, cores, ram)
+        return Hardware("cpu", _cpu_name(), None, cores, ram, bf16)
     if torch.cuda.is_available():
         props = torch.cuda.get_device_properties(0)
-        return Hardware("cuda", props.name, props.total_memory / GB, cores, ram)
+        return Hardware("cuda", props.name, props.total_memory / GB, cores, ram, bf16)
     mps = getattr(torch.backends, "mps", None)
     device = "mps" if mps is not None and mps.is_available() else "cpu"
-    return Hardware(device, _cpu_name(), None, cores, ram)
+    return Hardware(device, _cpu_name(), None, cores, ram, bf16)
+
+
+def cpu_has_fast_bf16() -> bool:
+    """Whether this CPU has bf16 instructions (AVX512-BF16 or AMX-BF16: recent Intel Xeons,
+    AMD Zen 4 and later, laptops included), where training in bf16 autocast is faster than
+    fp32. Elsewhere (older x86, ARM) PyTorch emulates bf16, which is slower than fp32."""
+    return bool(_cpu_flags() & set(BF16_CPU_FLAGS))
+
+
+def _cpu_flags() -> set[str]:
+    """The CPU's instruction-set flags as PyTorch reports them (any OS), else /proc/cpuinfo's."""
+    try:
+        import torch
+
+        # no public API tells bf16 support: torch.backends.cpu.get_cpu_capability() says only
+        # "AVX512", which CPUs without bf16 instructions report too
+        capabilities = torch._C._cpu._get_cpu_capability()
+        return {name for name, value in capabilities.items() if value is True}
+    except (ImportError, AttributeError, RuntimeError):
+        pass
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:  # Linux
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
 
 
 def estimate(
@@ -169,23 +210,29 @@ def _speed_key(stage: Stage) -> tuple:
         t.device,
         t.gradient_checkpointing,
         t.freeze_encoder,
+        t.pack,
+        # a packed stage's windows depend on its clips
+        (stage.train, stage.language, t.seed) if t.pack is not False else None,
     )
 
 
 def _measure(
     base: Path, stage: Stage, steps: int, tick: Callable[[int], None]
-) -> tuple[float, str, float | None]:
-    """(seconds per optimiser step, device, peak GPU GB) of ``stage``'s settings: ``steps``
-    timed steps after an untimed one, as train_stage takes them (one batch per step, times
-    the gradient accumulation: the optimiser's own work is small beside a batch's)."""
+) -> tuple[float, str, float | None, bool, str, float | None]:
+    """(seconds per optimiser step, device, peak GPU GB, packed, precision, windows per step)
+    of ``stage``'s settings: ``steps`` timed steps after an untimed one, as train_stage takes
+    them (one batch per step, times the gradient accumulation: the optimiser's own work is
+    small beside a batch's)."""
     import torch
     from transformers import WhisperFeatureExtractor
 
     from hsb_whisper.finetune.train import (
+        _PRECISION_NAMES,
         lora_model,
         make_accelerator,
         make_optimizer,
         out_of_memory,
+        packs,
     )
 
     cfg = stage.training
@@ -194,24 +241,33 @@ def _measure(
     extractor = WhisperFeatureExtractor.from_pretrained(base, local_files_only=True)
     model = lora_model(base, stage)
     vocabulary = model.config.vocab_size
+    packed = packs(cfg, device.type)
+    # (windows, label tokens) of each warm-up batch, the untimed one first
+    if packed:
+        plan = _packed_plan(base, stage, extractor, model.config.max_target_positions)
+        shapes = [max(plan)] + [plan[int((i + 0.5) / steps * len(plan))] for i in range(steps)]
+    else:
+        shapes = [(cfg.batch_size, LABEL_TOKENS)] * (steps + 1)
     model, optimizer = accelerator.prepare(model, make_optimizer(model, cfg))
     model.train()
     generator = torch.Generator().manual_seed(cfg.seed)
-    shape = (cfg.batch_size, extractor.feature_size, extractor.nb_max_frames)
-    batch = {
-        "input_features": torch.randn(shape, generator=generator).to(device),
-        "labels": torch.randint(vocabulary, (cfg.batch_size, LABEL_TOKENS), generator=generator).to(
-            device
-        ),
-    }
+
+    def batch(windows: int, tokens: int) -> dict:
+        shape = (windows, extractor.feature_size, extractor.nb_max_frames)
+        return {
+            "input_features": torch.randn(shape, generator=generator).to(device),
+            "labels": torch.randint(vocabulary, (windows, tokens), generator=generator).to(device),
+        }
+
     cuda = device.type == "cuda"
     if cuda:
         torch.cuda.reset_peak_memory_stats(device)
     times = []
     try:
-        for i in range(steps + 1):
+        for i, shape in enumerate(shapes):
+            inputs = batch(*shape)
             start = time.perf_counter()
-            loss = model(**batch).loss
+            loss = model(**inputs).loss
             accelerator.backward(loss)
             accelerator.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
             optimizer.step()
@@ -224,11 +280,48 @@ def _measure(
     except torch.cuda.OutOfMemoryError as e:
         raise out_of_memory(cfg) from e
     peak = torch.cuda.max_memory_allocated(device) / GB if cuda else None
-    seconds = statistics.median(times) * cfg.gradient_accumulation
+    typical = statistics.mean(times) if packed else statistics.median(times)
+    seconds = typical * cfg.gradient_accumulation
+    windows = statistics.mean(w for w, _ in plan) if packed else None
     log.info("warm-up of %s: %.3f s per step on %s", stage.name, seconds, device.type)
-    del model, optimizer, batch
+    precision = _PRECISION_NAMES.get(accelerator.mixed_precision, "fp32")
+    del model, optimizer
     accelerator.free_memory()
-    return seconds, device.type, peak
+    return seconds, device.type, peak, packed, precision, windows
+
+
+def _packed_plan(base: Path, stage: Stage, extractor, max_tokens: int) -> list[tuple[int, int]]:
+    """(windows, label tokens of the longest packed target) of each batch of the first epoch,
+    sorted: the batches training would make of the stage's clips and pack, with each clip's
+    frames taken from the manifest's duration (training reads them from its features)."""
+    from transformers import WhisperProcessor
+
+    from hsb_whisper.data import read_manifest
+    from hsb_whisper.finetune.features import (
+        LengthGroupedBatches,
+        label_ids,
+        pack_windows,
+        packed_label,
+    )
+
+    cfg = stage.training
+    clips = read_manifest(stage.train)
+    tokenizer = WhisperProcessor.from_pretrained(base, local_files_only=True).tokenizer
+    labels = [label_ids(tokenizer, clip.text, stage.language) for clip in clips]
+    per_second = extractor.sampling_rate / extractor.hop_length  # 100 frames
+    frames = [round((c.duration or MEAN_CLIP_S) * per_second) for c in clips]
+    sampler = LengthGroupedBatches([len(x) for x in labels], cfg.batch_size, cfg.seed, frames)
+    plan = []
+    for batch in sampler.batches(0):
+        windows = pack_windows(
+            [frames[i] for i in batch],
+            [len(labels[i]) for i in batch],
+            extractor.nb_max_frames,
+            max_tokens,
+        )
+        longest = max(len(packed_label([labels[batch[i]] for i in w])) for w in windows)
+        plan.append((len(windows), longest))
+    return sorted(plan)
 
 
 def _warning(stages: tuple[StageEstimate, ...], here: Hardware) -> str | None:

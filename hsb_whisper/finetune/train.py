@@ -38,11 +38,14 @@ from hsb_whisper.evaluation import DecodingOptions, HFDecoder, corpus_scores, sc
 from hsb_whisper.export import hf_base_folder, merge_adapter
 from hsb_whisper.files import atomic_write_text, staging_dir
 from hsb_whisper.finetune.config import LoraSettings, Recipe, Stage, TrainingConfig
+from hsb_whisper.finetune.estimate import cpu_has_fast_bf16
 from hsb_whisper.finetune.features import (
     FeatureCache,
     LengthGroupedBatches,
     SpeechDataset,
     collate,
+    collate_packed,
+    frame_counts,
     label_ids,
     load_padded,
 )
@@ -250,13 +253,25 @@ def out_of_memory(config: TrainingConfig) -> TrainingError:
     )
 
 
+_PRECISION_NAMES = {"no": "fp32", "bf16": "bf16 autocast", "fp16": "fp16 autocast"}
+
+
+def packs(config: TrainingConfig, device_type: str) -> bool:
+    """Whether a stage with ``config`` packs clips into shared windows on ``device_type``
+    ("cpu" or "cuda"): ``pack = true``, or ``"auto"`` on a CPU."""
+    return config.pack is True or (config.pack == "auto" and device_type == "cpu")
+
+
 def _precision(config: TrainingConfig, cuda: bool) -> str:
+    """accelerate's mixed precision: "auto" is bf16 on GPUs that have it (else fp16) and, on a
+    CPU, bf16 autocast where the CPU has bf16 instructions (fp32 elsewhere: emulated bf16 is
+    slower than fp32). Parameters, gradients and the optimiser stay fp32 either way."""
     import torch
 
     if config.precision != "auto":
         return {"fp32": "no", "bf16": "bf16", "fp16": "fp16"}[config.precision]
     if not cuda:
-        return "no"
+        return "bf16" if cpu_has_fast_bf16() else "no"
     return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
 
 
@@ -331,11 +346,25 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
     trainable, total = model.get_nb_trainable_parameters()
     log.info("stage %s: %d trainable of %d parameters", stage.name, trainable, total)
 
-    sampler = LengthGroupedBatches([len(ids) for ids in labels], cfg.batch_size, cfg.seed)
+    # Packed, a batch is still batch_size clips (so steps, epochs and the learning rate mean
+    # what they mean unpacked: the loss is the mean over the same clips' tokens); the clips
+    # share as few 30 s windows as they fit in.
+    packed = packs(cfg, accelerator.device.type)
+    max_tokens = model.config.max_target_positions  # 448
+    sampler = LengthGroupedBatches(
+        [len(ids) for ids in labels],
+        cfg.batch_size,
+        cfg.seed,
+        frames=frame_counts(train_features) if packed else None,
+    )
     loader = DataLoader(
         SpeechDataset(train_features, labels),
         batch_sampler=sampler,
-        collate_fn=lambda items: collate(items, n_frames),
+        collate_fn=(
+            (lambda items: collate_packed(items, n_frames, max_tokens))
+            if packed
+            else (lambda items: collate(items, n_frames))
+        ),
         # Each new iterator draws a seed from its generator: with the global one, a resumed
         # run (which restores the global RNG, then makes a new iterator) would draw other
         # dropout masks than an uninterrupted run. The order comes from our sampler.
@@ -374,7 +403,9 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
                 "stage",
                 stage.name,
                 total_steps=total_steps,
-                message=f"stage {stage.name}: {len(train_clips)} clips, {total_steps} steps",
+                message=f"stage {stage.name}: {len(train_clips)} clips, {total_steps} steps"
+                + (", packed into shared 30 s windows" if packed else "")
+                + f", {_PRECISION_NAMES.get(accelerator.mixed_precision, 'fp32')}",
             )
         )
 

@@ -78,6 +78,13 @@ class HardwarePage(QWizardPage):
                     stage["device"],
                 )
             )
+            if stage.get("packed"):
+                lines.append(
+                    self.tr(
+                        "Fast training: the recordings of a step share {0} windows of 30 "
+                        "seconds on average instead of one each ({1})."
+                    ).format(f"{stage['windows_per_step']:.1f}", stage["precision"])
+                )
         lines.append(
             "<b>"
             + self.tr("Training would take about {0} (hours:minutes).").format(estimate["total"])

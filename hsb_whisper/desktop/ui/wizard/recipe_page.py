@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -69,6 +70,22 @@ class RecipePage(QWizardPage):
         self.base.addItem(self.tr("another Whisper folder…"), "")
         self.base.activated.connect(self._base_chosen)
 
+        # training.pack = "auto": packed where training runs on the CPU, as one clip per window
+        # on a GPU (where packing is not needed); bf16 follows precision = "auto" either way
+        self.fast_cpu = QCheckBox(self.tr("&Fast training on a computer without a GPU"))
+        self.fast_cpu.setChecked(True)
+        self.fast_cpu_text = QLabel(
+            self.tr(
+                "Several short recordings share one 30-second window, with a short silence "
+                "between them, as Whisper itself was trained: the model listens to them in one "
+                "pass, which makes training on a processor several times faster while the whole "
+                "model is still adapted. Each recording is still used once per epoch. On a "
+                "computer with an NVIDIA GPU this is not used."
+            )
+        )
+        self.fast_cpu_text.setWordWrap(True)
+        self.fast_cpu_text.setIndent(24)
+
         self.advanced = QGroupBox(self.tr("&Advanced settings"))
         self.advanced.setCheckable(True)
         self.advanced.setChecked(False)
@@ -104,6 +121,8 @@ class RecipePage(QWizardPage):
         layout.addWidget(self.two_stage)
         layout.addWidget(self.two_stage_text)
         layout.addLayout(base_row)
+        layout.addWidget(self.fast_cpu)
+        layout.addWidget(self.fast_cpu_text)
         layout.addWidget(self.advanced)
         layout.addWidget(self.problem)
         layout.addStretch(1)
@@ -133,6 +152,8 @@ class RecipePage(QWizardPage):
         """The choices as ``--set`` overrides of the shipped recipe."""
         base = self.base.currentData() or self._other_base or RESEARCH_BASE
         sets = [f"base={base}"]
+        if self.fast_cpu.isChecked():
+            sets.append("training.pack=auto")
         for language, manifests in self.state.manifests.items():
             if language == "cs" and not self.two_stage.isChecked():
                 continue
