@@ -45,9 +45,9 @@ def transcribed(monkeypatch):
     calls: list[Path] = []
     real = transcribe_cli._transcribe_one
 
-    def spy(transcriber, path, **kwargs):
+    def spy(transcriber, path, *args, **kwargs):
         calls.append(Path(path))
-        return real(transcriber, path, **kwargs)
+        return real(transcriber, path, *args, **kwargs)
 
     monkeypatch.setattr(transcribe_cli, "_transcribe_one", spy)
     return calls

@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from hsb_whisper.desktop import (
     AUTO_LANGUAGE,
+    DEFAULT_BATCH_SIZE,
     DEVICES,
     TranscribeOptions,
     Transcriber,
@@ -66,6 +67,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--compute-type", default="int8", choices=COMPUTE_TYPES, help="default int8")
     p.add_argument("--device", default="cpu", choices=DEVICES, help="default cpu")
     p.add_argument("--threads", type=int, default=0, help="CPU threads (default: all cores)")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help="speech windows (up to 30 s each, cut at pauses) decoded together; 1 decodes "
+        f"one after the other (default {DEFAULT_BATCH_SIZE}, or 1 with --no-vad)",
+    )
     p.add_argument(
         "--vad",
         action=argparse.BooleanOptionalAction,
@@ -200,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
             threads=args.threads,
             vad=args.vad,
             word_timestamps=args.word_timestamps,
+            batch_size=args.batch_size,
         )
     except OptionError as e:
         raise argparse.ArgumentError(None, str(e)) from e
@@ -217,20 +226,29 @@ def run(args: argparse.Namespace) -> int:
     outputs = _output_paths(args.files, fmts, args.output_dir)
     refused = _refusals(args.files, outputs)
     claimed: dict[Path, Path] = {}
+    for path in args.files:  # decided before anything is transcribed, in the files' order
+        clash = next((claimed[o] for o in outputs[path] if o in claimed), None)
+        if path not in refused and clash is not None:
+            refused[path] = f"{path}: its output would overwrite that of {clash}; use --output-dir"
+        if path not in refused:
+            claimed.update({o: path for o in outputs[path]})
+    results = transcriber.transcribe_many(p for p in args.files if p not in refused)
     failed = 0
     for path in args.files:
         try:
             if path in refused:
                 raise HsbWhisperError(refused[path])
-            clash = next((claimed[o] for o in outputs[path] if o in claimed), None)
-            if clash is not None:
-                raise HsbWhisperError(
-                    f"{path}: its output would overwrite that of {clash}; use --output-dir"
-                )
-            claimed.update({o: path for o in outputs[path]})
+            _, result = next(results)  # the same order
+            if isinstance(result, Exception):
+                raise result
             header = len(args.files) > 1 and not fmts
             transcript = _transcribe_one(
-                transcriber, path, show_text=not fmts, header=header, progress=not args.quiet
+                transcriber,
+                path,
+                result,
+                show_text=not fmts,
+                header=header,
+                progress=not args.quiet,
             )
             for out, fmt in zip(outputs[path], fmts):
                 _save(transcript, out, fmt)
@@ -264,9 +282,15 @@ def _untrained_default(model) -> bool:
 
 
 def _transcribe_one(
-    transcriber: Transcriber, path: Path, *, show_text: bool, header: bool, progress: bool
+    transcriber: Transcriber,
+    path: Path,
+    result: tuple,
+    *,
+    show_text: bool,
+    header: bool,
+    progress: bool,
 ) -> Transcript:
-    segments, info = transcriber.transcribe(path)
+    segments, info = result
     if header:
         print(f"==> {path} <==", flush=True)
     total = round(info.duration, 2)

@@ -16,6 +16,7 @@ from hsb_whisper.desktop.training_job import (
 )
 from hsb_whisper.desktop.transcriber import (
     AUTO_LANGUAGE,
+    DEFAULT_BATCH_SIZE,
     DEVICES,
     Segment,
     TranscribeOptions,
@@ -25,6 +26,7 @@ from hsb_whisper.desktop.transcriber import (
 
 __all__ = [
     "AUTO_LANGUAGE",
+    "DEFAULT_BATCH_SIZE",
     "DEVICES",
     "Check",
     "LiveSegmenter",

@@ -9,13 +9,14 @@ returns a lazy iterator of :class:`Segment` (as faster-whisper does) plus the fi
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from hsb_whisper.audio import SAMPLE_RATE, AudioReader
+from hsb_whisper.audio import CHUNK_LENGTH, SAMPLE_RATE, AudioReader
 from hsb_whisper.errors import ModelError, OptionError
 from hsb_whisper.evaluation import NO_REPEAT_NGRAM_SIZE
 from hsb_whisper.export import COMPUTE_TYPES, LocalModel
@@ -34,6 +35,20 @@ CUT_SEARCH_S = 30.0
 # faster-whisper falls back to sampling (temperature > 0) when a window's text looks wrong; the
 # seed makes that sampling, and so the transcript, the same on every run.
 SAMPLING_SEED = 0
+# Speech windows of up to 30 s decoded together by default (see the README's Performance
+# section and benchmarks/transcribe_batched.py for the measurement that chose it).
+DEFAULT_BATCH_SIZE = 8
+# A batched window's text is cut into segments after a sentence's end, at a pause of at least
+# SPLIT_PAUSE_S between words, and wherever needed to keep segments under MAX_SEGMENT_S.
+SPLIT_PAUSE_S = 1.0
+MAX_SEGMENT_S = 12.0
+SENTENCE_END = (".", "!", "?", "…")
+# faster-whisper's tests for a failed decoding (its defaults for the temperature fallback): a
+# window failing them is decoded again sequentially, with REDO_PAD_S of audio around it.
+COMPRESSION_RATIO_THRESHOLD = 2.4
+LOG_PROB_THRESHOLD = -1.0
+REDO_PAD_S = 0.2
+FRAMES_PER_SECOND = 100  # Whisper's mel frames (faster-whisper's segment "seek" counts them)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,10 +60,21 @@ class TranscribeOptions:
     threads: int = 0  # CPU threads; 0: one per available core
     vad: bool = True  # skip non-speech with Silero VAD (avoids hallucinations in long pauses)
     word_timestamps: bool = False
+    # Speech windows decoded together (faster-whisper's batched pipeline); 1: one window after
+    # the other, each conditioned on the text before it; None: DEFAULT_BATCH_SIZE with the VAD
+    # (batching needs its cuts), 1 without.
+    batch_size: int | None = None
 
     def __post_init__(self) -> None:
         if self.beam_size < 1:
             raise OptionError(f"beam size must be at least 1, not {self.beam_size}")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise OptionError(f"batch size must be at least 1, not {self.batch_size}")
+        if self.batch_size is not None and self.batch_size > 1 and not self.vad:
+            raise OptionError(
+                f"batch size {self.batch_size} needs voice activity detection (batched decoding "
+                "cuts the audio at the pauses it finds); use batch size 1 without it"
+            )
         if self.compute_type not in COMPUTE_TYPES:
             raise OptionError(
                 f"unknown compute type {self.compute_type!r}; "
@@ -58,6 +84,13 @@ class TranscribeOptions:
             raise OptionError(f"unknown device {self.device!r}; choose one of {', '.join(DEVICES)}")
         if self.threads < 0:
             raise OptionError(f"threads must be 0 (all cores) or more, not {self.threads}")
+
+    @property
+    def batch(self) -> int:
+        """The batch size used: the one given, else the default for the VAD setting."""
+        if self.batch_size is not None:
+            return self.batch_size
+        return DEFAULT_BATCH_SIZE if self.vad else 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,6 +156,9 @@ class Transcriber:
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(f"{self.model.path}: the model could not be loaded ({e})") from e
         self._sampled = False  # the generator is fresh
+        from hsb_whisper.desktop.memory import release_freed_memory
+
+        release_freed_memory()  # the float16 file and its float32 conversions: ~36 MB
 
     def _fresh_sampler(self) -> None:
         """Every file is transcribed as by a freshly loaded model: once the temperature fallback
@@ -166,10 +202,16 @@ class Transcriber:
         need every sample (silence, a file shorter than its header) come at the end.
         """
         reader = AudioReader(path)
-        self._fresh_sampler()
         first = reader.read(_samples(PIECE_S + CUT_SEARCH_S))
         if reader.exhausted:  # a file of one piece: checked whole before anything is done
             reader.finish()
+        return self._transcribe_reader(reader, first)
+
+    def _transcribe_reader(self, reader: AudioReader, first: np.ndarray):
+        """:meth:`transcribe` once the first piece is read (and, if it is the whole file,
+        checked)."""
+        self._fresh_sampler()
+        if reader.exhausted:
             segments, info = self._transcribe_piece(first, self.language)
             duration = len(first) / SAMPLE_RATE
             audio_info = AudioInfo(reader.path, duration, info.language, info.language_probability)
@@ -182,6 +224,8 @@ class Transcriber:
 
     def _transcribe_piece(self, audio, language: str | None):
         opts = self.options
+        if opts.batch > 1:
+            return self._transcribe_batched(audio, language)
         segments, info = self._whisper.transcribe(
             audio,
             language=language,
@@ -191,6 +235,164 @@ class Transcriber:
             no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
         )
         return self._watch(segments), info
+
+    def _transcribe_batched(self, audio, language: str | None):
+        """Batched decoding of one piece (see :meth:`_decode_batched`)."""
+        speech = _Speech.find(audio)
+        if not speech.chunks:  # nothing to decode; faster-whisper still names the language
+            from faster_whisper import BatchedInferencePipeline
+
+            return BatchedInferencePipeline(self._whisper).transcribe(
+                audio, language=language, vad_filter=True
+            )
+        windows, info = self._decode_batched([speech], language)
+        return self._watch(segment for _, segment in windows), info
+
+    def _decode_batched(self, speeches: list[_Speech], language: str | None):
+        """The speech of one or more recordings decoded ``batch`` windows at a time, with
+        faster-whisper's batched pipeline: each recording's speech regions (Silero VAD) joined
+        into windows of up to 30 s, every window encoded and decoded with others.
+
+        The windows of all recordings are laid out one after the other, each at a whole second,
+        and handed to the pipeline as clips, so that every window is exactly the samples
+        faster-whisper's own VAD route would decode, whichever recordings share its batch.
+
+        Each window is decoded without Whisper's timestamp tokens (with them, the last sentence
+        of a full window was often left out: 3 points of WER on our 5-minute benchmark; without,
+        within 0.4 points of sequential decoding) and with word times, at which its text is cut
+        into sentence-sized segments (:func:`_split_window`). A window whose text looks wrong by
+        faster-whisper's own tests (repetitive, or improbable) is decoded again the sequential
+        way, with its temperature fallback: batched decoding has none.
+
+        Returns ``(index of the recording, segment)`` pairs, lazily, in order, with times from
+        the start of that recording, and the pipeline's ``TranscriptionInfo``."""
+        from faster_whisper import BatchedInferencePipeline
+
+        clips, owner, placed, position = [], {}, [], 0
+        for index, speech in enumerate(speeches):
+            for chunk, offset in zip(speech.chunks, speech.offsets):
+                start = position / SAMPLE_RATE  # a whole second: exact as a float
+                # +0.5 sample: the pipeline takes int(seconds × rate), which must not round down
+                clips.append({"start": start, "end": (position + len(chunk) + 0.5) / SAMPLE_RATE})
+                owner[round(start * FRAMES_PER_SECOND)] = (index, offset - start)
+                placed.append((position, chunk))
+                position += -(-len(chunk) // SAMPLE_RATE) * SAMPLE_RATE
+        laid_out = np.zeros(position, dtype=np.float32)
+        for at, chunk in placed:
+            laid_out[at : at + len(chunk)] = chunk
+        opts = self.options
+        windows, info = BatchedInferencePipeline(self._whisper).transcribe(
+            laid_out,
+            language=language,
+            beam_size=opts.beam_size,
+            batch_size=opts.batch,
+            vad_filter=False,
+            clip_timestamps=clips,
+            word_timestamps=True,
+            without_timestamps=True,
+            no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
+        )
+        return self._windows(windows, speeches, owner, info.language), info
+
+    def _windows(self, windows: Iterator, speeches, owner, language: str) -> Iterator:
+        from faster_whisper.transcribe import restore_speech_timestamps
+
+        keep_words = self.options.word_timestamps
+        for window in windows:
+            index, shift = owner[window.seek]
+            speech = speeches[index]
+            window = next(
+                restore_speech_timestamps([_moved(window, shift)], speech.regions, SAMPLE_RATE)
+            )
+            if _looks_wrong(window):
+                log.debug("window %.1f–%.1f s decoded again: %r", window.start, window.end, window)
+                for segment in self._redo(window, speech.audio, language):
+                    yield index, segment
+                continue
+            for segment in _split_window(window):
+                yield index, segment if keep_words else dataclasses.replace(segment, words=None)
+
+    def _redo(self, window, audio, language: str) -> Iterator:
+        """The sequential decoding of one window's stretch of audio, times from the start of
+        ``audio``."""
+        first = max(0, _samples(window.start - REDO_PAD_S))
+        last = min(len(audio), _samples(window.end + REDO_PAD_S))
+        opts = self.options
+        segments, _ = self._whisper.transcribe(
+            audio[first:last],
+            language=language,
+            beam_size=opts.beam_size,
+            vad_filter=True,
+            word_timestamps=opts.word_timestamps,
+            no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
+        )
+        for segment in segments:
+            yield _moved(segment, first / SAMPLE_RATE)
+
+    def transcribe_many(self, paths) -> Iterator[tuple[Path, tuple | Exception]]:
+        """Transcribe several files: ``(path, (segments, info))`` for each, in order, or
+        ``(path, error)`` for a file that failed (the others still go on). Consume each file's
+        segments before asking for the next file.
+
+        With batching and a given language, recordings of up to 30 s are decoded together,
+        ``batch`` of them at a time, each to the same text as on its own: a folder of short
+        clips is then as fast to transcribe as one long recording. Longer files, or with the
+        language detected per file, go one at a time (:meth:`transcribe`)."""
+        batch = self.options.batch if self.language is not None else 1
+        group: list[tuple[Path, np.ndarray | Exception]] = []
+        for path in paths:
+            if batch == 1:
+                yield path, self._attempt(self.transcribe, path)
+                continue
+            try:
+                reader = AudioReader(path)
+                first = reader.read(_samples(PIECE_S + CUT_SEARCH_S))
+                if reader.exhausted:
+                    reader.finish()
+            except Exception as e:  # reported in its place, in order
+                group.append((path, e))
+                continue
+            if reader.exhausted and len(first) <= _samples(CHUNK_LENGTH):
+                group.append((path, first))
+                if sum(isinstance(a, np.ndarray) for _, a in group) == batch:
+                    yield from self._group(group)
+                    group = []
+                continue
+            yield from self._group(group)
+            group = []
+            yield path, self._attempt(self._transcribe_reader, reader, first)
+        yield from self._group(group)
+
+    @staticmethod
+    def _attempt(function, *args):
+        try:
+            return function(*args)
+        except Exception as e:
+            return e
+
+    def _group(self, group: list[tuple[Path, np.ndarray | Exception]]):
+        """Short recordings decoded together; each file's result (or error) in order."""
+        audios = [(path, a) for path, a in group if isinstance(a, np.ndarray)]
+        done: dict[Path, list] = {path: [] for path, _ in audios}
+        try:
+            self._fresh_sampler()
+            speeches = [_Speech.find(audio) for _, audio in audios]
+            if any(s.chunks for s in speeches):
+                windows, _ = self._decode_batched(speeches, self.language)
+                for index, segment in windows:
+                    self._sampled |= segment.temperature > 0
+                    done[audios[index][0]].append(segment)
+        except Exception as e:  # the whole group failed: each of its files says so
+            done = {path: e for path, _ in audios}
+        for path, audio in group:
+            if not isinstance(audio, np.ndarray):
+                yield path, audio
+            elif isinstance(done[path], Exception):
+                yield path, done[path]
+            else:
+                duration = len(audio) / SAMPLE_RATE
+                info = AudioInfo(path, duration, self.language, 1.0)
+                yield path, (_convert(iter(done[path]), duration), info)
 
     def _pieces(self, reader, segments, consumed: int, carry, language: str) -> Iterator[Segment]:
         """The segments of every piece of a long file, in order, times from the file's start.
@@ -212,15 +414,18 @@ class Transcriber:
             segments, _ = self._transcribe_piece(piece, language)
             consumed = len(piece)
 
-    def transcribe_audio(self, audio, offset: float = 0.0) -> list[Segment]:
+    def transcribe_audio(
+        self, audio, offset: float = 0.0, beam_size: int | None = None
+    ) -> list[Segment]:
         """Transcribe float32 mono 16 kHz samples already in memory (a live utterance); segment
-        times are shifted by ``offset`` seconds. No VAD: the caller already cut at pauses."""
-        opts = self.options
+        times are shifted by ``offset`` seconds. No VAD: the caller already cut at pauses.
+        ``beam_size`` overrides the options' (the app's live preview decodes greedily with the
+        model its files use: one model in memory, not two)."""
         self._fresh_sampler()
         segments, _ = self._whisper.transcribe(
             audio,
             language=self.language,
-            beam_size=opts.beam_size,
+            beam_size=beam_size or self.options.beam_size,
             vad_filter=False,
             condition_on_previous_text=False,
             no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
@@ -283,3 +488,88 @@ def _cut_at_pause(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     length, gap_start, gap_end = max(gaps)
     cut = start + (gap_start + gap_end) // 2 if length > 0 else len(audio) - _samples(CUT_SEARCH_S)
     return audio[:cut], audio[cut:]
+
+
+def _looks_wrong(window) -> bool:
+    """faster-whisper's reasons to decode a window again at a higher temperature: text that
+    compresses too well (a repetition loop) or an average log probability below the threshold."""
+    return (
+        window.compression_ratio > COMPRESSION_RATIO_THRESHOLD
+        or window.avg_logprob < LOG_PROB_THRESHOLD
+    )
+
+
+def _split_window(window) -> list:
+    """One batched window (faster-whisper ``Segment`` with word times) as segments of about a
+    sentence: cut after a word that ends a sentence and at pauses of :data:`SPLIT_PAUSE_S`, then
+    any part longer than :data:`MAX_SEGMENT_S` at its longest pause (a comma counts as
+    a pause of half a second). Written here: faster-whisper's batched pipeline returns one
+    segment per window when it decodes without timestamp tokens."""
+    words = [w for w in window.words or () if w.word.strip()]
+    if not words:
+        return [window] if window.text.strip() else []
+    groups: list[list] = [[words[0]]]
+    for before, word in itertools.pairwise(words):
+        ends = before.word.strip().rstrip("\"')]»“”").endswith(SENTENCE_END)
+        if ends or word.start - before.end >= SPLIT_PAUSE_S:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    parts = [part for group in groups for part in _shorten(group)]
+    return [
+        dataclasses.replace(
+            window,
+            start=part[0].start,
+            end=part[-1].end,
+            text="".join(w.word for w in part),
+            words=part,
+            tokens=[],
+        )
+        for part in parts
+    ]
+
+
+def _shorten(words: list) -> list[list]:
+    if len(words) < 2 or words[-1].end - words[0].start <= MAX_SEGMENT_S:
+        return [words]
+
+    def pause(i: int) -> float:  # before words[i]
+        comma = 0.5 if words[i - 1].word.strip().endswith((",", ";", ":", "–")) else 0.0
+        return words[i].start - words[i - 1].end + comma
+
+    cut = max(range(1, len(words)), key=pause)
+    return _shorten(words[:cut]) + _shorten(words[cut:])
+
+
+@dataclasses.dataclass
+class _Speech:
+    """One recording (or piece) prepared for batched decoding: its speech regions (samples) and
+    the windows of up to 30 s they are joined into, with each window's start in the speech-only
+    time line (seconds), as faster-whisper's batched pipeline makes them."""
+
+    audio: np.ndarray
+    regions: list[dict]
+    chunks: list[np.ndarray]
+    offsets: list[float]
+
+    @classmethod
+    def find(cls, audio: np.ndarray) -> _Speech:
+        from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
+
+        options = VadOptions(max_speech_duration_s=CHUNK_LENGTH, min_silence_duration_ms=160)
+        regions = get_speech_timestamps(audio, options, SAMPLE_RATE)
+        if not regions:
+            return cls(audio, [], [], [])
+        chunks, metadata = collect_chunks(audio, regions, SAMPLE_RATE, CHUNK_LENGTH)
+        return cls(audio, regions, chunks, [m["offset"] for m in metadata])
+
+
+def _moved(segment, seconds: float):
+    """A faster-whisper segment (and its words) ``seconds`` later."""
+    words = [
+        dataclasses.replace(w, start=w.start + seconds, end=w.end + seconds)
+        for w in segment.words or ()
+    ]
+    return dataclasses.replace(
+        segment, start=segment.start + seconds, end=segment.end + seconds, words=words or None
+    )

@@ -20,6 +20,7 @@ class AppSettings:
     compute_type: str = "int8"
     threads: int = 0
     vad: bool = True
+    batch_size: int = 0  # speech windows decoded together; 0: automatic (see TranscribeOptions)
     output_dir: str = ""  # "" = next to each input file
     ui_language: str = "hsb"
     model: str = ""  # "" = the store's default
@@ -31,6 +32,8 @@ class AppSettings:
             compute_type=self.compute_type,
             threads=self.threads,
             vad=self.vad,
+            # without the VAD there are no cuts to batch at: one window after the other
+            batch_size=(self.batch_size or None) if self.vad else None,
         )
 
 

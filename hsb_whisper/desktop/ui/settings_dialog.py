@@ -1,5 +1,5 @@
-"""The settings dialog: language token, beam size, compute type, threads, VAD, output folder and
-the interface language."""
+"""The settings dialog: language token, beam size, compute type, threads, VAD, batch size, output
+folder and the interface language."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from hsb_whisper.desktop import DEFAULT_BATCH_SIZE
 from hsb_whisper.desktop.ui.settings import UI_LANGUAGES, AppSettings
 from hsb_whisper.export import COMPUTE_TYPES
 
@@ -31,6 +32,16 @@ class SettingsDialog(QDialog):
         self.threads = QSpinBox(minimum=0, maximum=64, value=settings.threads)
         self.threads.setSpecialValueText(self.tr("all cores"))
         self.vad = QCheckBox(self.tr("skip silence (VAD)"), checked=settings.vad)
+        self.batch = QSpinBox(minimum=0, maximum=32, value=settings.batch_size)
+        self.batch.setSpecialValueText(self.tr("automatic ({0})").format(DEFAULT_BATCH_SIZE))
+        self.batch.setToolTip(
+            self.tr(
+                "Speech windows of up to 30 s decoded together: faster on long recordings. "
+                "1 decodes one after the other. Needs “skip silence”."
+            )
+        )
+        self.batch.setEnabled(settings.vad)
+        self.vad.toggled.connect(self.batch.setEnabled)
         self.output = QLineEdit(settings.output_dir, placeholderText=self.tr("next to the audio"))
         self.ui_language = QComboBox()
         for code, name in UI_LANGUAGES.items():
@@ -42,6 +53,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Compute type"), self.compute)
         form.addRow(self.tr("Threads"), self.threads)
         form.addRow("", self.vad)
+        form.addRow(self.tr("Batch size"), self.batch)
         form.addRow(self.tr("Output folder"), self.output)
         form.addRow(self.tr("Interface language (after a restart)"), self.ui_language)
         buttons = QDialogButtonBox(
@@ -60,6 +72,7 @@ class SettingsDialog(QDialog):
             compute_type=self.compute.currentText(),
             threads=self.threads.value(),
             vad=self.vad.isChecked(),
+            batch_size=self.batch.value(),
             output_dir=self.output.text().strip(),
             ui_language=self.ui_language.currentData(),
         )
