@@ -30,6 +30,19 @@ FOLDER = ROOT / "hsb_whisper" / "assets" / "translations"
 UI = ROOT / "hsb_whisper" / "desktop" / "ui"
 
 HSB = {
+    "&Fast training on a computer without a GPU": "&Spěšne trenowanje na ličaku bjez GPU",
+    "Several short recordings share one 30-second window, with a short silence "
+    "between them, as Whisper itself was trained: the model listens to them in one "
+    "pass, which makes training on a processor several times faster while the whole "
+    "model is still adapted. Each recording is still used once per epoch. On a "
+    "computer with an NVIDIA GPU this is not used.": "Wjacore krótke nahrawki so do "
+    "jednoho 30-sekundoweho wokna z krótkej ćišinu mjez nimi zestajeja, kaž je so Whisper sam "
+    "trenował: model je w jednym přeběhu słyši, štož trenowanje na procesorje wjacekróć "
+    "spěšniše čini, a cyły model so dale přiměrja. Kóžda nahrawka so dale jónu na epochu "
+    "wužiwa. Na ličaku z GPU NVIDIA so to njewužiwa.",
+    "Fast training: the recordings of a step share {0} windows of 30 "
+    "seconds on average instead of one each ({1}).": "Spěšne trenowanje: nahrawki jednoho "
+    "kroka so w přerězku do {0} woknow po 30 sekundach dźěla město jednoho za kóždu ({1}).",
     " (default)": " (standard)",
     "&hsb-whisper": "&hsb-whisper",
     "Add files…": "Dataje přidać…",
@@ -38,6 +51,11 @@ HSB = {
     "Audio files": "Awdiodataje",
     "Base": "Zakład",
     "Beam size": "Šěrokosć pytanja (beam)",
+    "automatic ({0})": "awtomatisce ({0})",
+    "Speech windows of up to 30 s decoded together: faster on long recordings. "
+    "1 decodes one after the other. Needs “skip silence”.": "Wokna rěče hač do 30 s so "
+    "zhromadnje dekoduja: spěšnišo při dołhich nahrawkach. 1 dekoduje jedne po druhim. "
+    "Trjeba „ćišinu přeskočić“.",
     "Cancel": "Přetorhnyć",
     "Cannot play: {0}": "Wothrać njemóžno: {0}",
     "Compute type": "Typ wobličenja",
@@ -210,6 +228,20 @@ HSB = {
 }
 
 DE = {
+    "&Fast training on a computer without a GPU": "&Schnelles Training auf einem Computer ohne GPU",
+    "Several short recordings share one 30-second window, with a short silence "
+    "between them, as Whisper itself was trained: the model listens to them in one "
+    "pass, which makes training on a processor several times faster while the whole "
+    "model is still adapted. Each recording is still used once per epoch. On a "
+    "computer with an NVIDIA GPU this is not used.": "Mehrere kurze Aufnahmen teilen sich "
+    "ein 30-Sekunden-Fenster, mit einer kurzen Stille dazwischen, so wie Whisper selbst "
+    "trainiert wurde: Das Modell hört sie in einem Durchgang, was das Training auf einem "
+    "Prozessor um ein Mehrfaches beschleunigt, während weiterhin das ganze Modell angepasst "
+    "wird. Jede Aufnahme wird weiterhin einmal pro Epoche verwendet. Auf einem Computer mit "
+    "NVIDIA-GPU wird dies nicht verwendet.",
+    "Fast training: the recordings of a step share {0} windows of 30 "
+    "seconds on average instead of one each ({1}).": "Schnelles Training: Die Aufnahmen "
+    "eines Schritts teilen sich im Mittel {0} Fenster zu 30 Sekunden statt je eines ({1}).",
     " (default)": " (Standard)",
     "&hsb-whisper": "&hsb-whisper",
     "Add files…": "Dateien hinzufügen…",
@@ -218,6 +250,11 @@ DE = {
     "Audio files": "Audiodateien",
     "Base": "Basis",
     "Beam size": "Strahlbreite (Beam)",
+    "automatic ({0})": "automatisch ({0})",
+    "Speech windows of up to 30 s decoded together: faster on long recordings. "
+    "1 decodes one after the other. Needs “skip silence”.": "Sprachfenster bis 30 s werden "
+    "gemeinsam dekodiert: schneller bei langen Aufnahmen. 1 dekodiert eines nach dem anderen. "
+    "Braucht „Stille überspringen“.",
     "Cancel": "Abbrechen",
     "Cannot play: {0}": "Wiedergabe nicht möglich: {0}",
     "Compute type": "Rechentyp",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import wave
 
 import numpy as np
@@ -9,8 +10,13 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from hsb_whisper.audio import load_audio
+from hsb_whisper.desktop.live import Utterance
+from hsb_whisper.desktop.transcriber import TranscribeOptions, Transcriber
+from hsb_whisper.desktop.ui import workers
 from hsb_whisper.desktop.ui.main_window import MainWindow
 from hsb_whisper.desktop.ui.settings import AppSettings, load_settings, save_settings
+from hsb_whisper.desktop.ui.workers import LiveWorker, TranscriberCache
 
 from conftest import EN_SENTENCES
 from fake_stream import FakeSoundDevice
@@ -62,11 +68,20 @@ def test_drop_file_transcribe_and_export_srt(qtbot, window, clips, tmp_path):
 def test_cancel_midway(qtbot, window, clips, tmp_path):
     samples, rate = read_wav(clips["en_long"])
     long = write_wav(tmp_path / "long.wav", np.concatenate([samples, samples, samples]), rate)
+    # The worker waits after its first segment (at its progress report, once the segment is on
+    # its way) until the click has been made: batched decoding hands over a window's segments
+    # at once, and the job could end before the click lands.
+    clicked = threading.Event()
+    window.file_worker.progress.connect(
+        lambda _job, done, _total: done > 0 and clicked.wait(WAIT_MS / 1000),
+        Qt.ConnectionType.DirectConnection,
+    )
     with qtbot.waitSignal(window.file_worker.segment, timeout=WAIT_MS) as first:
         job_ids = window.files.add_paths([long])
     window.files.table.selectRow(0)
     with qtbot.waitSignal(window.file_worker.cancelled, timeout=WAIT_MS) as cancelled:
         window.files.cancel_selected()
+        clicked.set()
     assert cancelled.args == [job_ids[0]] and first.args[0] == job_ids[0]
     qtbot.waitUntil(lambda: window.files.jobs[job_ids[0]].state == "cancelled")
     new_id = window.files.retry(job_ids[0])  # and it can be queued again
@@ -106,7 +121,13 @@ def test_edits_survive_closing_and_reopening(qtbot, clips, default_model, tmp_pa
     second.close()
 
 
-def test_record_live_text_and_stop_keeps_all_audio(qtbot, clips, default_model, tmp_path):
+def test_record_live_text_and_stop_keeps_all_audio(
+    qtbot, clips, default_model, tmp_path, monkeypatch
+):
+    loaded = []  # the models the workers load: one, shared by the live and the file worker
+    monkeypatch.setattr(
+        workers, "Transcriber", lambda *a: loaded.append(Transcriber(*a)) or loaded[-1]
+    )
     spoken = speak_sentences(EN_SENTENCES[:3], "en", tmp_path / "s.wav", 1.5)
     mic = encode(spoken, tmp_path / "mic.wav", "pcm_s16le", 16000)  # a 16 kHz microphone
     sd = FakeSoundDevice(mic, realtime=True)
@@ -124,7 +145,39 @@ def test_record_live_text_and_stop_keeps_all_audio(qtbot, clips, default_model, 
         assert w.getnframes() == sd.delivered_samples  # Stop dropped nothing
     assert done.args[1].info.path == path
     assert "store" in " ".join(s.text for s in done.args[1].segments).lower()
+    assert len(loaded) == 1
     win.close()
+
+
+def test_live_worker_decodes_a_confirmed_tentative_utterance_once(
+    qtbot, clips, default_model, monkeypatch
+):
+    """A tentative utterance is decoded (greedily, whatever the options' beam) but shows no
+    text; the final one with the same samples shows that text without a second decoding; one
+    that differs is decoded again."""
+    decoded = []  # beam size of each decoding
+    real = Transcriber.transcribe_audio
+
+    def spy(self, audio, offset=0.0, beam_size=None):
+        decoded.append(beam_size)
+        return real(self, audio, offset, beam_size)
+
+    monkeypatch.setattr(Transcriber, "transcribe_audio", spy)
+    audio = load_audio(clips["en"])
+    end = 1.0 + len(audio) / 16000
+    worker = LiveWorker(TranscriberCache())
+    shown = []
+    worker.text.connect(lambda start, end, text: shown.append((start, end, text)))
+    options = TranscribeOptions(language="en", beam_size=5)
+    worker.transcribe("", options, Utterance(1.0, end, audio, final=False))
+    assert decoded == [1] and shown == []
+    worker.transcribe("", options, Utterance(1.0, end, audio.copy()))
+    assert decoded == [1]
+    assert len(shown) == 1 and shown[0][:2] == (1.0, end) and "store" in shown[0][2].lower()
+    half = audio[: len(audio) // 2]
+    worker.transcribe("", options, Utterance(1.0, end, audio, final=False))
+    worker.transcribe("", options, Utterance(1.0, 1.0 + len(half) / 16000, half))
+    assert decoded == [1, 1, 1] and len(shown) == 2
 
 
 def test_no_microphone_is_a_message_not_a_crash(window):

@@ -357,3 +357,58 @@ def test_live_segmenter_cuts_long_speech_without_losing_any(speech_16k):
         covered[first:last] = True
     loud = np.abs(audio) > 0.01
     assert not np.any(loud & ~covered), "audible samples outside every utterance"
+
+
+def feed_in_blocks(segmenter: LiveSegmenter, audio: np.ndarray, block_s: float = 0.05) -> list:
+    """Feed ``audio`` as a recorder would; return ``(audio seconds fed, utterance)`` for each
+    final utterance ``feed`` returned, then those of ``flush``."""
+    block = round(block_s * SAMPLE_RATE)
+    finals = []
+    for i in range(0, len(audio), block):
+        finals += [(segmenter.seconds, u) for u in segmenter.feed(audio[i : i + block])]
+    return finals + [(segmenter.seconds, u) for u in segmenter.flush()]
+
+
+def test_tentative_utterances_come_before_the_pause_is_confirmed(speech_16k):
+    """Each sentence is passed on as a tentative utterance when its pause has lasted 0.2 s;
+    the final one that follows ~0.3 s later has exactly the same samples; the final ones keep
+    every guarantee (and are what feed returns)."""
+    _, audio = speech_16k
+    tentative: list[tuple[float, Utterance]] = []
+    segmenter = LiveSegmenter(on_tentative=lambda u: tentative.append((segmenter.seconds, u)))
+    finals = feed_in_blocks(segmenter, audio)
+    assert len(finals) == 3 and all(u.final for _, u in finals)
+    assert len(tentative) == 3 and not any(u.final for _, u in tentative)
+    for (guessed_at, guess), (confirmed_at, final) in zip(tentative, finals):
+        assert guess.same_as(final), (guess.start_s, guess.end_s, final.start_s, final.end_s)
+        assert confirmed_at - guessed_at >= 0.2  # min_silence_s − the tentative pause, ± a scan
+    plain = feed_in_blocks(LiveSegmenter(), audio)  # without tentative ones: the same cuts
+    assert [(u.start_s, u.end_s) for _, u in plain] == [(u.start_s, u.end_s) for _, u in finals]
+
+
+def test_a_tentative_utterance_is_not_confirmed_when_speech_goes_on(speech_16k):
+    """A 0.3 s pause (longer than the tentative pause, shorter than min_silence_s) makes a
+    tentative utterance, but the final one runs on past it to the real pause."""
+    _, audio = speech_16k
+    (s1, e1), (s2, e2) = speech_regions(audio)[:2]
+    first = audio[round(s1 * SAMPLE_RATE) : round(e1 * SAMPLE_RATE)]
+    second = audio[round(s2 * SAMPLE_RATE) : round(e2 * SAMPLE_RATE)]
+    gap, tail = np.zeros(round(0.3 * SAMPLE_RATE), np.float32), np.zeros(SAMPLE_RATE, np.float32)
+    joined = np.concatenate([tail, first, gap, second, tail])
+    tentative: list[Utterance] = []
+    finals = [u for _, u in feed_in_blocks(LiveSegmenter(on_tentative=tentative.append), joined)]
+    assert len(finals) == 1
+    assert finals[0].start_s <= 1.0 and finals[0].end_s >= (len(joined) - len(tail)) / SAMPLE_RATE
+    assert len(tentative) == 2
+    assert not tentative[0].same_as(finals[0])
+    assert tentative[0].end_s < (len(tail) + len(first) + len(gap)) / SAMPLE_RATE
+    assert tentative[1].same_as(finals[0])
+
+
+def test_tentative_pause_must_cover_the_padding():
+    from hsb_whisper.errors import OptionError
+
+    with pytest.raises(OptionError, match=r"at least 0\.2 s"):
+        LiveSegmenter(on_tentative=print, tentative_silence_s=0.1)
+    # a confirmation as short as the tentative pause: nothing to guess
+    assert LiveSegmenter(on_tentative=print, min_silence_s=0.2).on_tentative is None

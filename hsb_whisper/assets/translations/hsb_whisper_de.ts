@@ -81,7 +81,7 @@
         <translation>{0} wird importiert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="243" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="246" />
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation>Für {0} ({1}) bleiben keine brauchbaren Clips übrig: siehe Bericht unten.</translation>
     </message>
@@ -333,17 +333,22 @@
         <translation>Stufe {0}: {1} Schritte × {2} s = {3} (auf {4})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="83" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84" />
+        <source>Fast training: the recordings of a step share {0} windows of 30 seconds on average instead of one each ({1}).</source>
+        <translation>Schnelles Training: Die Aufnahmen eines Schritts teilen sich im Mittel {0} Fenster zu 30 Sekunden statt je eines ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90" />
         <source>Training would take about {0} (hours:minutes).</source>
         <translation>Das Training würde etwa {0} dauern (Stunden:Minuten).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="94" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101" />
         <source>Could not measure: {0}</source>
         <translation>Messung nicht möglich: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="96" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103" />
         <source>You can still train; the time is then not known in advance.</source>
         <translation>Sie können trotzdem trainieren; die Dauer ist dann vorab nicht bekannt.</translation>
     </message>
@@ -351,57 +356,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="42" />
+        <location filename="../../desktop/ui/main_window.py" line="47" />
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="43" />
+        <location filename="../../desktop/ui/main_window.py" line="48" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="44" />
+        <location filename="../../desktop/ui/main_window.py" line="49" />
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="45" />
+        <location filename="../../desktop/ui/main_window.py" line="50" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47" />
+        <location filename="../../desktop/ui/main_window.py" line="52" />
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="48" />
+        <location filename="../../desktop/ui/main_window.py" line="53" />
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49" />
+        <location filename="../../desktop/ui/main_window.py" line="54" />
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="50" />
+        <location filename="../../desktop/ui/main_window.py" line="55" />
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="82" />
+        <location filename="../../desktop/ui/main_window.py" line="101" />
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="126" />
+        <location filename="../../desktop/ui/main_window.py" line="146" />
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="129" />
+        <location filename="../../desktop/ui/main_window.py" line="149" />
         <source>Cannot play: {0}</source>
         <translation>Wiedergabe nicht möglich: {0}</translation>
     </message>
@@ -545,97 +550,107 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="36" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
         <source>How to train: the two recipes of the original research.</source>
         <translation>Wie trainiert wird: die zwei Rezepte der ursprünglichen Forschung.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39" />
         <source>&amp;Classic</source>
         <translation>&amp;Klassisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="41" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42" />
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation>Ein Adapter wird direkt mit den obersorbischen Daten trainiert. Er braucht nur obersorbische Aufnahmen und ist der schnellere der beiden.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="45" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46" />
         <source>&amp;Two-stage</source>
         <translation>Zwei&amp;stufig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="48" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49" />
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation>Zuerst wird ein Adapter auf Tschechisch trainiert und ins Modell übernommen, dann ein zweiter auf Obersorbisch. Laut der ursprünglichen Forschung senkt das die Wortfehlerrate im Obersorbischen; dafür braucht es auch tschechische Daten.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="63" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64" />
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation>whisper-small, wie in der Forschung (wird einmalig heruntergeladen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="67" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68" />
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation>whisper-base, das eingebaute Modell (offline, schneller)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70" />
         <source>another Whisper folder…</source>
         <translation>ein anderer Whisper-Ordner…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="72" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75" />
+        <source>&amp;Fast training on a computer without a GPU</source>
+        <translation>&amp;Schnelles Training auf einem Computer ohne GPU</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79" />
+        <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
+        <translation>Mehrere kurze Aufnahmen teilen sich ein 30-Sekunden-Fenster, mit einer kurzen Stille dazwischen, so wie Whisper selbst trainiert wurde: Das Modell hört sie in einem Durchgang, was das Training auf einem Prozessor um ein Mehrfaches beschleunigt, während weiterhin das ganze Modell angepasst wird. Jede Aufnahme wird weiterhin einmal pro Epoche verwendet. Auf einem Computer mit NVIDIA-GPU wird dies nicht verwendet.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89" />
         <source>&amp;Advanced settings</source>
         <translation>&amp;Erweiterte Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="81" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98" />
         <source>all epochs</source>
         <translation>alle Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="83" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100" />
         <source>Epochs</source>
         <translation>Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101" />
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="85" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102" />
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103" />
         <source>LoRA rank r</source>
         <translation>LoRA-Rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="87" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104" />
         <source>LoRA alpha</source>
         <translation>LoRA-Alpha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="88" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105" />
         <source>Stop after steps</source>
         <translation>Nach Schritten anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107" />
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="93" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110" />
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -644,12 +659,12 @@ as finetune --set)</source>
 wie finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116" />
         <source>Base model</source>
         <translation>Basismodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="122" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141" />
         <source>A Whisper model folder</source>
         <translation>Whisper-Modellordner</translation>
     </message>
@@ -657,48 +672,48 @@ wie finetune --set)</translation>
 <context>
     <name>RecordPage</name>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="53" />
+        <location filename="../../desktop/ui/record_page.py" line="56" />
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="54" />
-        <location filename="../../desktop/ui/record_page.py" line="102" />
+        <location filename="../../desktop/ui/record_page.py" line="57" />
+        <location filename="../../desktop/ui/record_page.py" line="105" />
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="55" />
+        <location filename="../../desktop/ui/record_page.py" line="58" />
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="61" />
+        <location filename="../../desktop/ui/record_page.py" line="64" />
         <source>Text appears here while you speak.</source>
         <translation>Der Text erscheint hier, während Sie sprechen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="63" />
+        <location filename="../../desktop/ui/record_page.py" line="66" />
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="90" />
+        <location filename="../../desktop/ui/record_page.py" line="93" />
         <source>No microphone found. Connect one and restart; transcribing files still works.</source>
         <translation>Kein Mikrofon gefunden. Schließen Sie eines an und starten Sie neu; Dateien transkribieren geht weiterhin.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="102" />
+        <location filename="../../desktop/ui/record_page.py" line="105" />
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="124" />
+        <location filename="../../desktop/ui/record_page.py" line="129" />
         <source>Recording to {0}</source>
         <translation>Aufnahme nach {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="153" />
+        <location filename="../../desktop/ui/record_page.py" line="158" />
         <source>Saved {0} ({1:.1f} s); transcribing it in Files.</source>
         <translation>{0} gespeichert ({1:.1f} s); wird unter Dateien transkribiert.</translation>
     </message>
@@ -759,57 +774,72 @@ wie finetune --set)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="25" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="26" />
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="26" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="27" />
         <source>the model's own</source>
         <translation>das des Modells</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="32" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="33" />
         <source>all cores</source>
         <translation>alle Kerne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="33" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="34" />
         <source>skip silence (VAD)</source>
         <translation>Stille überspringen (VAD)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="34" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="36" />
+        <source>automatic ({0})</source>
+        <translation>automatisch ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="39" />
+        <source>Speech windows of up to 30 s decoded together: faster on long recordings. 1 decodes one after the other. Needs “skip silence”.</source>
+        <translation>Sprachfenster bis 30 s werden gemeinsam dekodiert: schneller bei langen Aufnahmen. 1 dekodiert eines nach dem anderen. Braucht „Stille überspringen“.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="45" />
         <source>next to the audio</source>
         <translation>neben der Audiodatei</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="40" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="41" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="52" />
         <source>Beam size</source>
         <translation>Strahlbreite (Beam)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="42" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="53" />
         <source>Compute type</source>
         <translation>Rechentyp</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="43" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="54" />
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="45" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="56" />
+        <source>Batch size</source>
+        <translation>Batchgröße</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="57" />
         <source>Output folder</source>
         <translation>Ausgabeordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="46" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="58" />
         <source>Interface language (after a restart)</source>
         <translation>Sprache der Oberfläche (nach Neustart)</translation>
     </message>

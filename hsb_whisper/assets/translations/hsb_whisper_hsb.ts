@@ -81,7 +81,7 @@
         <translation>{0} so importuje…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="243" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="246" />
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation>Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.</translation>
     </message>
@@ -333,17 +333,22 @@
         <translation>Etapa {0}: {1} krokow × {2} s = {3} (na {4})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="83" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84" />
+        <source>Fast training: the recordings of a step share {0} windows of 30 seconds on average instead of one each ({1}).</source>
+        <translation>Spěšne trenowanje: nahrawki jednoho kroka so w přerězku do {0} woknow po 30 sekundach dźěla město jednoho za kóždu ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90" />
         <source>Training would take about {0} (hours:minutes).</source>
         <translation>Trenowanje by přibližnje {0} trało (hodźiny:mjeńšiny).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="94" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101" />
         <source>Could not measure: {0}</source>
         <translation>Měrjenje njeje so poradźiło: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="96" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103" />
         <source>You can still train; the time is then not known in advance.</source>
         <translation>Móžeće přiwšěm trenować; trajo je potom njeznate.</translation>
     </message>
@@ -351,57 +356,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="42" />
+        <location filename="../../desktop/ui/main_window.py" line="47" />
         <source>Files</source>
         <translation>Dataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="43" />
+        <location filename="../../desktop/ui/main_window.py" line="48" />
         <source>Record</source>
         <translation>Nahrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="44" />
+        <location filename="../../desktop/ui/main_window.py" line="49" />
         <source>Transcript</source>
         <translation>Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="45" />
+        <location filename="../../desktop/ui/main_window.py" line="50" />
         <source>Models</source>
         <translation>Modele</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47" />
+        <location filename="../../desktop/ui/main_window.py" line="52" />
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="48" />
+        <location filename="../../desktop/ui/main_window.py" line="53" />
         <source>Settings…</source>
         <translation>Nastajenja…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49" />
+        <location filename="../../desktop/ui/main_window.py" line="54" />
         <source>Train a model…</source>
         <translation>Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="50" />
+        <location filename="../../desktop/ui/main_window.py" line="55" />
         <source>Quit</source>
         <translation>Skónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="82" />
+        <location filename="../../desktop/ui/main_window.py" line="101" />
         <source>Ready</source>
         <translation>Hotowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="126" />
+        <location filename="../../desktop/ui/main_window.py" line="146" />
         <source>no audio output</source>
         <translation>žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="129" />
+        <location filename="../../desktop/ui/main_window.py" line="149" />
         <source>Cannot play: {0}</source>
         <translation>Wothrać njemóžno: {0}</translation>
     </message>
@@ -545,97 +550,107 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="36" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
         <source>Recipe</source>
         <translation>Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
         <source>How to train: the two recipes of the original research.</source>
         <translation>Kak trenować: dwaj receptaj originalneho slědźenja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39" />
         <source>&amp;Classic</source>
         <translation>&amp;Klasiski</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="41" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42" />
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation>Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="45" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46" />
         <source>&amp;Two-stage</source>
         <translation>Dwě &amp;etapje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="48" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49" />
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation>Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="63" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64" />
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation>whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="67" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68" />
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation>whisper-base, zatwarjeny model (dźěła offline, spěšniši)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70" />
         <source>another Whisper folder…</source>
         <translation>druhi rjadowak Whisper…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="72" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75" />
+        <source>&amp;Fast training on a computer without a GPU</source>
+        <translation>&amp;Spěšne trenowanje na ličaku bjez GPU</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79" />
+        <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
+        <translation>Wjacore krótke nahrawki so do jednoho 30-sekundoweho wokna z krótkej ćišinu mjez nimi zestajeja, kaž je so Whisper sam trenował: model je w jednym přeběhu słyši, štož trenowanje na procesorje wjacekróć spěšniše čini, a cyły model so dale přiměrja. Kóžda nahrawka so dale jónu na epochu wužiwa. Na ličaku z GPU NVIDIA so to njewužiwa.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89" />
         <source>&amp;Advanced settings</source>
         <translation>&amp;Rozšěrjene nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="81" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98" />
         <source>all epochs</source>
         <translation>wšě epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="83" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100" />
         <source>Epochs</source>
         <translation>Epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101" />
         <source>Batch size</source>
         <translation>Wulkosć batcha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="85" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102" />
         <source>Learning rate</source>
         <translation>Spěšnosć wuknjenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103" />
         <source>LoRA rank r</source>
         <translation>LoRA-rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="87" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104" />
         <source>LoRA alpha</source>
         <translation>LoRA-alfa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="88" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105" />
         <source>Stop after steps</source>
         <translation>Po krokach zastajić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107" />
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="93" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110" />
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -644,12 +659,12 @@ as finetune --set)</source>
 kaž finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116" />
         <source>Base model</source>
         <translation>Zakładny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="122" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141" />
         <source>A Whisper model folder</source>
         <translation>Rjadowak modela Whisper</translation>
     </message>
@@ -657,48 +672,48 @@ kaž finetune --set)</translation>
 <context>
     <name>RecordPage</name>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="53" />
+        <location filename="../../desktop/ui/record_page.py" line="56" />
         <source>Record</source>
         <translation>Nahrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="54" />
-        <location filename="../../desktop/ui/record_page.py" line="102" />
+        <location filename="../../desktop/ui/record_page.py" line="57" />
+        <location filename="../../desktop/ui/record_page.py" line="105" />
         <source>Pause</source>
         <translation>Přestawka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="55" />
+        <location filename="../../desktop/ui/record_page.py" line="58" />
         <source>Stop</source>
         <translation>Zastajić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="61" />
+        <location filename="../../desktop/ui/record_page.py" line="64" />
         <source>Text appears here while you speak.</source>
         <translation>Tekst so tu pokazuje, mjeztym zo rěčiće.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="63" />
+        <location filename="../../desktop/ui/record_page.py" line="66" />
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="90" />
+        <location filename="../../desktop/ui/record_page.py" line="93" />
         <source>No microphone found. Connect one and restart; transcribing files still works.</source>
         <translation>Žadyn mikrofon namakany. Zwjazajće jedyn a startujće znowa; přepis datajow dale funguje.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="102" />
+        <location filename="../../desktop/ui/record_page.py" line="105" />
         <source>Resume</source>
         <translation>Pokročować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="124" />
+        <location filename="../../desktop/ui/record_page.py" line="129" />
         <source>Recording to {0}</source>
         <translation>Nahrawa so do {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="153" />
+        <location filename="../../desktop/ui/record_page.py" line="158" />
         <source>Saved {0} ({1:.1f} s); transcribing it in Files.</source>
         <translation>{0} składowane ({1:.1f} s); přepisuje so w Datajach.</translation>
     </message>
@@ -759,57 +774,72 @@ kaž finetune --set)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="25" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="26" />
         <source>Settings</source>
         <translation>Nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="26" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="27" />
         <source>the model's own</source>
         <translation>modelowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="32" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="33" />
         <source>all cores</source>
         <translation>wšě jadra</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="33" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="34" />
         <source>skip silence (VAD)</source>
         <translation>ćišinu přeskočić (VAD)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="34" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="36" />
+        <source>automatic ({0})</source>
+        <translation>awtomatisce ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="39" />
+        <source>Speech windows of up to 30 s decoded together: faster on long recordings. 1 decodes one after the other. Needs “skip silence”.</source>
+        <translation>Wokna rěče hač do 30 s so zhromadnje dekoduja: spěšnišo při dołhich nahrawkach. 1 dekoduje jedne po druhim. Trjeba „ćišinu přeskočić“.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="45" />
         <source>next to the audio</source>
         <translation>pódla awdiodataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="40" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
         <source>Language token</source>
         <translation>Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="41" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="52" />
         <source>Beam size</source>
         <translation>Šěrokosć pytanja (beam)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="42" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="53" />
         <source>Compute type</source>
         <translation>Typ wobličenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="43" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="54" />
         <source>Threads</source>
         <translation>Nitki</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="45" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="56" />
+        <source>Batch size</source>
+        <translation>Wulkosć batcha</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="57" />
         <source>Output folder</source>
         <translation>Cilowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="46" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="58" />
         <source>Interface language (after a restart)</source>
         <translation>Rěč powjercha (po nowym starće)</translation>
     </message>

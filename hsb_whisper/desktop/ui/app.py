@@ -153,8 +153,10 @@ def _excepthook(log_file: Path | None):
 
 def run_app(log_file: Path | None = None, quit_after_ms: int = 0) -> int:
     """Show the main window and run Qt's event loop until it closes; returns the exit code."""
+    from hsb_whisper.desktop.memory import use_one_heap
     from hsb_whisper.desktop.ui.main_window import MainWindow
 
+    use_one_heap()  # before Qt and the workers start threads: ~40 MB less when idle
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("hsb-whisper")
     app.setWindowIcon(QIcon(str(ICONS / "hsb-whisper.png")))

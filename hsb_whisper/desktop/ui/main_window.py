@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from hsb_whisper.desktop import formats
+from hsb_whisper.desktop.memory import release_freed_memory
 from hsb_whisper.desktop.transcriber import TranscribeOptions
 from hsb_whisper.desktop.ui.editor import TranscriptEditor, load_saved
 from hsb_whisper.desktop.ui.files_page import FilesPage
@@ -17,15 +17,20 @@ from hsb_whisper.desktop.ui.models_page import ModelsPage
 from hsb_whisper.desktop.ui.record_page import RecordPage
 from hsb_whisper.desktop.ui.settings import AppSettings, save_settings
 from hsb_whisper.desktop.ui.settings_dialog import SettingsDialog
-from hsb_whisper.desktop.ui.workers import FileWorker, LiveWorker
+from hsb_whisper.desktop.ui.workers import FileWorker, LiveWorker, TranscriberCache
 from hsb_whisper.export import ModelStore
 
 log = logging.getLogger(__name__)
+
+# Quiet time after a job before freed memory is handed back to the system: the decoder's
+# buffers (40–80 MB) are not all freed the moment a job ends (measured: a trim at once got half).
+RELEASE_AFTER_MS = 1000
 
 
 class MainWindow(QMainWindow):
     _run_job = Signal(int, str, str, object)  # to the file worker: id, path, model, options
     _live_job = Signal(str, object, object)  # to the live worker: model, options, utterance
+    _live_done = Signal()  # to the live worker, after a recording's last utterance
 
     def __init__(self, settings: AppSettings, sd=None, parent=None) -> None:
         super().__init__(parent)
@@ -49,7 +54,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.tr("Train a model…"), self.open_training)
         menu.addAction(self.tr("Quit"), self.close)
 
-        self.file_thread, self.file_worker = QThread(self), FileWorker()
+        self.transcribers = TranscriberCache()  # one model in memory for both workers
+        self.file_thread, self.file_worker = QThread(self), FileWorker(self.transcribers)
         self.file_worker.moveToThread(self.file_thread)
         self._run_job.connect(self.file_worker.run)
         self.file_worker.started.connect(self.files.on_started)
@@ -65,31 +71,45 @@ class MainWindow(QMainWindow):
         self.files.open_requested.connect(self._open_job)
         self.file_thread.start()
 
-        self.live_thread, self.live_worker = QThread(self), LiveWorker()
+        self.live_thread, self.live_worker = QThread(self), LiveWorker(self.transcribers)
         self.live_worker.moveToThread(self.live_thread)
         self._live_job.connect(self.live_worker.transcribe)
+        self._live_done.connect(self.live_worker.release)
         self.live_worker.text.connect(self.record.add_live_text)
         self.live_worker.failed.connect(self.record.show_problem)
+        # the files' options: the same loaded model; the live worker decodes greedily
         self.record.utterance.connect(
-            lambda u: self._live_job.emit(self.current_model(), self.live_options(), u)
+            lambda u: self._live_job.emit(self.current_model(), self.options(), u)
         )
+        self.record.recording_saved.connect(lambda path: self._live_done.emit())
         self.record.recording_saved.connect(lambda path: self.files.add_paths([path]))
         self.live_thread.start()
+
+        self._release_timer = QTimer(self, singleShot=True, interval=RELEASE_AFTER_MS)
+        self._release_timer.timeout.connect(release_freed_memory)
+        for done in (
+            self.file_worker.finished,
+            self.file_worker.failed,
+            self.file_worker.cancelled,
+            self.live_worker.released,
+        ):
+            done.connect(self._release_soon, Qt.ConnectionType.QueuedConnection)
 
         self.models.train_requested.connect(self.open_training)
         self.wizard = None
         self.editor.play_requested.connect(self._play)
         self.statusBar().showMessage(self.tr("Ready"))
 
+    @Slot()
+    def _release_soon(self) -> None:
+        """A job or a recording's utterances are done: hand freed memory back once no other
+        has ended for RELEASE_AFTER_MS (the timer is restarted; GUI thread)."""
+        self._release_timer.start()
+
     def current_model(self) -> str:
         """The model to use now: the one chosen in the settings, else the store's default
         (resolved at each job, so "Use as default" takes effect for the next file)."""
         return self.settings.model or self.store.default_name
-
-    def live_options(self) -> TranscribeOptions:
-        """Greedy decoding for the live preview (it must keep up); the whole recording is
-        transcribed again with the full settings after Stop."""
-        return dataclasses.replace(self.options(), beam_size=1)
 
     def options(self) -> TranscribeOptions:
         return self.settings.transcribe_options()
@@ -155,6 +175,7 @@ class MainWindow(QMainWindow):
         for thread in (self.file_thread, self.live_thread):
             thread.quit()
             thread.wait(30_000)
+        self._release_timer.stop()  # a timer must stop in its own thread, not in a later GC's
         if self.wizard is not None:
             from hsb_whisper.desktop.ui.wizard.task import wait_all
 
