@@ -107,21 +107,28 @@ def test_long_recording_cut_into_windows_and_sentences(default_model, harvard, m
     assert all(not s.words for s in segments)  # not asked for: none kept
 
 
+@pytest.fixture
+def groups(monkeypatch) -> list[int]:
+    """How many recordings each batched decoding held."""
+    sizes: list[int] = []
+    real = Transcriber._decode_batched
+
+    def spy(self, speeches, language):
+        sizes.append(len(speeches))
+        return real(self, speeches, language)
+
+    monkeypatch.setattr(Transcriber, "_decode_batched", spy)
+    return sizes
+
+
 def test_many_short_files_decoded_together_give_each_file_its_own_text(
-    default_model, short_files, harvard, tmp_path, monkeypatch
+    default_model, short_files, harvard, tmp_path, monkeypatch, groups
 ):
     monkeypatch.setattr(transcriber_module, "CHUNK_LENGTH", 10)  # the 27 s file is long
     transcriber = Transcriber(default_model, TranscribeOptions(language="en", batch_size=3))
     alone = {p: words(transcriber.transcribe(p)[0]) for p in short_files}
+    groups.clear()  # each of those was a batch of one
 
-    groups = []
-    real = Transcriber._decode_batched
-
-    def spy(self, speeches, language):
-        groups.append(len(speeches))
-        return real(self, speeches, language)
-
-    monkeypatch.setattr(Transcriber, "_decode_batched", spy)
     broken = tmp_path / "broken.mp3"
     broken.write_bytes(b"not audio at all")
     paths = [short_files[0], broken, *short_files[1:3], harvard, *short_files[3:]]
@@ -138,16 +145,8 @@ def test_many_short_files_decoded_together_give_each_file_its_own_text(
     assert groups == [3, 1, 2]
 
 
-def test_many_files_with_language_detection_go_one_by_one(default_model, short_files, monkeypatch):
+def test_many_files_with_language_detection_go_one_by_one(default_model, short_files, groups):
     transcriber = Transcriber(default_model, TranscribeOptions(language="auto", batch_size=4))
-    groups = []
-    real = Transcriber._decode_batched
-
-    def spy(self, speeches, language):
-        groups.append(len(speeches))
-        return real(self, speeches, language)
-
-    monkeypatch.setattr(Transcriber, "_decode_batched", spy)
     results = [(p, list(r[0]), r[1]) for p, r in transcriber.transcribe_many(short_files[:2])]
     assert groups == [1, 1]  # each file detects its own language
     assert all(info.language == "en" for _, _, info in results)
