@@ -163,6 +163,7 @@ def test_packed_target_is_the_joined_transcripts(tiny_whisper):
 
 
 def test_collate_packs_a_batch(tmp_path):
+    pytest.importorskip("torch")  # the batch is torch tensors
     paths, items = [], []
     rng = np.random.default_rng(1)
     for i, n in enumerate((400, 900, 1500, 200)):
@@ -194,6 +195,7 @@ def test_pack_is_true_false_or_auto():
 
 
 def test_packing_and_bf16_follow_the_device(monkeypatch):
+    pytest.importorskip("torch")  # train's precision choice asks torch about the GPU
     import importlib
 
     from hsb_whisper.finetune.train import _precision, packs
