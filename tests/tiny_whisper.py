@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TINY = {
-    "d_model": 64,
-    "encoder_layers": 2,
-    "decoder_layers": 2,
-    "encoder_attention_heads": 2,
-    "decoder_attention_heads": 2,
-    "encoder_ffn_dim": 128,
-    "decoder_ffn_dim": 128,
-}
+from hsb_whisper.desktop.selftest import TINY_WHISPER
 
 
 def build_tiny_whisper(hf_base: Path, out: Path, seed: int = 0) -> Path:
@@ -28,7 +20,7 @@ def build_tiny_whisper(hf_base: Path, out: Path, seed: int = 0) -> Path:
     )
 
     config = WhisperConfig.from_pretrained(hf_base)
-    for key, value in TINY.items():
+    for key, value in TINY_WHISPER.items():  # the self-test trains the same size
         setattr(config, key, value)
     torch.manual_seed(seed)
     model = WhisperForConditionalGeneration(config)
