@@ -49,6 +49,7 @@ COMPRESSION_RATIO_THRESHOLD = 2.4
 LOG_PROB_THRESHOLD = -1.0
 REDO_PAD_S = 0.2
 FRAMES_PER_SECOND = 100  # Whisper's mel frames (faster-whisper's segment "seek" counts them)
+MAX_SPEAKERS = 20  # --speakers N: more is a mistake (ELAN and the editor list one tier/row each)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,8 +65,15 @@ class TranscribeOptions:
     # the other, each conditioned on the text before it; None: DEFAULT_BATCH_SIZE with the VAD
     # (batching needs its cuts), 1 without.
     batch_size: int | None = None
+    # Who spoke when: None leaves segments without speakers; 0 finds the number of speakers;
+    # N > 0 labels exactly N (see hsb_whisper.desktop.speakers).
+    speakers: int | None = None
 
     def __post_init__(self) -> None:
+        if self.speakers is not None and not 0 <= self.speakers <= MAX_SPEAKERS:
+            raise OptionError(
+                f"the number of speakers must be 'auto' or 1 to {MAX_SPEAKERS}, not {self.speakers}"
+            )
         if self.beam_size < 1:
             raise OptionError(f"beam size must be at least 1, not {self.beam_size}")
         if self.batch_size is not None and self.batch_size < 1:
@@ -109,6 +117,7 @@ class Segment:
     avg_logprob: float
     no_speech_prob: float
     words: tuple[Word, ...] = ()
+    speaker: str | None = None  # "S1", "S2", … with diarization; its name is in the Transcript
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +135,48 @@ class Transcript:
     info: AudioInfo
     segments: list[Segment]
     model: str
+    # Names given to speaker ids ("S1" → "Jan Nowak"); an id without a name is shown as itself.
+    speaker_names: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def speaker_name(self, speaker: str | None) -> str | None:
+        """What a segment's speaker is called: its given name, else its id (None: no speaker)."""
+        if speaker is None:
+            return None
+        return self.speaker_names.get(speaker) or speaker
+
+    @property
+    def speakers(self) -> list[str]:
+        """The speaker ids of the segments, in order of first appearance."""
+        return list(dict.fromkeys(s.speaker for s in self.segments if s.speaker is not None))
+
+    # The editor's speaker edits (saved with the transcript: JSON keeps ids and names) ----------
+
+    def rename_speaker(self, speaker: str, name: str) -> None:
+        """Call ``speaker`` ``name`` everywhere (an empty name goes back to the id)."""
+        name = " ".join(name.split())
+        if name and name != speaker:
+            self.speaker_names[speaker] = name
+        else:
+            self.speaker_names.pop(speaker, None)
+
+    def reassign(self, index: int, speaker: str | None) -> None:
+        """Segment ``index`` was said by ``speaker`` (an id; None: by no one known)."""
+        self.segments[index] = dataclasses.replace(self.segments[index], speaker=speaker)
+
+    def merge_speakers(self, source: str, target: str) -> None:
+        """``source`` and ``target`` are one person: ``source``'s segments become ``target``'s,
+        and ``source``'s name is dropped (``target`` keeps its own)."""
+        if source == target:
+            return
+        for i, segment in enumerate(self.segments):
+            if segment.speaker == source:
+                self.segments[i] = dataclasses.replace(segment, speaker=target)
+        self.speaker_names.pop(source, None)
+
+    def new_speaker(self) -> str:
+        """An id no segment or name uses yet ("S3" after S1 and S2)."""
+        used = {*self.speakers, *self.speaker_names}
+        return next(f"S{n}" for n in range(1, len(used) + 2) if f"S{n}" not in used)
 
 
 class Transcriber:
@@ -438,7 +489,12 @@ class Transcriber:
 
     def transcribe_all(self, path: str | Path) -> Transcript:
         segments, info = self.transcribe(path)
-        return Transcript(info, list(segments), self.model.name)
+        return self.finish(info, list(segments))
+
+    def finish(self, info: AudioInfo, segments: list[Segment]) -> Transcript:
+        """The transcript of a file whose segments (from :meth:`transcribe`) have all been
+        read: with speakers when the options ask for them."""
+        return Transcript(info, segments, self.model.name)
 
 
 def _convert(segments: Iterator, duration: float) -> Iterator[Segment]:
