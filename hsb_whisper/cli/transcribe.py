@@ -98,8 +98,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--word-timestamps", action="store_true", help="include per-word times in JSON output"
     )
+    p.add_argument(
+        "--speakers",
+        metavar="auto|N",
+        help="label who spoke when: 'auto' finds the number of speakers, N labels exactly N; "
+        "segments are split where the speaker changes, and every format names the speaker "
+        "(EAF and TextGrid: one tier per speaker). Default: no speaker labels",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=run)
+
+
+def _speakers(value: str | None) -> int | None:
+    """``--speakers``: 'auto' is 0 (TranscribeOptions' "find the number"), N is N."""
+    if value is None:
+        return None
+    if value.strip().lower() == "auto":
+        return 0
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 1:
+        raise OptionError(f"--speakers {value}: give 'auto' or a number of speakers from 1")
+    return number
 
 
 def _output_paths(
@@ -209,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
             vad=args.vad,
             word_timestamps=args.word_timestamps,
             batch_size=args.batch_size,
+            speakers=_speakers(args.speakers),
         )
     except OptionError as e:
         raise argparse.ArgumentError(None, str(e)) from e
@@ -306,9 +329,15 @@ def _transcribe_one(
         for segment in segments:
             collected.append(segment)
             bar.update(min(segment.end, total) - bar.n)
-            if show_text:
+            if show_text and info.speakers is None:
                 bar.write(segment.text, file=sys.stdout)
         bar.update(total - bar.n)
+        if info.speakers is not None:
+            bar.set_description_str(f"{path.name}: speakers")
+        transcript = transcriber.finish(info, collected)
+    if show_text and info.speakers is not None:  # known only once the whole file is heard
+        for segment in transcript.segments:
+            print(f"{transcript.speaker_name(segment.speaker)}: {segment.text}", flush=True)
     if not collected:
         log.warning("%s: no speech was recognised", path)
-    return Transcript(info, collected, transcriber.model.name)
+    return transcript

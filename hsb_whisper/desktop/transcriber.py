@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from hsb_whisper.audio import CHUNK_LENGTH, SAMPLE_RATE, AudioReader
+from hsb_whisper.desktop.speakers import SpeakerTrack, label_segments
 from hsb_whisper.errors import ModelError, OptionError
 from hsb_whisper.evaluation import NO_REPEAT_NGRAM_SIZE
 from hsb_whisper.export import COMPUTE_TYPES, LocalModel
@@ -94,6 +95,11 @@ class TranscribeOptions:
             raise OptionError(f"threads must be 0 (all cores) or more, not {self.threads}")
 
     @property
+    def words(self) -> bool:
+        """Whether word times are needed: asked for, or to split segments at speaker changes."""
+        return self.word_timestamps or self.speakers is not None
+
+    @property
     def batch(self) -> int:
         """The batch size used: the one given, else the default for the VAD setting."""
         if self.batch_size is not None:
@@ -126,6 +132,8 @@ class AudioInfo:
     duration: float  # seconds
     language: str  # the token used (forced or detected)
     language_probability: float  # 1.0 when forced
+    # The voices of the recording, fed as it is read, when the options ask for speakers.
+    speakers: SpeakerTrack | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclasses.dataclass
@@ -185,6 +193,7 @@ class Transcriber:
     def __init__(self, model: LocalModel, options: TranscribeOptions | None = None) -> None:
         self.model = model
         self.options = options or TranscribeOptions()
+        self._encoder = None  # the speaker encoder, loaded when first needed
         self._load()
         self.language = self._language()
 
@@ -252,11 +261,26 @@ class Transcriber:
         then the header's (the decoded length is only known at the end), and the checks that
         need every sample (silence, a file shorter than its header) come at the end.
         """
-        reader = AudioReader(path)
+        reader = self._open(path)
         first = reader.read(_samples(PIECE_S + CUT_SEARCH_S))
         if reader.exhausted:  # a file of one piece: checked whole before anything is done
             reader.finish()
         return self._transcribe_reader(reader, first)
+
+    def _open(self, path: str | Path) -> AudioReader:
+        """The file's reader; with speakers asked for, one that feeds every piece it reads to
+        the file's :class:`SpeakerTrack` (so the voices are embedded as the file is read)."""
+        reader = AudioReader(path)
+        if self.options.speakers is not None:
+            return _Listened(reader, SpeakerTrack(self._speaker_encoder()))
+        return reader
+
+    def _speaker_encoder(self):
+        if self._encoder is None:
+            from hsb_whisper.export.speaker_encoder import SpeakerEncoder
+
+            self._encoder = SpeakerEncoder(threads=self.options.threads or available_cores())
+        return self._encoder
 
     def _transcribe_reader(self, reader: AudioReader, first: np.ndarray):
         """:meth:`transcribe` once the first piece is read (and, if it is the whole file,
@@ -265,12 +289,16 @@ class Transcriber:
         if reader.exhausted:
             segments, info = self._transcribe_piece(first, self.language)
             duration = len(first) / SAMPLE_RATE
-            audio_info = AudioInfo(reader.path, duration, info.language, info.language_probability)
+            audio_info = AudioInfo(
+                reader.path, duration, info.language, info.language_probability, _track(reader)
+            )
             return _convert(segments, duration), audio_info
         piece, carry = _cut_at_pause(first)
         segments, info = self._transcribe_piece(piece, self.language)
         duration = reader.header_duration
-        audio_info = AudioInfo(reader.path, duration, info.language, info.language_probability)
+        audio_info = AudioInfo(
+            reader.path, duration, info.language, info.language_probability, _track(reader)
+        )
         return self._pieces(reader, segments, len(piece), carry, info.language), audio_info
 
     def _transcribe_piece(self, audio, language: str | None):
@@ -282,7 +310,7 @@ class Transcriber:
             language=language,
             beam_size=opts.beam_size,
             vad_filter=opts.vad,
-            word_timestamps=opts.word_timestamps,
+            word_timestamps=opts.words,
             no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
         )
         return self._watch(segments), info
@@ -348,7 +376,7 @@ class Transcriber:
     def _windows(self, windows: Iterator, speeches, owner, language: str) -> Iterator:
         from faster_whisper.transcribe import restore_speech_timestamps
 
-        keep_words = self.options.word_timestamps
+        keep_words = self.options.words
         for window in windows:
             index, shift = owner[window.seek]
             speech = speeches[index]
@@ -374,7 +402,7 @@ class Transcriber:
             language=language,
             beam_size=opts.beam_size,
             vad_filter=True,
-            word_timestamps=opts.word_timestamps,
+            word_timestamps=opts.words,
             no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
         )
         for segment in segments:
@@ -391,12 +419,13 @@ class Transcriber:
         language detected per file, go one at a time (:meth:`transcribe`)."""
         batch = self.options.batch if self.language is not None else 1
         group: list[tuple[Path, np.ndarray | Exception]] = []
+        tracks: dict[Path, SpeakerTrack | None] = {}
         for path in paths:
             if batch == 1:
                 yield path, self._attempt(self.transcribe, path)
                 continue
             try:
-                reader = AudioReader(path)
+                reader = self._open(path)
                 first = reader.read(_samples(PIECE_S + CUT_SEARCH_S))
                 if reader.exhausted:
                     reader.finish()
@@ -404,15 +433,16 @@ class Transcriber:
                 group.append((path, e))
                 continue
             if reader.exhausted and len(first) <= _samples(CHUNK_LENGTH):
+                tracks[path] = _track(reader)
                 group.append((path, first))
                 if sum(isinstance(a, np.ndarray) for _, a in group) == batch:
-                    yield from self._group(group)
+                    yield from self._group(group, tracks)
                     group = []
                 continue
-            yield from self._group(group)
+            yield from self._group(group, tracks)
             group = []
             yield path, self._attempt(self._transcribe_reader, reader, first)
-        yield from self._group(group)
+        yield from self._group(group, tracks)
 
     @staticmethod
     def _attempt(function, *args):
@@ -421,7 +451,7 @@ class Transcriber:
         except Exception as e:
             return e
 
-    def _group(self, group: list[tuple[Path, np.ndarray | Exception]]):
+    def _group(self, group: list[tuple[Path, np.ndarray | Exception]], tracks: dict):
         """Short recordings decoded together; each file's result (or error) in order."""
         audios = [(path, a) for path, a in group if isinstance(a, np.ndarray)]
         done: dict[Path, list] = {path: [] for path, _ in audios}
@@ -442,7 +472,7 @@ class Transcriber:
                 yield path, done[path]
             else:
                 duration = len(audio) / SAMPLE_RATE
-                info = AudioInfo(path, duration, self.language, 1.0)
+                info = AudioInfo(path, duration, self.language, 1.0, tracks.pop(path, None))
                 yield path, (_convert(iter(done[path]), duration), info)
 
     def _pieces(self, reader, segments, consumed: int, carry, language: str) -> Iterator[Segment]:
@@ -493,7 +523,13 @@ class Transcriber:
 
     def finish(self, info: AudioInfo, segments: list[Segment]) -> Transcript:
         """The transcript of a file whose segments (from :meth:`transcribe`) have all been
-        read: with speakers when the options ask for them."""
+        read: with speakers when the options ask for them (each segment labelled, and split
+        where the speaker changes), and word times only when the options ask for those."""
+        if info.speakers is not None:
+            turns = info.speakers.turns(self.options.speakers or 0)
+            segments = label_segments(segments, turns)
+            if not self.options.word_timestamps:
+                segments = [dataclasses.replace(s, words=()) for s in segments]
         return Transcript(info, segments, self.model.name)
 
 
@@ -511,6 +547,26 @@ def _convert(segments: Iterator, duration: float) -> Iterator[Segment]:
             no_speech_prob=s.no_speech_prob,
             words=words,
         )
+
+
+class _Listened:
+    """An :class:`AudioReader` whose every read is also fed to a :class:`SpeakerTrack`."""
+
+    def __init__(self, reader: AudioReader, track: SpeakerTrack) -> None:
+        self._reader = reader
+        self.track = track
+
+    def read(self, n: int) -> np.ndarray:
+        samples = self._reader.read(n)
+        self.track.feed(samples)
+        return samples
+
+    def __getattr__(self, name: str):
+        return getattr(self._reader, name)
+
+
+def _track(reader) -> SpeakerTrack | None:
+    return getattr(reader, "track", None)
 
 
 def _samples(seconds: float) -> int:

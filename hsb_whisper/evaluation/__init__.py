@@ -1,5 +1,6 @@
 """Measuring models: scoring normalisation and WER/CER, the one decoding module both engines sit
-behind, ``evaluate`` (a model on a manifest) and ``compare`` (reports side by side).
+behind, ``evaluate`` (a model on a manifest), ``compare`` (reports side by side) and the
+diarization error rate (speaker labels against a reference).
 
 May use ``hsb_whisper.data`` and ``hsb_whisper.export``. torch and transformers are imported only
 when a transformers model is decoded.
@@ -15,6 +16,7 @@ from hsb_whisper.evaluation.decoding import (
     HFDecoder,
     open_decoder,
 )
+from hsb_whisper.evaluation.diarization import DiarizationError, diarization_error
 from hsb_whisper.evaluation.evaluate import ModelSource, engine_label, evaluate, resolve_model
 from hsb_whisper.evaluation.metrics import (
     corpus_scores,
@@ -29,10 +31,12 @@ __all__ = [
     "NO_REPEAT_NGRAM_SIZE",
     "CT2Decoder",
     "DecodingOptions",
+    "DiarizationError",
     "HFDecoder",
     "ModelSource",
     "compare",
     "corpus_scores",
+    "diarization_error",
     "engine_label",
     "evaluate",
     "open_decoder",

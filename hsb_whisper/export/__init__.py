@@ -1,5 +1,5 @@
 """Model artifacts: the model store with the embedded default model, model metadata and packs,
-CTranslate2 ↔ Hugging Face conversion and adapter merging.
+CTranslate2 ↔ Hugging Face conversion and adapter merging, and the speaker encoder.
 
 Training, evaluation and the app all reach models through this package. It depends on nothing
 else of ours but the shared modules (``hsb_whisper.errors``, ``.files``, …); torch and
@@ -13,6 +13,7 @@ from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo
 from hsb_whisper.export.pack import make_pack
+from hsb_whisper.export.speaker_encoder import SpeakerEncoder
 from hsb_whisper.export.store import EMBEDDED_NAME, LocalModel, ModelStore
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "LocalModel",
     "ModelInfo",
     "ModelStore",
+    "SpeakerEncoder",
     "build_model",
     "convert",
     "ct2_to_hf",
