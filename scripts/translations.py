@@ -225,6 +225,31 @@ HSB = {
     "Pack saved: {0}": "Paket składowany: {0}",
     # (class, text): where a text must read differently there
     ("ResultsPage", "WER"): "WER",  # a narrow column of percentages
+    # speakers (diarization): the editor's Speaker column and its edits, and the setting
+    "Speaker": "Rěčnik",
+    "Speakers": "Rěčnicy",
+    "Off": "Wupinjene",
+    "Automatic": "Awtomatisce",
+    "Labels who spoke when: each segment of a transcribed file gets a speaker, whom "
+    "you can name, reassign and merge in the transcript. “Automatic” finds the "
+    "number of speakers; a number labels exactly that many. Live text has no speakers.": "Woznamjenja, štó je hdy rěčał: kóždy wotrězk přepisaneje dataje dóstanje rěčnika, "
+    "kotrehož móžeće w přepisu pomjenować, druhemu rěčnikej přirjadować a z druhim "
+    "zjednoćić. „Awtomatisce“ ličbu rěčnikow sam zwěsći; ličba woznamjenja runje telko "
+    "rěčnikow. Tekst při nahrawanju rěčnikow nima.",
+    "Rename speaker…": "Rěčnika přemjenować…",
+    "Rename speaker": "Rěčnika přemjenować",
+    "Give the speaker of the selected segment a name, in the whole transcript.": "Rěčnikej wubraneho wotrězka mjeno dać, w cyłym přepisu.",
+    "Assign to speaker": "Rěčnikej přirjadować",
+    "The selected segments were said by another speaker.": "Wubrane wotrězki je druhi rěčnik prajił.",
+    "Merge speakers…": "Rěčnikow zjednoćić…",
+    "Merge speakers": "Rěčnikow zjednoćić",
+    "Two speakers are one person: make them one.": "Dwaj rěčnikaj stej jedna wosoba: zjednoćće jeju.",
+    "Name of {0} in the whole transcript (empty: {1}):": "Mjeno za {0} w cyłym přepisu (prózdne: {1}):",
+    "New speaker": "Nowy rěčnik",
+    "Rename {0}…": "{0} přemjenować…",
+    "Segments of": "Wotrězki rěčnika",
+    "become those of": "budu wotrězki rěčnika",
+    "The two are then one speaker, with the second one's name.": "Wobaj staj potom jedyn rěčnik z mjenom druheho.",
 }
 
 DE = {
@@ -424,6 +449,31 @@ DE = {
     "Pack saved: {0}": "Paket gespeichert: {0}",
     # (class, text): where a text must read differently there
     ("ResultsPage", "WER"): "WER",  # a narrow column of percentages
+    # speakers (diarization): the editor's Speaker column and its edits, and the setting
+    "Speaker": "Sprecher",
+    "Speakers": "Sprecher",
+    "Off": "Aus",
+    "Automatic": "Automatisch",
+    "Labels who spoke when: each segment of a transcribed file gets a speaker, whom "
+    "you can name, reassign and merge in the transcript. “Automatic” finds the "
+    "number of speakers; a number labels exactly that many. Live text has no speakers.": "Kennzeichnet, wer wann gesprochen hat: Jeder Abschnitt einer transkribierten Datei "
+    "bekommt einen Sprecher, den Sie im Transkript benennen, neu zuordnen und mit einem "
+    "anderen zusammenführen können. „Automatisch“ ermittelt die Zahl der Sprecher; eine Zahl "
+    "kennzeichnet genau so viele. Der Live-Text hat keine Sprecher.",
+    "Rename speaker…": "Sprecher umbenennen…",
+    "Rename speaker": "Sprecher umbenennen",
+    "Give the speaker of the selected segment a name, in the whole transcript.": "Dem Sprecher des ausgewählten Abschnitts einen Namen geben, im ganzen Transkript.",
+    "Assign to speaker": "Sprecher zuordnen",
+    "The selected segments were said by another speaker.": "Die ausgewählten Abschnitte hat ein anderer Sprecher gesagt.",
+    "Merge speakers…": "Sprecher zusammenführen…",
+    "Merge speakers": "Sprecher zusammenführen",
+    "Two speakers are one person: make them one.": "Zwei Sprecher sind eine Person: zu einem zusammenführen.",
+    "Name of {0} in the whole transcript (empty: {1}):": "Name für {0} im ganzen Transkript (leer: {1}):",
+    "New speaker": "Neuer Sprecher",
+    "Rename {0}…": "{0} umbenennen…",
+    "Segments of": "Die Abschnitte von",
+    "become those of": "werden die von",
+    "The two are then one speaker, with the second one's name.": "Die beiden sind dann ein Sprecher, mit dem Namen des zweiten.",
 }
 
 TABLES = {"hsb": HSB, "de": DE}

@@ -412,6 +412,29 @@
     </message>
 </context>
 <context>
+    <name>MergeSpeakersDialog</name>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="367" />
+        <source>Merge speakers</source>
+        <translation>Sprecher zusammenführen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="377" />
+        <source>Segments of</source>
+        <translation>Die Abschnitte von</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="378" />
+        <source>become those of</source>
+        <translation>werden die von</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="379" />
+        <source>The two are then one speaker, with the second one's name.</source>
+        <translation>Die beiden sind dann ein Sprecher, mit dem Namen des zweiten.</translation>
+    </message>
+</context>
+<context>
     <name>ModelsPage</name>
     <message>
         <location filename="../../desktop/ui/models_page.py" line="68" />
@@ -774,72 +797,92 @@ wie finetune --set)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="26" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="30" />
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="27" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="31" />
         <source>the model's own</source>
         <translation>das des Modells</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="33" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="37" />
         <source>all cores</source>
         <translation>alle Kerne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="34" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="38" />
         <source>skip silence (VAD)</source>
         <translation>Stille überspringen (VAD)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="36" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="40" />
         <source>automatic ({0})</source>
         <translation>automatisch ({0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="39" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="43" />
         <source>Speech windows of up to 30 s decoded together: faster on long recordings. 1 decodes one after the other. Needs “skip silence”.</source>
         <translation>Sprachfenster bis 30 s werden gemeinsam dekodiert: schneller bei langen Aufnahmen. 1 dekodiert eines nach dem anderen. Braucht „Stille überspringen“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="45" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="50" />
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="59" />
+        <source>Labels who spoke when: each segment of a transcribed file gets a speaker, whom you can name, reassign and merge in the transcript. “Automatic” finds the number of speakers; a number labels exactly that many. Live text has no speakers.</source>
+        <translation>Kennzeichnet, wer wann gesprochen hat: Jeder Abschnitt einer transkribierten Datei bekommt einen Sprecher, den Sie im Transkript benennen, neu zuordnen und mit einem anderen zusammenführen können. „Automatisch“ ermittelt die Zahl der Sprecher; eine Zahl kennzeichnet genau so viele. Der Live-Text hat keine Sprecher.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="64" />
         <source>next to the audio</source>
         <translation>neben der Audiodatei</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="70" />
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="52" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="71" />
         <source>Beam size</source>
         <translation>Strahlbreite (Beam)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="53" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="72" />
         <source>Compute type</source>
         <translation>Rechentyp</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="54" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="73" />
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="56" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="75" />
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="57" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="76" />
+        <source>Speakers</source>
+        <translation>Sprecher</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="77" />
         <source>Output folder</source>
         <translation>Ausgabeordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="58" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="78" />
         <source>Interface language (after a restart)</source>
         <translation>Sprache der Oberfläche (nach Neustart)</translation>
     </message>
@@ -954,47 +997,104 @@ wie finetune --set)</translation>
 <context>
     <name>TranscriptEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="61" />
+        <location filename="../../desktop/ui/editor.py" line="107" />
         <source>No transcript open. Transcribe a file or a recording.</source>
         <translation>Kein Transkript geöffnet. Transkribieren Sie eine Datei oder eine Aufnahme.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="62" />
+        <location filename="../../desktop/ui/editor.py" line="108" />
         <source>Search…</source>
         <translation>Suchen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="65" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
         <source>Start</source>
         <translation>Anfang</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="65" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
         <source>End</source>
         <translation>Ende</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="65" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="70" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
+        <source>Speaker</source>
+        <translation>Sprecher</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="124" />
         <source>Play segment</source>
         <translation>Abschnitt abspielen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="77" />
+        <location filename="../../desktop/ui/editor.py" line="127" />
+        <source>Rename speaker…</source>
+        <translation>Sprecher umbenennen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="129" />
+        <source>Give the speaker of the selected segment a name, in the whole transcript.</source>
+        <translation>Dem Sprecher des ausgewählten Abschnitts einen Namen geben, im ganzen Transkript.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="132" />
+        <location filename="../../desktop/ui/editor.py" line="299" />
+        <source>Assign to speaker</source>
+        <translation>Sprecher zuordnen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="134" />
+        <source>The selected segments were said by another speaker.</source>
+        <translation>Die ausgewählten Abschnitte hat ein anderer Sprecher gesagt.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="139" />
+        <location filename="../../desktop/ui/editor.py" line="300" />
+        <source>Merge speakers…</source>
+        <translation>Sprecher zusammenführen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="140" />
+        <source>Two speakers are one person: make them one.</source>
+        <translation>Zwei Sprecher sind eine Person: zu einem zusammenführen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="154" />
         <source>Save {0}</source>
         <translation>{0} speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="143" />
+        <location filename="../../desktop/ui/editor.py" line="269" />
+        <source>Rename speaker</source>
+        <translation>Sprecher umbenennen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="270" />
+        <source>Name of {0} in the whole transcript (empty: {1}):</source>
+        <translation>Name für {0} im ganzen Transkript (leer: {1}):</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="286" />
+        <source>New speaker</source>
+        <translation>Neuer Sprecher</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="296" />
+        <source>Rename {0}…</source>
+        <translation>{0} umbenennen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="354" />
         <source>Save transcript</source>
         <translation>Transkript speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="148" />
+        <location filename="../../desktop/ui/editor.py" line="359" />
         <source>Not saved</source>
         <translation>Nicht gespeichert</translation>
     </message>

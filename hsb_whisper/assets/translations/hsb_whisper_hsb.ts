@@ -412,6 +412,29 @@
     </message>
 </context>
 <context>
+    <name>MergeSpeakersDialog</name>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="367" />
+        <source>Merge speakers</source>
+        <translation>Rěčnikow zjednoćić</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="377" />
+        <source>Segments of</source>
+        <translation>Wotrězki rěčnika</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="378" />
+        <source>become those of</source>
+        <translation>budu wotrězki rěčnika</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="379" />
+        <source>The two are then one speaker, with the second one's name.</source>
+        <translation>Wobaj staj potom jedyn rěčnik z mjenom druheho.</translation>
+    </message>
+</context>
+<context>
     <name>ModelsPage</name>
     <message>
         <location filename="../../desktop/ui/models_page.py" line="68" />
@@ -774,72 +797,92 @@ kaž finetune --set)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="26" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="30" />
         <source>Settings</source>
         <translation>Nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="27" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="31" />
         <source>the model's own</source>
         <translation>modelowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="33" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="37" />
         <source>all cores</source>
         <translation>wšě jadra</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="34" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="38" />
         <source>skip silence (VAD)</source>
         <translation>ćišinu přeskočić (VAD)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="36" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="40" />
         <source>automatic ({0})</source>
         <translation>awtomatisce ({0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="39" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="43" />
         <source>Speech windows of up to 30 s decoded together: faster on long recordings. 1 decodes one after the other. Needs “skip silence”.</source>
         <translation>Wokna rěče hač do 30 s so zhromadnje dekoduja: spěšnišo při dołhich nahrawkach. 1 dekoduje jedne po druhim. Trjeba „ćišinu přeskočić“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="45" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="50" />
+        <source>Off</source>
+        <translation>Wupinjene</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
+        <source>Automatic</source>
+        <translation>Awtomatisce</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="59" />
+        <source>Labels who spoke when: each segment of a transcribed file gets a speaker, whom you can name, reassign and merge in the transcript. “Automatic” finds the number of speakers; a number labels exactly that many. Live text has no speakers.</source>
+        <translation>Woznamjenja, štó je hdy rěčał: kóždy wotrězk přepisaneje dataje dóstanje rěčnika, kotrehož móžeće w přepisu pomjenować, druhemu rěčnikej přirjadować a z druhim zjednoćić. „Awtomatisce“ ličbu rěčnikow sam zwěsći; ličba woznamjenja runje telko rěčnikow. Tekst při nahrawanju rěčnikow nima.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="64" />
         <source>next to the audio</source>
         <translation>pódla awdiodataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="70" />
         <source>Language token</source>
         <translation>Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="52" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="71" />
         <source>Beam size</source>
         <translation>Šěrokosć pytanja (beam)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="53" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="72" />
         <source>Compute type</source>
         <translation>Typ wobličenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="54" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="73" />
         <source>Threads</source>
         <translation>Nitki</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="56" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="75" />
         <source>Batch size</source>
         <translation>Wulkosć batcha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="57" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="76" />
+        <source>Speakers</source>
+        <translation>Rěčnicy</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/settings_dialog.py" line="77" />
         <source>Output folder</source>
         <translation>Cilowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="58" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="78" />
         <source>Interface language (after a restart)</source>
         <translation>Rěč powjercha (po nowym starće)</translation>
     </message>
@@ -954,47 +997,104 @@ kaž finetune --set)</translation>
 <context>
     <name>TranscriptEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="61" />
+        <location filename="../../desktop/ui/editor.py" line="107" />
         <source>No transcript open. Transcribe a file or a recording.</source>
         <translation>Žadyn přepis wočinjeny. Přepisajće dataju abo nahrawku.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="62" />
+        <location filename="../../desktop/ui/editor.py" line="108" />
         <source>Search…</source>
         <translation>Pytać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="65" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
         <source>Start</source>
         <translation>Spočatk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="65" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
         <source>End</source>
         <translation>Kónc</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="65" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
         <source>Text</source>
         <translation>Tekst</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="70" />
+        <location filename="../../desktop/ui/editor.py" line="112" />
+        <source>Speaker</source>
+        <translation>Rěčnik</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="124" />
         <source>Play segment</source>
         <translation>Wotrězk wothrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="77" />
+        <location filename="../../desktop/ui/editor.py" line="127" />
+        <source>Rename speaker…</source>
+        <translation>Rěčnika přemjenować…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="129" />
+        <source>Give the speaker of the selected segment a name, in the whole transcript.</source>
+        <translation>Rěčnikej wubraneho wotrězka mjeno dać, w cyłym přepisu.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="132" />
+        <location filename="../../desktop/ui/editor.py" line="299" />
+        <source>Assign to speaker</source>
+        <translation>Rěčnikej přirjadować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="134" />
+        <source>The selected segments were said by another speaker.</source>
+        <translation>Wubrane wotrězki je druhi rěčnik prajił.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="139" />
+        <location filename="../../desktop/ui/editor.py" line="300" />
+        <source>Merge speakers…</source>
+        <translation>Rěčnikow zjednoćić…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="140" />
+        <source>Two speakers are one person: make them one.</source>
+        <translation>Dwaj rěčnikaj stej jedna wosoba: zjednoćće jeju.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="154" />
         <source>Save {0}</source>
         <translation>{0} składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="143" />
+        <location filename="../../desktop/ui/editor.py" line="269" />
+        <source>Rename speaker</source>
+        <translation>Rěčnika přemjenować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="270" />
+        <source>Name of {0} in the whole transcript (empty: {1}):</source>
+        <translation>Mjeno za {0} w cyłym přepisu (prózdne: {1}):</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="286" />
+        <source>New speaker</source>
+        <translation>Nowy rěčnik</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="296" />
+        <source>Rename {0}…</source>
+        <translation>{0} přemjenować…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="354" />
         <source>Save transcript</source>
         <translation>Přepis składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="148" />
+        <location filename="../../desktop/ui/editor.py" line="359" />
         <source>Not saved</source>
         <translation>Njeskładowane</translation>
     </message>

@@ -1,20 +1,33 @@
 """The transcript editor: segments with their times, editable text, search, play a segment,
-export, and autosave of every edit."""
+export, and autosave of every edit.
+
+A transcript with speakers (diarization) also shows who said each segment, in a Speaker column
+before the text; a speaker can be renamed for the whole transcript, segments given to another
+(or a new) speaker, and two speakers merged. Those edits are the :class:`Transcript`'s own
+methods; the editor only shows the result and saves it."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import logging
+import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -29,8 +42,29 @@ from hsb_whisper.desktop.transcriber import Transcript
 
 log = logging.getLogger(__name__)
 
-START, END, TEXT = range(3)
+# Logical columns. The Speaker column comes last in the model, so that Text keeps its index
+# whether or not a transcript has speakers, and is moved before Text on screen (hidden without
+# speakers).
+START, END, TEXT, SPEAKER = range(4)
 _MATCH = QColor("#fff3b0")
+# One light background per speaker (by the number in its id, so that a speaker keeps its colour
+# when others are merged), with black text on it in light and dark themes alike.
+_SPEAKER_COLOURS = tuple(
+    QColor(c)
+    for c in (
+        "#dbeafe",
+        "#dcfce7",
+        "#fde68a",
+        "#fce7f3",
+        "#e0e7ff",
+        "#ccfbf1",
+        "#fed7aa",
+        "#ede9fe",
+    )
+)
+SPEAKER_COLUMN_MAX = 220  # pixels: a long name is elided rather than squeezing the text
+MERGE_DIALOG_WIDTH = 380  # pixels: room for "Name (S1)" in both lists
+SPEAKER_COLUMN_PADDING = 12  # pixels beyond the longest name: names do not touch the text
 
 
 def autosave_path(audio: Path) -> Path:
@@ -50,6 +84,18 @@ def load_saved(audio: Path) -> Transcript | None:
         return None
 
 
+def _menu_label(transcript: Transcript, speaker: str) -> str:
+    """A speaker as menus and lists show it: "Jan (S1)" once named, else "S1"."""
+    name = transcript.speaker_name(speaker)
+    return name if name == speaker else f"{name} ({speaker})"
+
+
+def _speaker_colour(speaker: str) -> QColor:
+    digits = speaker.removeprefix("S")
+    n = int(digits) - 1 if digits.isdigit() else zlib.crc32(speaker.encode())
+    return _SPEAKER_COLOURS[n % len(_SPEAKER_COLOURS)]
+
+
 class TranscriptEditor(QWidget):
     """Shows one transcript; edits are saved at once."""
 
@@ -61,14 +107,45 @@ class TranscriptEditor(QWidget):
         self.title = QLabel(self.tr("No transcript open. Transcribe a file or a recording."))
         self.search = QLineEdit(placeholderText=self.tr("Search…"))
         self.search.textChanged.connect(self._highlight)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("Start"), self.tr("End"), self.tr("Text")])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Start"), self.tr("End"), self.tr("Text"), self.tr("Speaker")]
+        )
+        header = self.table.horizontalHeader()
+        header.moveSection(SPEAKER, TEXT)  # on screen: Start, End, Speaker, Text
+        header.setStretchLastSection(True)
+        self.table.setColumnHidden(SPEAKER, True)
         self.table.verticalHeader().setVisible(False)
         self.table.itemChanged.connect(self._edited)
-        self.table.cellDoubleClicked.connect(self._play_row)
+        self.table.cellDoubleClicked.connect(self._double_clicked)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.itemSelectionChanged.connect(self._update_speaker_buttons)
         self.play = QPushButton(self.tr("Play segment"))
         self.play.clicked.connect(lambda: self._play_row(self.table.currentRow(), 0))
+
+        self.rename_button = QPushButton(self.tr("Rename speaker…"))
+        self.rename_button.setToolTip(
+            self.tr("Give the speaker of the selected segment a name, in the whole transcript.")
+        )
+        self.rename_button.clicked.connect(lambda: self._rename_dialog(self._current_speaker()))
+        self.assign_button = QPushButton(self.tr("Assign to speaker"))
+        self.assign_button.setToolTip(
+            self.tr("The selected segments were said by another speaker.")
+        )
+        self.assign_menu = QMenu(self.assign_button)
+        self.assign_menu.aboutToShow.connect(lambda: self._fill_assign_menu(self.assign_menu))
+        self.assign_button.setMenu(self.assign_menu)
+        self.merge_button = QPushButton(self.tr("Merge speakers…"))
+        self.merge_button.setToolTip(self.tr("Two speakers are one person: make them one."))
+        self.merge_button.clicked.connect(self._merge_dialog)
+        self.speaker_buttons = (self.rename_button, self.assign_button, self.merge_button)
+        top = QHBoxLayout()
+        top.addWidget(self.search)
+        for button in self.speaker_buttons:
+            button.setVisible(False)
+            top.addWidget(button)
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.play)
         buttons.addStretch()
@@ -80,7 +157,7 @@ class TranscriptEditor(QWidget):
             self.export_buttons[fmt] = button
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.search)
+        layout.addLayout(top)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self._set_enabled(False)
@@ -101,9 +178,136 @@ class TranscriptEditor(QWidget):
                 self.table.setItem(row, column, item)
             self.table.setItem(row, TEXT, QTableWidgetItem(segment.text))
         self.table.blockSignals(False)
+        self._show_speakers()
         self.table.resizeColumnsToContents()
+        self._fit_speaker_column()
         self._set_enabled(True)
         self._highlight(self.search.text())
+
+    @property
+    def has_speakers(self) -> bool:
+        """Whether the open transcript says who spoke (and so shows the Speaker column)."""
+        return self.transcript is not None and bool(self.transcript.speakers)
+
+    def _show_speakers(self) -> None:
+        """Fill the Speaker column from the transcript; show it and the speaker buttons only
+        when the transcript has speakers."""
+        shown = self.has_speakers
+        self.table.setColumnHidden(SPEAKER, not shown)
+        for button in self.speaker_buttons:
+            button.setVisible(shown)
+        self.table.blockSignals(True)
+        for row, segment in enumerate(self.transcript.segments if shown else ()):
+            item = QTableWidgetItem(self.transcript.speaker_name(segment.speaker) or "")
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            if segment.speaker is not None:
+                item.setToolTip(_menu_label(self.transcript, segment.speaker))
+                item.setBackground(_speaker_colour(segment.speaker))
+                item.setForeground(QColor(Qt.GlobalColor.black))
+            self.table.setItem(row, SPEAKER, item)
+        self.table.blockSignals(False)
+        self._update_speaker_buttons()
+
+    def _fit_speaker_column(self) -> None:
+        if self.has_speakers:
+            self.table.resizeColumnToContents(SPEAKER)
+            width = self.table.columnWidth(SPEAKER) + SPEAKER_COLUMN_PADDING
+            self.table.setColumnWidth(SPEAKER, min(width, SPEAKER_COLUMN_MAX))
+
+    def _update_speaker_buttons(self) -> None:
+        if self.has_speakers:
+            self.rename_button.setEnabled(self._current_speaker() is not None)
+            self.assign_button.setEnabled(bool(self.selected_rows()))
+            self.merge_button.setEnabled(len(self.transcript.speakers) >= 2)
+
+    # The speaker edits: public so that the dialogs (and tests) call the same code --------------
+
+    def rename_speaker(self, speaker: str, name: str) -> None:
+        """Call ``speaker`` (an id) ``name`` in every segment (empty: back to its id)."""
+        self.transcript.rename_speaker(speaker, name)
+        self._speakers_edited()
+
+    def reassign_rows(self, rows: Iterable[int], speaker: str) -> None:
+        """The segments in ``rows`` were said by ``speaker`` (an id, possibly a new one)."""
+        for row in sorted(set(rows)):
+            self.transcript.reassign(row, speaker)
+        self._speakers_edited()
+
+    def merge_speakers(self, source: str, target: str) -> None:
+        """``source``'s segments become ``target``'s; ``target`` keeps its name."""
+        self.transcript.merge_speakers(source, target)
+        self._speakers_edited()
+
+    def _speakers_edited(self) -> None:
+        self._show_speakers()
+        self._fit_speaker_column()
+        self.autosave()
+
+    def selected_rows(self) -> list[int]:
+        """The rows of the selected cells, in order (none selected: the current row, if any)."""
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        if not rows and self.table.currentRow() >= 0:
+            rows = {self.table.currentRow()}
+        return sorted(rows)
+
+    def _current_speaker(self) -> str | None:
+        """The speaker of the current row, else of the first selected row that has one."""
+        rows = [self.table.currentRow(), *self.selected_rows()]
+        segments = self.transcript.segments if self.transcript else []
+        for row in rows:
+            if 0 <= row < len(segments) and segments[row].speaker is not None:
+                return segments[row].speaker
+        return None
+
+    # The dialogs and menus that call them ------------------------------------------------------
+
+    def _rename_dialog(self, speaker: str | None) -> None:
+        if speaker is None:
+            return
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Rename speaker"),
+            self.tr("Name of {0} in the whole transcript (empty: {1}):").format(
+                _menu_label(self.transcript, speaker), speaker
+            ),
+            text=self.transcript.speaker_names.get(speaker, ""),
+        )
+        if ok:
+            self.rename_speaker(speaker, name)
+
+    def _fill_assign_menu(self, menu: QMenu) -> None:
+        """One entry per speaker, then "New speaker", for the selected rows."""
+        menu.clear()
+        rows = self.selected_rows()
+        for speaker in self.transcript.speakers:
+            action = menu.addAction(_menu_label(self.transcript, speaker))
+            action.triggered.connect(lambda _=False, s=speaker: self.reassign_rows(rows, s))
+        menu.addSeparator()
+        new = menu.addAction(self.tr("New speaker"))
+        new.triggered.connect(lambda: self.reassign_rows(rows, self.transcript.new_speaker()))
+
+    def _context_menu(self, position: QPoint) -> None:
+        if not self.has_speakers or not self.selected_rows():
+            return
+        menu = QMenu(self)
+        speaker = self._current_speaker()
+        if speaker is not None:
+            rename = menu.addAction(
+                self.tr("Rename {0}…").format(_menu_label(self.transcript, speaker))
+            )
+            rename.triggered.connect(lambda: self._rename_dialog(speaker))
+        self._fill_assign_menu(menu.addMenu(self.tr("Assign to speaker")))
+        merge = menu.addAction(self.tr("Merge speakers…"))
+        merge.setEnabled(len(self.transcript.speakers) >= 2)
+        merge.triggered.connect(self._merge_dialog)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def _merge_dialog(self) -> None:
+        dialog = MergeSpeakersDialog(self.transcript, self._current_speaker(), self)
+        if dialog.exec():
+            self.merge_speakers(*dialog.choice())
+
+    # ---------------------------------------------------------------------------------------------
 
     def _edited(self, item: QTableWidgetItem) -> None:
         if self.transcript is None or item.column() != TEXT:
@@ -130,6 +334,13 @@ class TranscriptEditor(QWidget):
         if first is not None:
             self.table.scrollToItem(self.table.item(first, TEXT))
 
+    def _double_clicked(self, row: int, column: int) -> None:
+        """A double click on a speaker renames it; anywhere else it plays the segment."""
+        if column == SPEAKER and self.has_speakers and 0 <= row < len(self.transcript.segments):
+            self._rename_dialog(self.transcript.segments[row].speaker)
+        else:
+            self._play_row(row, column)
+
     def _play_row(self, row: int, _column: int) -> None:
         if self.transcript is not None and 0 <= row < len(self.transcript.segments):
             segment = self.transcript.segments[row]
@@ -146,3 +357,42 @@ class TranscriptEditor(QWidget):
                 self.export(fmt, Path(name))
             except OSError as e:
                 QMessageBox.warning(self, self.tr("Not saved"), f"{name}: {e}")
+
+
+class MergeSpeakersDialog(QDialog):
+    """Choose two speakers who are one person: the first one's segments become the second's."""
+
+    def __init__(self, transcript: Transcript, first: str | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Merge speakers"))
+        self.setMinimumWidth(MERGE_DIALOG_WIDTH)
+        self.source, self.target = QComboBox(), QComboBox()
+        for combo in (self.source, self.target):
+            for speaker in transcript.speakers:
+                combo.addItem(_menu_label(transcript, speaker), speaker)
+        if first is not None:
+            self.source.setCurrentIndex(self.source.findData(first))
+        self.target.setCurrentIndex(1 if self.source.currentIndex() == 0 else 0)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Segments of"), self.source)
+        form.addRow(self.tr("become those of"), self.target)
+        note = QLabel(self.tr("The two are then one speaker, with the second one's name."))
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        for combo in (self.source, self.target):
+            combo.currentIndexChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self.source.currentData() != self.target.currentData())
+
+    def choice(self) -> tuple[str, str]:
+        """(source, target): the speaker ids chosen."""
+        return self.source.currentData(), self.target.currentData()

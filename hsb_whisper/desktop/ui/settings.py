@@ -8,9 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from hsb_whisper import paths
-from hsb_whisper.desktop.transcriber import TranscribeOptions
+from hsb_whisper.desktop.transcriber import MAX_SPEAKERS, TranscribeOptions
 
 UI_LANGUAGES = {"hsb": "Hornjoserbsce", "de": "Deutsch", "en": "English"}
+SPEAKERS_OFF = -1  # AppSettings.speakers: no diarization (TranscribeOptions.speakers None)
 
 
 @dataclasses.dataclass
@@ -24,6 +25,8 @@ class AppSettings:
     output_dir: str = ""  # "" = next to each input file
     ui_language: str = "hsb"
     model: str = ""  # "" = the store's default
+    # who spoke when, in files (live text has none): SPEAKERS_OFF; 0: find the number; N: N
+    speakers: int = SPEAKERS_OFF
 
     def transcribe_options(self) -> TranscribeOptions:
         return TranscribeOptions(
@@ -34,6 +37,7 @@ class AppSettings:
             vad=self.vad,
             # without the VAD there are no cuts to batch at: one window after the other
             batch_size=(self.batch_size or None) if self.vad else None,
+            speakers=None if self.speakers == SPEAKERS_OFF else self.speakers,
         )
 
 
@@ -62,6 +66,8 @@ def load_settings() -> AppSettings:
                 values[field.name] = str(raw)
         except ValueError:
             continue  # a hand-edited value we cannot read: keep the default
+    if not SPEAKERS_OFF <= values.get("speakers", SPEAKERS_OFF) <= MAX_SPEAKERS:
+        del values["speakers"]  # one TranscribeOptions would refuse at every file
     return AppSettings(**values)
 
 

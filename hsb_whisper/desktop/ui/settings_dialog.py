@@ -1,5 +1,5 @@
-"""The settings dialog: language token, beam size, compute type, threads, VAD, batch size, output
-folder and the interface language."""
+"""The settings dialog: language token, beam size, compute type, threads, VAD, batch size, speakers,
+output folder and the interface language."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop import DEFAULT_BATCH_SIZE
-from hsb_whisper.desktop.ui.settings import UI_LANGUAGES, AppSettings
+from hsb_whisper.desktop.ui.settings import SPEAKERS_OFF, UI_LANGUAGES, AppSettings
 from hsb_whisper.export import COMPUTE_TYPES
+
+# The numbers of speakers the combo box offers (TranscribeOptions takes up to MAX_SPEAKERS: a
+# value above this one, from a hand-edited settings file, is listed as well).
+LISTED_SPEAKERS = range(2, 9)
 
 
 class SettingsDialog(QDialog):
@@ -42,6 +46,21 @@ class SettingsDialog(QDialog):
         )
         self.batch.setEnabled(settings.vad)
         self.vad.toggled.connect(self.batch.setEnabled)
+        self.speakers = QComboBox()
+        self.speakers.addItem(self.tr("Off"), SPEAKERS_OFF)
+        self.speakers.addItem(self.tr("Automatic"), 0)
+        for n in LISTED_SPEAKERS:
+            self.speakers.addItem(str(n), n)
+        if self.speakers.findData(settings.speakers) < 0:
+            self.speakers.addItem(str(settings.speakers), settings.speakers)
+        self.speakers.setCurrentIndex(self.speakers.findData(settings.speakers))
+        self.speakers.setToolTip(
+            self.tr(
+                "Labels who spoke when: each segment of a transcribed file gets a speaker, whom "
+                "you can name, reassign and merge in the transcript. “Automatic” finds the "
+                "number of speakers; a number labels exactly that many. Live text has no speakers."
+            )
+        )
         self.output = QLineEdit(settings.output_dir, placeholderText=self.tr("next to the audio"))
         self.ui_language = QComboBox()
         for code, name in UI_LANGUAGES.items():
@@ -54,6 +73,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Threads"), self.threads)
         form.addRow("", self.vad)
         form.addRow(self.tr("Batch size"), self.batch)
+        form.addRow(self.tr("Speakers"), self.speakers)
         form.addRow(self.tr("Output folder"), self.output)
         form.addRow(self.tr("Interface language (after a restart)"), self.ui_language)
         buttons = QDialogButtonBox(
@@ -73,6 +93,7 @@ class SettingsDialog(QDialog):
             threads=self.threads.value(),
             vad=self.vad.isChecked(),
             batch_size=self.batch.value(),
+            speakers=self.speakers.currentData(),
             output_dir=self.output.text().strip(),
             ui_language=self.ui_language.currentData(),
         )

@@ -19,7 +19,7 @@ import threading
 from PySide6.QtCore import QObject, Signal, Slot
 
 from hsb_whisper.desktop.live import Utterance
-from hsb_whisper.desktop.transcriber import Segment, TranscribeOptions, Transcriber, Transcript
+from hsb_whisper.desktop.transcriber import Segment, TranscribeOptions, Transcriber
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
 
@@ -93,7 +93,7 @@ class FileWorker(QObject):
                 self.segment.emit(job_id, segment)
                 self.progress.emit(job_id, segment.end, info.duration)
             self.progress.emit(job_id, info.duration, info.duration)
-            self.finished.emit(job_id, Transcript(info, collected, transcriber.model.name))
+            self.finished.emit(job_id, transcriber.finish(info, collected))
         except HsbWhisperError as e:
             self.failed.emit(job_id, str(e))
         except Exception as e:  # the worker is a boundary: log it, report it, carry on
