@@ -243,6 +243,8 @@ def datas(flavor: str, model: Path, build_info: Path) -> list[tuple[str, str]]:
     _require(found, "faster_whisper/assets", "silero_vad")
     _require(found, "hsb_whisper/assets/translations", "hsb_whisper_hsb.qm")
     _require(found, "hsb_whisper/assets/translations", "hsb_whisper_de.qm")
+    _require(found, "hsb_whisper/assets/speaker", "voice-encoder.onnx")
+    _require(found, "hsb_whisper/assets/speaker", "voice-encoder.json")
     for name in MODEL_FILES:
         _require(found, MODEL_DEST, name)
     return found

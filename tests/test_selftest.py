@@ -22,8 +22,8 @@ from hsb_whisper.export import default_model as dm
 from cli_runner import run_cli
 
 NAMES = [
-    "build", "model", "vad", "transcribe", "formats", "workers", "qt", "training", "finetune",
-    "network",
+    "build", "model", "vad", "transcribe", "formats", "speakers", "workers", "qt", "training",
+    "finetune", "network",
 ]  # fmt: skip
 LINE_RE = re.compile(r"(ok|FAIL|skip) +(\w+) +(.*)")
 SUMMARY_RE = re.compile(r"selftest: (\d+) ok, (\d+) skipped, (\d+) failed in \d+\.\d s")
@@ -52,7 +52,8 @@ def test_selftest_passes_on_this_installation(capsys, default_model):
     found, names, summary = check_lines(result.out)
     assert names == NAMES
     assert all(status in ("ok", "skip") for status, _ in found.values()), result.out
-    for name in ("build", "model", "vad", "transcribe", "formats", "workers", "network"):
+    must_pass = ("build", "model", "vad", "transcribe", "formats", "speakers", "workers", "network")
+    for name in must_pass:
         assert found[name][0] == "ok", result.out
     assert "pip install" in found["build"][1]
     assert f"every file's SHA-256 verified ({default_model.path})" in found["model"][1]

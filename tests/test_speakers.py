@@ -67,6 +67,15 @@ def as_tuples(turns: list[Turn]) -> list[tuple]:
     return [(t.start, t.end, t.speaker) for t in turns]
 
 
+def _script():
+    spec = importlib.util.spec_from_file_location(
+        "convert_speaker_encoder", ROOT / "scripts" / "convert_speaker_encoder.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
 # The encoder ------------------------------------------------------------------------------------
 
 
@@ -119,11 +128,7 @@ def test_onnx_encoder_matches_resemblyzers_torch_model(encoder):
     """The shipped ONNX file against the network built in torch from the Resemblyzer wheel's
     own weights (CI installs the wheel without its dependencies for this)."""
     torch = pytest.importorskip("torch")
-    spec = importlib.util.spec_from_file_location(
-        "convert_speaker_encoder", ROOT / "scripts" / "convert_speaker_encoder.py"
-    )
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = _script()
     try:
         weights, _, version = script.find_weights()
     except Exception:
@@ -136,6 +141,25 @@ def test_onnx_encoder_matches_resemblyzers_torch_model(encoder):
             expected = model(torch.from_numpy(mels)).numpy()
         np.testing.assert_allclose(encoder.embed(mels), expected, atol=1e-5)
     assert version == "0.1.4"
+
+
+def test_the_conversion_script_rebuilds_the_shipped_encoder(encoder, tmp_path):
+    pytest.importorskip("torch")
+    pytest.importorskip("onnx")
+    script = _script()
+    try:
+        script.find_weights()
+    except Exception:
+        pytest.skip("Resemblyzer is not installed (pip install --no-deps resemblyzer==0.1.4)")
+    assert script.main(["--out", str(tmp_path)]) == 0
+    rebuilt = SpeakerEncoder(tmp_path)
+    shipped = json.loads((encoder_module.asset_folder() / encoder_module.INFO_FILE).read_text())
+    assert rebuilt.info["weights_sha256"] == shipped["weights_sha256"]
+    assert (tmp_path / "LICENSE").read_text() == (
+        encoder_module.asset_folder() / "LICENSE"
+    ).read_text()
+    mels = np.random.default_rng(2).gamma(0.5, 2.0, (3, 150, 40)).astype(np.float32)
+    np.testing.assert_allclose(rebuilt.embed(mels), encoder.embed(mels), atol=1e-6)
 
 
 # Clustering and the error rate ----------------------------------------------------------------

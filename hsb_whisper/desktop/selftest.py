@@ -297,6 +297,26 @@ def _worker_pid() -> int:
     return os.getpid()
 
 
+def _check_speakers(ctx: _Context) -> str:
+    """The speaker encoder (an ONNX file checked against its SHA-256) loads with onnxruntime and
+    finds one voice in the one-voice sample."""
+    from hsb_whisper.desktop.speakers import SpeakerTrack
+    from hsb_whisper.export import SpeakerEncoder
+
+    start = time.perf_counter()
+    track = SpeakerTrack(SpeakerEncoder())
+    track.feed(load_audio(SAMPLE))
+    turns = track.turns()
+    found = {t.speaker for t in turns}
+    if len(found) != 1:
+        raise _Failed(f"{SAMPLE.name}: {len(found)} speakers found in one voice")
+    speech = sum(t.end - t.start for t in turns)
+    return (
+        f"voice-encoder.onnx: one speaker in {speech:.1f} s of speech of {SAMPLE.name} "
+        f"({time.perf_counter() - start:.1f} s)"
+    )
+
+
 def _check_workers(ctx: _Context) -> str:
     """A frozen app without ``multiprocessing.freeze_support()`` runs itself again in the child
     instead of the worker: it exits at once (a usage error) or never answers (a window)."""
@@ -539,6 +559,7 @@ CHECKS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
     ("vad", _check_vad),
     ("transcribe", _check_transcribe),
     ("formats", _check_formats),
+    ("speakers", _check_speakers),
     ("workers", _check_workers),
     ("qt", _check_qt),
     ("training", _check_training),
