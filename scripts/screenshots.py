@@ -2,15 +2,18 @@
 
     python scripts/screenshots.py [--language hsb] [--out FOLDER]
 
-Writes files.png, record.png, transcript.png and models.png to ``--out``, by default to a new
-folder ``screenshots-<date>-<time>`` in the current directory, so the committed screenshots are
-never overwritten by accident. To refresh the README's screenshots, ask for them explicitly:
+Writes files.png, record.png, transcript.png, models.png and speakers.png to ``--out``, by
+default to a new folder ``screenshots-<date>-<time>`` in the current directory, so the committed
+screenshots are never overwritten by accident. To refresh the README's screenshots, ask for them
+explicitly:
 
     python scripts/screenshots.py --out docs/screenshots
 
 Uses a private, temporary data folder (so your own models and settings are untouched; the default
 model is set up there, about 140 MB), transcribes the bundled synthetic sample with it, grabs each
-tab to PNG and removes the data folder again, also when something fails.
+tab to PNG and removes the data folder again, also when something fails. speakers.png is the
+Transcript tab after a generated three-voice English conversation (espeak-ng) was transcribed
+with Settings → Speakers on *Automatic* and ``-l en``, and two speakers were named.
 """
 
 from __future__ import annotations
@@ -87,6 +90,39 @@ def shoot(language: str, out: Path) -> None:
             print(path)
     finally:
         window.close()  # stops the worker threads before the data folder goes
+    shoot_speakers(app, language, out)
+
+
+def shoot_speakers(app, language: str, out: Path) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from hsb_whisper.desktop.ui.main_window import MainWindow
+    from hsb_whisper.desktop.ui.settings import AppSettings
+
+    from fake_stream import FakeSoundDevice
+    from speech import speak_conversation
+
+    with tempfile.TemporaryDirectory(prefix="hsb-screens-talk-") as folder:
+        talk, _ = speak_conversation(Path(folder) / "rozmolwa.wav")
+        settings = AppSettings(ui_language=language, language="en", speakers=0)
+        window = MainWindow(settings, sd=FakeSoundDevice(talk))
+        try:
+            window.resize(1000, 560)
+            window.show()
+            loop = QEventLoop()
+            window.file_worker.finished.connect(lambda *_: QTimer.singleShot(200, loop.quit))
+            window.files.add_paths([talk])
+            QTimer.singleShot(120_000, loop.quit)
+            loop.exec()
+            window.tabs.setCurrentWidget(window.editor)
+            window.editor.rename_speaker("S1", "Jan Nowak")
+            window.editor.rename_speaker("S2", "Marja Kral")
+            app.processEvents()
+            path = out / "speakers.png"
+            window.grab().save(str(path))
+            print(path)
+        finally:
+            window.close()
 
 
 if __name__ == "__main__":

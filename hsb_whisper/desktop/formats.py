@@ -1,6 +1,10 @@
 """Transcript writers: plain text, SubRip (SRT), WebVTT, JSON, ELAN (EAF) and Praat (TextGrid).
 Used by the CLI and the app.
 
+Speakers (diarization) appear in every format once a segment has one: text lines and subtitle cues
+start with the speaker's name (WebVTT: a ``<v Name>`` voice span), JSON keeps ids and names, and
+ELAN and Praat get a tier per speaker. A transcript without speakers is written exactly as before.
+
 Files are written under a temporary name and renamed when complete, so an interrupted run never
 leaves a half-written subtitle file.
 """
@@ -9,14 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from hsb_whisper.desktop.transcriber import Transcript
-from hsb_whisper.errors import OptionError
+from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript, Word
+from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open
 
 JSON_FORMAT_VERSION = 1
@@ -32,45 +37,83 @@ def timestamp(seconds: float, decimal_marker: str = ".", always_hours: bool = Tr
     return f"{head}{minutes:02d}:{secs:02d}{decimal_marker}{millis:03d}"
 
 
+def speaker_label(transcript: Transcript, speaker: str | None) -> str | None:
+    """How ``speaker`` is shown in the files: its name (else its id) on one line, runs of
+    whitespace made one space; None for no speaker."""
+    name = transcript.speaker_name(speaker)
+    return None if name is None else " ".join(name.split()) or speaker
+
+
+def _named(transcript: Transcript, segment: Segment, text: str) -> str:
+    """``text`` as ``Name: text`` when the segment has a speaker."""
+    name = speaker_label(transcript, segment.speaker)
+    return text if name is None else f"{name}: {text}"
+
+
 def write_txt(transcript: Transcript, f: TextIO) -> None:
+    """One segment per line, ``Name: `` before it when it has a speaker."""
     for segment in transcript.segments:
-        f.write(segment.text + "\n")
+        f.write(_named(transcript, segment, segment.text) + "\n")
 
 
 def write_srt(transcript: Transcript, f: TextIO) -> None:
+    """Numbered cues, ``Name: `` before the text of a cue that has a speaker."""
     for i, s in enumerate(transcript.segments, start=1):
         f.write(f"{i}\n{timestamp(s.start, ',')} --> {timestamp(s.end, ',')}\n")
-        f.write(f"{_cue_text(s.text)}\n\n")
+        f.write(f"{_named(transcript, s, _cue_text(s.text))}\n\n")
 
 
 def write_vtt(transcript: Transcript, f: TextIO) -> None:
+    """WebVTT cues; a cue that has a speaker is a voice span, ``<v Name>text``."""
     f.write("WEBVTT\n\n")
     for s in transcript.segments:
-        f.write(f"{timestamp(s.start)} --> {timestamp(s.end)}\n{_cue_text(s.text)}\n\n")
+        text = _cue_text(s.text)
+        name = speaker_label(transcript, s.speaker)
+        if name is not None:
+            text = f"<v {_vtt_escape(name)}>{text}"
+        f.write(f"{timestamp(s.start)} --> {timestamp(s.end)}\n{text}\n\n")
+
+
+def _vtt_escape(text: str) -> str:
+    """``text`` as WebVTT annotation text (the voice's name): ``&``, ``<`` and ``>`` escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def write_json(transcript: Transcript, f: TextIO) -> None:
+    """The whole transcript. With speakers (a segment has one, or a speaker has a name) each
+    segment and word has ``"speaker"`` (an id, or null) and the top level has ``"speakers"``:
+    ``[{"id", "name"}]`` in order of first appearance (name: the given name, else the id), then
+    named ids no segment uses any more, so that :func:`read_json` gets every name back. Without
+    speakers none of these keys is written."""
     info = transcript.info
+    speakers = bool(transcript.speakers or transcript.speaker_names)
     data = {
         "format_version": JSON_FORMAT_VERSION,
         "file": str(info.path),
         "duration": round(info.duration, 3),
         "language": info.language,
         "model": transcript.model,
-        "text": " ".join(s.text for s in transcript.segments),
-        "segments": [_segment_json(i, s) for i, s in enumerate(transcript.segments)],
     }
+    if speakers:
+        ids = dict.fromkeys([*transcript.speakers, *transcript.speaker_names])
+        data["speakers"] = [{"id": i, "name": transcript.speaker_name(i)} for i in ids]
+    data["text"] = " ".join(s.text for s in transcript.segments)
+    data["segments"] = [_segment_json(i, s, speakers) for i, s in enumerate(transcript.segments)]
     json.dump(data, f, ensure_ascii=False, indent=2)
     f.write("\n")
 
 
 def read_json(path: Path) -> Transcript:
     """A transcript saved by :func:`write_json` (the editor's autosave uses this format)."""
-    from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Word
-    from hsb_whisper.errors import HsbWhisperError
-
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        names = {}
+        for entry in data.get("speakers", ()):  # files written before diarization have none
+            speaker, name = _speaker_id(entry["id"]), entry.get("name")
+            if not isinstance(name, str | None):
+                raise ValueError(f"speaker name {name!r} is not text")
+            if name and name != speaker:
+                names[speaker] = name
         segments = [
             Segment(
                 start=s["start"],
@@ -82,24 +125,37 @@ def read_json(path: Path) -> Transcript:
                     Word(w["start"], w["end"], w["text"], w["probability"])
                     for w in s.get("words", ())
                 ),
+                speaker=_speaker_id(s.get("speaker")),
             )
             for s in data["segments"]
         ]
         info = AudioInfo(Path(data["file"]), data["duration"], data["language"], 1.0)
-        return Transcript(info, segments, data["model"])
+        return Transcript(info, segments, data["model"], names)
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HsbWhisperError(f"{path}: not a transcript saved by hsb-whisper ({e})") from e
 
 
-def _segment_json(index: int, segment) -> dict:
+def _speaker_id(value: object) -> str | None:
+    if value is not None and not (isinstance(value, str) and value):
+        raise ValueError(f"speaker {value!r} is not an id")
+    return value
+
+
+def _segment_json(index: int, segment: Segment, speakers: bool) -> dict:
+    """``segment`` as JSON; ``speakers``: the transcript has speakers, so the segment and each
+    word get ``"speaker"`` (otherwise neither has the key)."""
     data = {"id": index, **dataclasses.asdict(segment)}
     for key in ("start", "end"):
         data[key] = round(data[key], 3)
+    extra = {"speaker": segment.speaker} if speakers else {}
+    if not speakers:
+        del data["speaker"]
     if not segment.words:
         del data["words"]
     else:
         data["words"] = [
-            {**w, "start": round(w["start"], 3), "end": round(w["end"], 3)} for w in data["words"]
+            {**w, "start": round(w["start"], 3), "end": round(w["end"], 3), **extra}
+            for w in data["words"]
         ]
     return data
 
@@ -128,9 +184,14 @@ def segment_intervals(transcript: Transcript) -> list[tuple[Interval, list[Inter
     ELAN and Praat require: a segment starting before the previous one ends starts at that end, a
     segment left empty by this (or zero-length from Whisper) is dropped with its words, and words
     are kept inside their segment and after the previous word in the same way."""
+    return _intervals(transcript.segments)
+
+
+def _intervals(segments: Iterable[Segment]) -> list[tuple[Interval, list[Interval]]]:
+    """:func:`segment_intervals` of some of a transcript's segments (one speaker's)."""
     result: list[tuple[Interval, list[Interval]]] = []
     previous_end = 0
-    for segment in transcript.segments:
+    for segment in segments:
         start, end = max(_ms(segment.start), previous_end), _ms(segment.end)
         if end <= start:
             continue
@@ -147,10 +208,64 @@ def segment_intervals(transcript: Transcript) -> list[tuple[Interval, list[Inter
     return result
 
 
-# ELAN -------------------------------------------------------------------------------------------
+# Tiers: one for the transcript, or one per speaker ------------------------------------------------
 
 SEGMENT_TIER = "transcript"
 WORD_TIER = "words"
+NO_SPEAKER_TIER = "unknown speaker"  # segments of no one, in a transcript with speakers
+
+
+@dataclasses.dataclass(frozen=True)
+class SpeakerTier:
+    """A tier of segments and the name of its tier of words (when there are words)."""
+
+    name: str
+    words_name: str
+    participant: str | None  # the speaker's name (ELAN's PARTICIPANT); None: no speaker
+    intervals: list[tuple[Interval, list[Interval]]]
+
+
+def speaker_tiers(transcript: Transcript) -> list[SpeakerTier]:
+    """The tiers of the ELAN and Praat files. Without speakers one, :data:`SEGMENT_TIER` (words:
+    :data:`WORD_TIER`). With speakers one per speaker in order of first appearance, named by
+    :func:`speaker_label` (its words: ``"words (Name)"``); two speakers with the same name get
+    their ids added (``"Jan (S2)"``), so tier names stay unique. Segments of no speaker in a
+    transcript with speakers go to a last tier, :data:`NO_SPEAKER_TIER`, without participant.
+    Each tier is repaired on its own (:func:`segment_intervals`): a tier never overlaps itself,
+    while tiers of different speakers may overlap in time (people talking at once)."""
+    if not transcript.speakers:
+        return [SpeakerTier(SEGMENT_TIER, WORD_TIER, None, segment_intervals(transcript))]
+    speakers: list[str | None] = list(transcript.speakers)
+    if any(s.speaker is None for s in transcript.segments):
+        speakers.append(None)
+    used = {NO_SPEAKER_TIER} if None in speakers else set()
+    names = {
+        s: NO_SPEAKER_TIER if s is None else _unique(speaker_label(transcript, s), s, used)
+        for s in speakers
+    }
+    words = {s: _unique(f"words ({names[s]})", s or "-", used) for s in speakers}
+    return [
+        SpeakerTier(
+            names[s],
+            words[s],
+            speaker_label(transcript, s),
+            _intervals(segment for segment in transcript.segments if segment.speaker == s),
+        )
+        for s in speakers
+    ]
+
+
+def _unique(name: str, tag: str, used: set[str]) -> str:
+    """``name``, else ``"name (tag)"``, else ``"name (tag 2)"``, … : the first not yet in ``used``
+    (which then holds it)."""
+    numbered = (f"{name} ({tag} {n})" for n in itertools.count(2))
+    result = next(c for c in itertools.chain((name, f"{name} ({tag})"), numbered) if c not in used)
+    used.add(result)
+    return result
+
+
+# ELAN -------------------------------------------------------------------------------------------
+
 MIME_TYPES = {
     ".wav": "audio/x-wav",
     ".mp3": "audio/mpeg",
@@ -171,8 +286,9 @@ MIME_TYPES = {
 def write_eaf(transcript: Transcript, f: TextIO, folder: Path | None = None) -> None:
     """An ELAN annotation document (EAF 3.0) linked to the audio file: a tier of segments and,
     with word timestamps, a tier of words included in it (ELAN's "Included_In" stereotype, which
-    keeps each word's own times). ``folder`` is where the .eaf will lie, for the media's relative
-    path (the current folder when None)."""
+    keeps each word's own times). With speakers, such a pair of tiers per speaker, both with the
+    speaker's name as PARTICIPANT (see :func:`speaker_tiers`). ``folder`` is where the .eaf will
+    lie, for the media's relative path (the current folder when None)."""
     from pympi import Elan
 
     info = transcript.info
@@ -201,16 +317,20 @@ def write_eaf(transcript: Transcript, f: TextIO, folder: Path | None = None) -> 
     eaf.remove_tier("default")
     eaf.remove_linguistic_type("default-lt")
     eaf.add_linguistic_type("segment", timealignable=True)
-    eaf.add_tier(SEGMENT_TIER, ling="segment", language=None)
-    intervals = segment_intervals(transcript)
-    if any(words for _, words in intervals):
+    tiers = speaker_tiers(transcript)
+    with_words = any(words for tier in tiers for _, words in tier.intervals)
+    if with_words:
         eaf.add_linguistic_type("word", constraints="Included_In", timealignable=True)
-        eaf.add_tier(WORD_TIER, ling="word", parent=SEGMENT_TIER)
-    for segment, words in intervals:
-        eaf.add_annotation(SEGMENT_TIER, segment.start, segment.end, segment.text)
-        for word in words:
-            eaf.add_annotation(WORD_TIER, word.start, word.end, word.text)
-    count = sum(1 + len(words) for _, words in intervals)
+    for tier in tiers:
+        eaf.add_tier(tier.name, ling="segment", part=tier.participant)
+        if with_words:
+            eaf.add_tier(tier.words_name, ling="word", parent=tier.name, part=tier.participant)
+    for tier in tiers:
+        for segment, words in tier.intervals:
+            eaf.add_annotation(tier.name, segment.start, segment.end, segment.text)
+            for word in words:
+                eaf.add_annotation(tier.words_name, word.start, word.end, word.text)
+    count = sum(1 + len(words) for tier in tiers for _, words in tier.intervals)
     eaf.properties.append(("lastUsedAnnotationId", count))
     f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     f.write(Elan.to_string(eaf))
@@ -222,11 +342,12 @@ def write_eaf(transcript: Transcript, f: TextIO, folder: Path | None = None) -> 
 
 def write_textgrid(transcript: Transcript, f: TextIO) -> None:
     """A Praat TextGrid (long text format): an interval tier of segments and, with word
-    timestamps, one of words; gaps are filled with empty intervals, as Praat expects."""
+    timestamps, one of words (with speakers, such a pair per speaker, see :func:`speaker_tiers`);
+    gaps are filled with empty intervals, as Praat expects."""
     from praatio import textgrid
 
-    intervals = segment_intervals(transcript)
-    last_end = max((segment.end for segment, _ in intervals), default=0)
+    tiers = speaker_tiers(transcript)
+    last_end = max((s.end for tier in tiers for s, _ in tier.intervals), default=0)
     xmax = max(_ms(transcript.info.duration), last_end, 1) / 1000
 
     def tier(name: str, entries: list[Interval]):
@@ -235,10 +356,11 @@ def write_textgrid(transcript: Transcript, f: TextIO) -> None:
         )
 
     tg = textgrid.Textgrid(0.0, xmax)
-    tg.addTier(tier(SEGMENT_TIER, [segment for segment, _ in intervals]))
-    words = [w for _, ws in intervals for w in ws]
-    if words:
-        tg.addTier(tier(WORD_TIER, words))
+    with_words = any(words for t in tiers for _, words in t.intervals)
+    for t in tiers:
+        tg.addTier(tier(t.name, [segment for segment, _ in t.intervals]))
+        if with_words:
+            tg.addTier(tier(t.words_name, [w for _, ws in t.intervals for w in ws]))
     f.write(_textgrid_text(tg))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from hsb_whisper.audio import CHUNK_LENGTH, SAMPLE_RATE, AudioReader
+from hsb_whisper.desktop.memory import release_freed_memory
 from hsb_whisper.desktop.speakers import SpeakerTrack, label_segments
 from hsb_whisper.errors import ModelError, OptionError
 from hsb_whisper.evaluation import NO_REPEAT_NGRAM_SIZE
@@ -216,8 +217,6 @@ class Transcriber:
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(f"{self.model.path}: the model could not be loaded ({e})") from e
         self._sampled = False  # the generator is fresh
-        from hsb_whisper.desktop.memory import release_freed_memory
-
         release_freed_memory()  # the float16 file and its float32 conversions: ~36 MB
 
     def _fresh_sampler(self) -> None:
@@ -559,6 +558,7 @@ class _Listened:
     def read(self, n: int) -> np.ndarray:
         samples = self._reader.read(n)
         self.track.feed(samples)
+        release_freed_memory()  # the VAD's and encoder's work memory, before Whisper's
         return samples
 
     def __getattr__(self, name: str):
