@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,6 +37,7 @@ from hsb_whisper.desktop.speakers import SpeakerTrack  # noqa: E402
 from hsb_whisper.evaluation import diarization_error  # noqa: E402
 from hsb_whisper.export import ModelStore, SpeakerEncoder  # noqa: E402
 
+from long_audio_memory import peak_rss_mb  # noqa: E402
 from speech import speak_conversation  # noqa: E402
 
 RATE = 16000
@@ -157,15 +157,6 @@ def write_mp3(path: Path, audio: np.ndarray, minutes: float) -> Path:
         for packet in stream.encode(None):
             out.mux(packet)
     return path
-
-
-def peak_rss_mb(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{command} failed")
-    return usage.ru_maxrss / 1024, time.perf_counter() - start
 
 
 def memory_part(folder: Path, audio: np.ndarray, minutes: float) -> None:

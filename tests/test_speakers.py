@@ -324,6 +324,16 @@ def test_bad_speakers_option_is_a_usage_error(capsys, value, monologue):
     )
 
 
+def test_speaker_names_need_speakers(capsys, monologue):
+    result = run_cli(capsys, "transcribe", monologue, "--speaker-names", "Jan")
+    assert result.code == 2
+    assert (
+        result.err == "hsb-whisper: error: --speaker-names needs --speakers auto or --speakers N\n"
+    )
+    result = run_cli(capsys, "transcribe", monologue, "--speakers", "2", "--speaker-names", "Jan,,")
+    assert result.code == 2 and "a name is empty" in result.err
+
+
 def _speaker_of_truth(segment: dict, truth: list) -> int | None:
     middle = (segment["start"] + segment["end"]) / 2
     return next((k for s, e, k in truth if s - 0.3 <= middle <= e + 0.3), None)
@@ -337,7 +347,7 @@ def test_transcribe_labels_every_segment_with_its_speaker(
     out = tmp_path / "out"
     result = run_cli(
         capsys, "transcribe", path, monologue, "-l", "en", "--speakers", "auto",
-        "-f", "json,txt,eaf", "-o", out, "-q",
+        "--speaker-names", "Jan Nowak", "-f", "json,txt,eaf", "-o", out, "-q",
     )  # fmt: skip
     assert result.code == 0, result.err
     data = json.loads((out / "talk.json").read_text())
@@ -346,15 +356,20 @@ def test_transcribe_labels_every_segment_with_its_speaker(
     assert "words" not in segments[0]  # word times were needed, but not asked for
     pairs = {(_speaker_of_truth(s, truth), s["speaker"]) for s in segments}
     assert len(pairs) == 3 and None not in {k for k, _ in pairs}, pairs  # one label per voice
+    assert data["speakers"] == [
+        {"id": "S1", "name": "Jan Nowak"}, {"id": "S2", "name": "S2"}, {"id": "S3", "name": "S3"},
+    ]  # fmt: skip
     lines = (out / "talk.txt").read_text().splitlines()
-    assert lines[0].startswith("S1: ")
+    assert lines[0].startswith("Jan Nowak: ")
+    assert {line.split(": ")[0] for line in lines} == {"Jan Nowak", "S2", "S3"}
     # the short one-voice file went through the batched group of short files
     one = json.loads((out / "one.json").read_text())
     assert {s["speaker"] for s in one["segments"]} == {"S1"}
     from pympi import Elan
 
     eaf = Elan.Eaf(str(out / "talk.eaf"))
-    assert len(eaf.get_tier_names()) == 3
+    assert set(eaf.get_tier_names()) == {"Jan Nowak", "S2", "S3"}
+    assert eaf.get_parameters_for_tier("Jan Nowak")["PARTICIPANT"] == "Jan Nowak"
 
 
 @pytest.mark.slow

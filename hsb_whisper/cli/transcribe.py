@@ -105,6 +105,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "segments are split where the speaker changes, and every format names the speaker "
         "(EAF and TextGrid: one tier per speaker). Default: no speaker labels",
     )
+    p.add_argument(
+        "--speaker-names",
+        metavar="NAME,NAME…",
+        help="with --speakers: names for S1, S2, … (in order of first appearance), used by "
+        "every format instead of the ids",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
     p.set_defaults(func=run)
 
@@ -122,6 +128,18 @@ def _speakers(value: str | None) -> int | None:
     if number < 1:
         raise OptionError(f"--speakers {value}: give 'auto' or a number of speakers from 1")
     return number
+
+
+def _speaker_names(value: str | None, speakers: int | None) -> list[str]:
+    """``--speaker-names "Jan Nowak, Marja Kral"`` → the names of S1, S2, …"""
+    if value is None:
+        return []
+    if speakers is None:
+        raise OptionError("--speaker-names needs --speakers auto or --speakers N")
+    names = [" ".join(name.split()) for name in value.split(",")]
+    if not all(names):
+        raise OptionError(f"--speaker-names {value!r}: a name is empty")
+    return names
 
 
 def _output_paths(
@@ -233,6 +251,7 @@ def run(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             speakers=_speakers(args.speakers),
         )
+        names = _speaker_names(args.speaker_names, options.speakers)
     except OptionError as e:
         raise argparse.ArgumentError(None, str(e)) from e
     if args.output_dir:
@@ -272,6 +291,7 @@ def run(args: argparse.Namespace) -> int:
                 show_text=not fmts,
                 header=header,
                 progress=not args.quiet,
+                names=names,
             )
             for out, fmt in zip(outputs[path], fmts):
                 _save(transcript, out, fmt)
@@ -312,6 +332,7 @@ def _transcribe_one(
     show_text: bool,
     header: bool,
     progress: bool,
+    names: list[str] = (),
 ) -> Transcript:
     segments, info = result
     if header:
@@ -335,6 +356,8 @@ def _transcribe_one(
         if info.speakers is not None:
             bar.set_description_str(f"{path.name}: speakers")
         transcript = transcriber.finish(info, collected)
+    for number, name in enumerate(names, start=1):
+        transcript.rename_speaker(f"S{number}", name)
     if show_text and info.speakers is not None:  # known only once the whole file is heard
         for segment in transcript.segments:
             print(f"{transcript.speaker_name(segment.speaker)}: {segment.text}", flush=True)
