@@ -370,6 +370,18 @@ def test_transcribe_labels_every_segment_with_its_speaker(
     eaf = Elan.Eaf(str(out / "talk.eaf"))
     assert set(eaf.get_tier_names()) == {"Jan Nowak", "S2", "S3"}
     assert eaf.get_parameters_for_tier("Jan Nowak")["PARTICIPANT"] == "Jan Nowak"
+    # … and comes back as training data, each tier's participant as the clips' speaker
+    data = tmp_path / "data"
+    shutil.copy(path, out / "talk.wav")  # the recording beside its .eaf
+    (out / "talk.json").unlink()
+    tiers = [arg for name in ("Jan Nowak", "S2", "S3") for arg in ("--tier", name)]
+    result = run_cli(
+        capsys, "data", "import-eaf", out / "talk.eaf", "--out", data, *tiers, "--no-join", "-q"
+    )
+    assert result.code == 0, result.err
+    clips = [json.loads(line) for f in data.glob("*.jsonl") for line in f.read_text().splitlines()]
+    assert {c["speaker"] for c in clips} == {"Jan Nowak", "S2", "S3"}
+    assert len(clips) == len(segments)
 
 
 @pytest.mark.slow
