@@ -1,5 +1,5 @@
 """The editor's speakers (diarization): the Speaker column, rename, reassign, merge, autosave; and
-the Speakers setting. No model: transcripts are built here."""
+the Speakers setting, on transcripts built here; and once the whole app with the real model."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pympi import Elan
 from PySide6.QtWidgets import QDialogButtonBox
 
 from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript
@@ -18,9 +19,13 @@ from hsb_whisper.desktop.ui.editor import (
     autosave_path,
     load_saved,
 )
+from hsb_whisper.desktop.ui.main_window import MainWindow
 from hsb_whisper.desktop.ui.settings import SPEAKERS_OFF, AppSettings, load_settings, save_settings
 from hsb_whisper.desktop.ui.settings_dialog import SettingsDialog
 from hsb_whisper.desktop.ui.workers import FileWorker
+
+from fake_stream import FakeSoundDevice
+from speech import speak_conversation
 
 LINES = [  # (speaker, text): three speakers taking turns
     ("S1", "Dobry dźeń."),
@@ -230,3 +235,29 @@ def dataclass_without_speaker(segment: Segment) -> Segment:
     import dataclasses
 
     return dataclasses.replace(segment, speaker=None)
+
+
+@pytest.mark.slow
+def test_the_app_transcribes_with_speakers_and_exports_the_names(qtbot, default_model, tmp_path):
+    """Real: the app's worker, the default model and the speaker encoder on a generated
+    three-voice conversation; then a rename in the editor reaches the ELAN file."""
+    talk, _ = speak_conversation(tmp_path / "talk.wav")
+    settings = AppSettings(language="en", beam_size=1, speakers=0)
+    window = MainWindow(settings, sd=FakeSoundDevice(devices=[]))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.file_worker.finished, timeout=120_000):
+            window.files.add_paths([talk])
+        editor = window.editor
+        qtbot.waitUntil(lambda: editor.transcript is not None)
+        assert editor.transcript.speakers == ["S1", "S2", "S3"]
+        assert not editor.table.isColumnHidden(SPEAKER)
+        assert set(column(editor, SPEAKER)) == {"S1", "S2", "S3"}
+        editor.rename_speaker("S2", "Marja Kral")
+        assert "Marja Kral" in column(editor, SPEAKER)
+        eaf = Elan.Eaf(str(editor.export("eaf", tmp_path / "talk.eaf")))
+        assert set(eaf.get_tier_names()) == {"S1", "Marja Kral", "S3"}
+        assert saved_json(editor)["speakers"][1] == {"id": "S2", "name": "Marja Kral"}
+    finally:
+        window.close()
