@@ -430,3 +430,11 @@ def test_labelling_keeps_every_word_in_order_and_names_only_known_speakers(case)
     if turns:
         assert {s.speaker for s in labelled} <= {t.speaker for t in turns}
         assert all(s.start <= s.end for s in labelled)
+
+
+@pytest.mark.slow
+def test_terminal_output_names_the_speaker_of_every_line(default_model, monologue, capsys):
+    result = run_cli(capsys, "transcribe", monologue, "-l", "en", "--speakers", "auto", "-q")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert len(lines) >= 3 and all(line.startswith("S1: ") for line in lines)

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
@@ -332,7 +333,7 @@ def _transcribe_one(
     show_text: bool,
     header: bool,
     progress: bool,
-    names: list[str] = (),
+    names: Sequence[str] = (),
 ) -> Transcript:
     segments, info = result
     if header:
@@ -359,8 +360,8 @@ def _transcribe_one(
     for number, name in enumerate(names, start=1):
         transcript.rename_speaker(f"S{number}", name)
     if show_text and info.speakers is not None:  # known only once the whole file is heard
-        for segment in transcript.segments:
-            print(f"{transcript.speaker_name(segment.speaker)}: {segment.text}", flush=True)
+        formats.write_txt(transcript, sys.stdout)
+        sys.stdout.flush()
     if not collected:
         log.warning("%s: no speech was recognised", path)
     return transcript
