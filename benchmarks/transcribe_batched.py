@@ -164,8 +164,8 @@ def main() -> int:
 
     import jiwer
     from faster_whisper import BatchedInferencePipeline
-    from faster_whisper.audio import decode_audio
 
+    from hsb_whisper.audio import load_audio
     from hsb_whisper.desktop import DEFAULT_BATCH_SIZE, TranscribeOptions, Transcriber
     from hsb_whisper.export import ModelStore
 
@@ -176,7 +176,7 @@ def main() -> int:
     whisper = ours[1]._whisper  # the same loaded model for faster-whisper's own runs
     folder = Path(tempfile.mkdtemp(prefix="batched-"))
     long, reference, short = make_audio(folder, args.minutes)
-    audio = decode_audio(str(long))
+    audio = load_audio(long)
 
     def fw_sequential() -> str:
         segments, _ = whisper.transcribe(audio, language="en", beam_size=5, vad_filter=True)

@@ -1,9 +1,11 @@
 """Reading audio files for transcription and training: float32 mono 16 kHz NumPy arrays.
 
-Decoding is faster-whisper's ``decode_audio`` (PyAV/FFmpeg: wav, mp3, ogg/opus, flac, m4a, any
-sample rate, stereo mixed down). This module adds what a user needs before a long job starts: a
-clear :class:`~hsb_whisper.errors.AudioError` for a missing, empty, undecodable, truncated or
-silent file.
+Decoding is PyAV (FFmpeg: wav, mp3, ogg/opus, flac, m4a, any sample rate, stereo mixed down),
+resampled exactly as faster-whisper's ``decode_audio`` does, which we no longer call: it passes
+``metadata_errors`` to ``av.open``, which PyAV 19 (the version pip picks on Python 3.12 and
+later) no longer accepts. This module adds what a user needs before a long job starts: a clear
+:class:`~hsb_whisper.errors.AudioError` for a missing, empty, undecodable, truncated or silent
+file.
 
 Truncation is found where the file says how long it is: an MP3 whose last frame is cut off, a FLAC
 or M4A whose header promises more than can be decoded. A WAV whose header size is wrong is *not*
@@ -50,6 +52,11 @@ _MPEG_BITRATES_KBPS = {
     (2, 3): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
 }
 _MPEG_SAMPLE_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 25: (11025, 12000, 8000)}
+# Metadata that is not valid UTF-8 (tags written by old recorders) must not make a file
+# unreadable: PyAV before 19 raises on it unless told to ignore it; PyAV 19 dropped the option
+# (and no longer raises).
+_AV_MAJOR = int(av.__version__.split(".")[0])
+_OPEN_OPTIONS = {"metadata_errors": "ignore"} if _AV_MAJOR < 19 else {}
 
 
 def mpeg_frame_length(header: bytes) -> int | None:
@@ -77,7 +84,7 @@ def _open_audio(path: Path) -> Iterator[tuple[av.container.InputContainer, av.Au
     """The container and its first audio stream; FFmpeg's errors (also those raised while the
     caller demuxes or decodes) become an ``AudioError`` naming the file."""
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with av.open(str(path), **_OPEN_OPTIONS) as container:
             if not container.streams.audio:
                 raise AudioError(path, "the file has no audio stream")
             yield container, container.streams.audio[0]
@@ -226,23 +233,54 @@ def load_audio(path: str | Path) -> np.ndarray:
     """Decode ``path`` to float32 mono at 16 kHz, or raise ``AudioError`` naming the problem."""
     path = Path(path)
     _check_file(path)
-
-    from faster_whisper.audio import decode_audio  # heavy import, only when decoding
-
+    declared = _check_complete(path)
     try:
-        declared = _check_complete(path)
-        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+        blocks = list(_decode_16k(path))
     except AudioError:
         raise
     except (av.error.FFmpegError, ValueError, IndexError) as e:
         log.debug("decoding %s failed", path, exc_info=True)
         raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+    audio = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
 
     _check_length(path, len(audio) / SAMPLE_RATE, declared)
     if len(audio) == 0:
         raise AudioError(path, "the file holds no audio samples", "empty")
     _check_level(path, float(np.max(np.abs(audio))))
     return audio
+
+
+# Input samples resampled at a time: faster-whisper's ``decode_audio`` feeds FFmpeg's resampler
+# in groups of this size, and the same groups give the same samples.
+_RESAMPLE_GROUP = 500_000
+
+
+def _decode_16k(path: Path) -> Iterator[np.ndarray]:
+    """The first audio stream of ``path`` as float32 mono 16 kHz blocks: FFmpeg's resampler to
+    16-bit mono, fed as faster-whisper's ``decode_audio`` feeds it (a damaged frame is skipped)."""
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    with _open_audio(path) as (container, stream):
+        fifo = av.audio.fifo.AudioFifo()
+        frames = container.decode(stream)
+        while True:
+            try:
+                frame = next(frames)
+            except StopIteration:
+                break
+            except av.error.InvalidDataError:  # a damaged frame: skipped, as decode_audio does
+                continue
+            frame.pts = None
+            fifo.write(frame)
+            if fifo.samples >= _RESAMPLE_GROUP:
+                yield from _resample(resampler, fifo.read())
+        if fifo.samples:
+            yield from _resample(resampler, fifo.read())
+        yield from _resample(resampler, None)  # flush
+
+
+def _resample(resampler, frame) -> Iterator[np.ndarray]:
+    for out in resampler.resample(frame):
+        yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
 
 
 def _short(e: Exception) -> str:
@@ -262,8 +300,6 @@ class AudioReader:
     than its header declares, silent), raising ``AudioError`` as :func:`load_audio` would.
     """
 
-    _GROUP = 500_000  # input samples resampled at a time (faster-whisper's decode_audio too)
-
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         _check_file(self.path)
@@ -271,37 +307,12 @@ class AudioReader:
         # what the header says (FFmpeg estimates it from the bit rate where it says nothing;
         # without any, the file is decoded once to count its samples, not keeping them)
         self.header_duration = probe_duration(self.path)
-        self._blocks = self._decode()
+        self._blocks = _decode_16k(self.path)
         self._pending: list[np.ndarray] = []
         self._pending_samples = 0
         self.samples_read = 0  # handed out by read()
         self.exhausted = False  # the decoder has nothing more
         self._peak = 0.0
-
-    def _decode(self) -> Iterator[np.ndarray]:
-        resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        with _open_audio(self.path) as (container, stream):
-            fifo = av.audio.fifo.AudioFifo()
-            frames = container.decode(stream)
-            while True:
-                try:
-                    frame = next(frames)
-                except StopIteration:
-                    break
-                except av.error.InvalidDataError:  # a damaged frame: skipped, as decode_audio does
-                    continue
-                frame.pts = None
-                fifo.write(frame)
-                if fifo.samples >= self._GROUP:
-                    yield from self._resample(resampler, fifo.read())
-            if fifo.samples:
-                yield from self._resample(resampler, fifo.read())
-            yield from self._resample(resampler, None)  # flush
-
-    @staticmethod
-    def _resample(resampler, frame) -> Iterator[np.ndarray]:
-        for out in resampler.resample(frame):
-            yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
 
     def read(self, n: int) -> np.ndarray:
         """The next ``n`` samples (fewer only at the end of the file; then ``exhausted``)."""

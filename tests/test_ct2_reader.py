@@ -191,7 +191,9 @@ def _features(processor, audio: np.ndarray):
 
 def test_transcripts_equal_faster_whisper(hf_base, default_model, clips):
     import torch
-    from faster_whisper import WhisperModel, decode_audio
+    from faster_whisper import WhisperModel
+
+    from hsb_whisper.audio import load_audio
 
     items = [
         (SAMPLES / "hsb-synthetic.mp3", "cs"),
@@ -219,7 +221,7 @@ def test_transcripts_equal_faster_whisper(hf_base, default_model, clips):
     got = {}
     for language in ("cs", "en"):
         paths = [path for path, lang in items if lang == language]
-        features = torch.cat([_features(processor, decode_audio(str(p))) for p in paths])
+        features = torch.cat([_features(processor, load_audio(p)) for p in paths])
         with torch.inference_mode():
             ids = model.generate(
                 features, language=language, task="transcribe", num_beams=1, do_sample=False
