@@ -16,6 +16,7 @@ like the mistakes argparse finds itself.
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
 import logging.handlers
 import sys
@@ -70,8 +71,31 @@ class _LogFileHandler(logging.handlers.RotatingFileHandler):
         )
 
 
+class _ConsoleFormatter(logging.Formatter):
+    """One line per record on the terminal: a traceback logged with a record goes to the log
+    file only, and the line names the exception and where its traceback is."""
+
+    def __init__(self, log_file: Path | None = None) -> None:
+        super().__init__("hsb-whisper: %(levelname)s: %(message)s")
+        self.log_file = log_file
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not (record.exc_info or record.stack_info):
+            return super().format(record)
+        short = copy.copy(record)  # the file handler formats the same record, traceback and all
+        short.exc_info = short.exc_text = short.stack_info = None
+        line = super().format(short)
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            line += f" ({type(error).__name__}: {error})"
+        if self.log_file is not None:
+            line += f"; traceback in {self.log_file}"
+        return line
+
+
 def setup_logging(verbose: bool = False) -> Path | None:
-    """Everything (DEBUG) to the log file, warnings (INFO with -v) to stderr. Returns the file."""
+    """Everything (DEBUG) to the log file, warnings (INFO with -v) to stderr, one line per
+    record without tracebacks (:class:`_ConsoleFormatter`). Returns the file."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
     for old in _handlers:  # main() may run several times in one process (tests, the app)
@@ -80,7 +104,8 @@ def setup_logging(verbose: bool = False) -> Path | None:
     _handlers.clear()
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if verbose else logging.WARNING)
-    console.setFormatter(logging.Formatter("hsb-whisper: %(levelname)s: %(message)s"))
+    formatter = _ConsoleFormatter()
+    console.setFormatter(formatter)
     root.addHandler(console)
     _handlers.append(console)
     log_file = paths.log_dir() / "hsb-whisper.log"
@@ -98,6 +123,7 @@ def setup_logging(verbose: bool = False) -> Path | None:
     )
     root.addHandler(handler)
     _handlers.append(handler)
+    formatter.log_file = log_file
     return log_file
 
 
