@@ -4,8 +4,9 @@ Without ``--format`` and ``--output-dir`` the text goes to stdout as it is recog
 files are written next to each input (or into ``--output-dir``). A file that cannot be transcribed
 gets one line on stderr naming it and the problem; the others are still processed, and the exit
 code is 1 if any failed. Outputs are checked before anything is transcribed: the output folder
-must be writable, and no output may be one of the input files (``-f txt talk.txt`` would replace
-the recording by its transcript).
+must be writable, no output may be one of the input files (``-f txt talk.txt`` would replace
+the recording by its transcript), and no two inputs may have the same output (``a/talk.mp3`` and
+``b/talk.wav`` with ``--output-dir``: the second is refused).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from hsb_whisper.desktop import (
     Transcript,
     formats,
 )
+from hsb_whisper.desktop.outputs import OutputPlan, plan_outputs
 from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.export import COMPUTE_TYPES, ModelStore
 
@@ -143,29 +145,6 @@ def _speaker_names(value: str | None, speakers: int | None) -> list[str]:
     return names
 
 
-def _output_paths(
-    files: list[Path], fmts: list[str], out_dir: Path | None
-) -> dict[Path, list[Path]]:
-    return {
-        f: [(out_dir or f.parent) / (f.stem + formats.suffix(fmt)) for fmt in fmts] for f in files
-    }
-
-
-def _identities(path: Path) -> list[object]:
-    """What makes ``path`` one file: its resolved path (symbolic links, ``..``) and, when it
-    exists, its device and inode (hard links, case-insensitive file systems), as
-    :func:`os.path.samefile` compares them."""
-    try:
-        keys: list[object] = [path.resolve()]
-    except (OSError, RuntimeError):  # a link loop
-        keys = [path.absolute()]
-    try:
-        st = path.stat()
-    except OSError:  # not there (yet)
-        return keys
-    return [*keys, (st.st_dev, st.st_ino)]
-
-
 def _cannot_write(folder: Path) -> str | None:
     """Why no file can be written in ``folder`` (which exists), or None: tried with a temporary
     file, because permission bits do not tell (root, read-only mounts, ACLs)."""
@@ -195,22 +174,21 @@ def _output_folder(folder: Path) -> None:
         raise HsbWhisperError(f"--output-dir {folder}: cannot write there ({problem})")
 
 
-def _refusals(files: list[Path], outputs: dict[Path, list[Path]]) -> dict[Path, str]:
+def _refusals(files: list[Path], plan: OutputPlan) -> dict[Path, str]:
     """Inputs whose outputs cannot or must not be written, with the reason; found before
     anything is transcribed, so that no work is lost and no input is overwritten."""
     refused: dict[Path, str] = {}
     writable: dict[Path, str | None] = {}
-    inputs = {key: path for path in reversed(files) for key in _identities(path)}
     for path in files:
-        for out in outputs[path]:
-            victim = next((inputs[k] for k in _identities(out) if k in inputs), None)
-            if victim is not None:
-                whose = "the file itself" if victim == path else f"the input {victim}"
-                refused[path] = (
-                    f"{path}: its output {out} would overwrite {whose}; use --output-dir DIR "
-                    "or another --format"
-                )
-                break
+        clash = plan.clashes.get(path)
+        if clash is not None and clash.overwrites_input:
+            whose = "the file itself" if clash.other == path else f"the input {clash.other}"
+            refused[path] = (
+                f"{path}: its output {clash.output} would overwrite {whose}; use --output-dir "
+                "DIR or another --format"
+            )
+            continue
+        for out in plan.outputs[path]:
             if out.is_dir():
                 refused[path] = (
                     f"{path}: its output {out} is a folder; rename it or use --output-dir DIR"
@@ -226,6 +204,10 @@ def _refusals(files: list[Path], outputs: dict[Path, list[Path]]) -> dict[Path, 
                         "use --output-dir DIR"
                     )
                     break
+        if path not in refused and clash is not None:  # another input's output
+            refused[path] = (
+                f"{path}: its output would overwrite that of {clash.other}; use --output-dir"
+            )
     return refused
 
 
@@ -266,15 +248,10 @@ def run(args: argparse.Namespace) -> int:
         raise argparse.ArgumentError(None, str(e)) from e
     log.info("model %s (%s), language %s", model.name, model.path, transcriber.language or "auto")
 
-    outputs = _output_paths(args.files, fmts, args.output_dir)
-    refused = _refusals(args.files, outputs)
-    claimed: dict[Path, Path] = {}
-    for path in args.files:  # decided before anything is transcribed, in the files' order
-        clash = next((claimed[o] for o in outputs[path] if o in claimed), None)
-        if path not in refused and clash is not None:
-            refused[path] = f"{path}: its output would overwrite that of {clash}; use --output-dir"
-        if path not in refused:
-            claimed.update({o: path for o in outputs[path]})
+    # decided before anything is transcribed; a name another file has is refused, not numbered
+    plan = plan_outputs(args.files, fmts, args.output_dir, numbered=False)
+    outputs = plan.outputs
+    refused = _refusals(args.files, plan)
     results = transcriber.transcribe_many(p for p in args.files if p not in refused)
     failed = 0
     for path in args.files:
@@ -305,7 +282,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"hsb-whisper: error: {e}", file=sys.stderr)
         except Exception as e:  # a bug on one file must not lose the others
             failed += 1
-            log.exception("unexpected failure on %s", path)
+            log.debug("unexpected failure on %s", path, exc_info=True)
             where = f"; details in {args.log_file}" if args.log_file else ""
             print(
                 f"hsb-whisper: error: {path}: unexpected failure ({type(e).__name__}: {e}){where}",

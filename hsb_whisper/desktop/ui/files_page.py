@@ -47,6 +47,7 @@ class Job:
     state: str = "queued"  # queued | running | done | failed | cancelled
     transcript: object = None
     error: str = ""
+    outputs: list[Path] = dataclasses.field(default_factory=list)  # also saved there when done
 
 
 class FilesPage(QWidget):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from hsb_whisper.desktop import formats
 from hsb_whisper.desktop.memory import release_freed_memory
+from hsb_whisper.desktop.outputs import plan_outputs
 from hsb_whisper.desktop.transcriber import TranscribeOptions
 from hsb_whisper.desktop.ui.editor import TranscriptEditor, load_saved
 from hsb_whisper.desktop.ui.files_page import FilesPage
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 # Quiet time after a job before freed memory is handed back to the system: the decoder's
 # buffers (40–80 MB) are not all freed the moment a job ends (measured: a trim at once got half).
 RELEASE_AFTER_MS = 1000
+AUTOSAVE_FORMATS = ("txt",)  # written of every finished file into the settings' output folder
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +41,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("hsb-whisper")
         self.resize(980, 640)
         self.store = ModelStore()
+        # input → its files in the output folder, planned in this session: a later file with the
+        # same name gets "name (2).txt" instead of overwriting an earlier file's transcript
+        self.outputs: dict[Path, list[Path]] = {}
         self.files = FilesPage()
         self.editor = TranscriptEditor()
         self.models = ModelsPage(self.store)
@@ -119,16 +124,28 @@ class MainWindow(QMainWindow):
         if saved is not None:  # edited before: reopen the edits instead of transcribing again
             self.files.on_finished(job_id, saved)
             return
+        self.files.jobs[job_id].outputs = self._plan_outputs(Path(path))
         self._run_job.emit(job_id, path, self.current_model(), self.options())
+
+    def _plan_outputs(self, path: Path) -> list[Path]:
+        """Where the finished transcript of ``path`` is also saved, one file per format of
+        :data:`AUTOSAVE_FORMATS`: in the settings' output folder (none without one), named so
+        that it replaces no recording and no other transcript saved or queued in this session.
+        Planned when the file is queued, with the folder of then, like the options."""
+        if not self.settings.output_dir:
+            return []
+        folder = Path(self.settings.output_dir)
+        plan = plan_outputs([path], AUTOSAVE_FORMATS, folder, earlier=self.outputs)
+        self.outputs.update(plan.outputs)
+        return plan.outputs[path]
 
     def _job_finished(self, job_id: int, transcript) -> None:
         self.files.on_finished(job_id, transcript)
         self.editor.show_transcript(transcript)
         self.editor.autosave()
-        if self.settings.output_dir:
-            out = Path(self.settings.output_dir) / f"{transcript.info.path.stem}.txt"
+        for out, fmt in zip(self.files.jobs[job_id].outputs, AUTOSAVE_FORMATS):
             try:
-                formats.save(transcript, out, "txt")
+                formats.save(transcript, out, fmt)
             except OSError as e:
                 self.statusBar().showMessage(f"{out}: {e}")
 
