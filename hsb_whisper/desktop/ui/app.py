@@ -14,13 +14,14 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QPluginLoader,
+    Qt,
     QTimer,
     QTranslator,
 )
 from PySide6.QtGui import QIcon, QImageReader
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hsb_whisper.desktop.ui.settings import UI_LANGUAGES, load_settings
+from hsb_whisper.desktop.ui.settings import UI_LANGUAGES, load_settings, system_language
 
 log = logging.getLogger(__name__)
 
@@ -38,23 +39,41 @@ _OFFSCREEN_PLUGIN = {"win32": "qoffscreen.dll", "darwin": "libqoffscreen.dylib"}
 _selftest_app: QApplication | None = None  # kept alive: one application per process
 
 
-def install_translators(app: QApplication, language: str) -> list[QTranslator]:
-    """Our strings from ``assets/translations/hsb_whisper_<lang>.qm`` and Qt's own (buttons of
-    standard dialogs) where Qt ships them. English needs none."""
+# The language of Qt's own texts (the file dialog, the buttons of standard dialogs) for each
+# interface language: Qt ships no Upper Sorbian, and Sorbian speakers read German.
+QT_LANGUAGES = {"hsb": "de", "de": "de", "en": "en"}
+
+
+def install_translators(
+    app: QApplication, language: str, system: QLocale | None = None
+) -> list[QTranslator]:
+    """Our strings from ``assets/translations/hsb_whisper_<lang>.qm`` and Qt's own from Qt's
+    ``qtbase_<lang>.qm`` (``qt_<lang>.qm`` only lists it with Qt Multimedia's, which PySide6
+    does not ship, and so does not load), in the language of :data:`QT_LANGUAGES`. English needs
+    none. The system's own file dialogs speak the system's language (``system``: default
+    QLocale.system()); where that is not the interface's, the app uses Qt's dialogs instead."""
     translators = []
-    if language == "en":
-        return translators
-    ours = QTranslator(app)
-    if ours.load(str(TRANSLATIONS / f"hsb_whisper_{language}.qm")):
-        app.installTranslator(ours)
-        translators.append(ours)
-    else:
-        log.warning("no translation for %s in %s", language, TRANSLATIONS)
-    qt = QTranslator(app)
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if qt.load(QLocale(language), "qtbase", "_", qt_dir):
-        app.installTranslator(qt)
-        translators.append(qt)
+    if language != "en":
+        ours = QTranslator(app)
+        if ours.load(str(TRANSLATIONS / f"hsb_whisper_{language}.qm")):
+            app.installTranslator(ours)
+            translators.append(ours)
+        else:
+            log.warning("no translation for %s in %s", language, TRANSLATIONS)
+    qt_language = QT_LANGUAGES.get(language, language)
+    if qt_language != "en":
+        qt = QTranslator(app)
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt.load(f"qtbase_{qt_language}", qt_dir):
+            app.installTranslator(qt)
+            translators.append(qt)
+        else:
+            log.warning("no Qt translation qtbase_%s in %s", qt_language, qt_dir)
+    shown = system_language(system)
+    shown = "en" if shown == "C" else shown  # the C locale's texts are English
+    app.setAttribute(
+        Qt.ApplicationAttribute.AA_DontUseNativeDialogs, shown not in (language, qt_language)
+    )
     return translators
 
 

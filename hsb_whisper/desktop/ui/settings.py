@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QSettings
 
 from hsb_whisper import paths
 from hsb_whisper.desktop.transcriber import MAX_SPEAKERS, TranscribeOptions
 
 UI_LANGUAGES = {"hsb": "Hornjoserbsce", "de": "Deutsch", "en": "English"}
+FALLBACK_UI_LANGUAGE = "hsb"  # on first start when the system's language is none of them
 SPEAKERS_OFF = -1  # AppSettings.speakers: no diarization (TranscribeOptions.speakers None)
 
 
@@ -23,7 +24,7 @@ class AppSettings:
     vad: bool = True
     batch_size: int = 0  # speech windows decoded together; 0: automatic (see TranscribeOptions)
     output_dir: str = ""  # "" = next to each input file
-    ui_language: str = "hsb"
+    ui_language: str = FALLBACK_UI_LANGUAGE  # load_settings: the system's on first start
     model: str = ""  # "" = the store's default
     # who spoke when, in files (live text has none): SPEAKERS_OFF; 0: find the number; N: N
     speakers: int = SPEAKERS_OFF
@@ -49,7 +50,22 @@ def _qsettings() -> QSettings:
     return QSettings(str(settings_file()), QSettings.Format.IniFormat)
 
 
-def load_settings() -> AppSettings:
+def system_language(system: QLocale | None = None) -> str:
+    """The language the system shows its own texts in, as a code ("de", "hsb"; "C" for the C
+    locale): the first of the user's interface languages (``system``: QLocale.system())."""
+    return (system or QLocale.system()).uiLanguages()[0].split("-")[0]
+
+
+def default_ui_language(system: QLocale | None = None) -> str:
+    """The interface language before one is chosen: the system's when the app has it, else
+    Upper Sorbian."""
+    language = system_language(system)
+    return language if language in UI_LANGUAGES else FALLBACK_UI_LANGUAGE
+
+
+def load_settings(system: QLocale | None = None) -> AppSettings:
+    """The saved settings; what was never saved has its default, and the interface language
+    that of the system (``system``: QLocale.system(), see :func:`default_ui_language`)."""
     store = _qsettings()
     values = {}
     for field in dataclasses.fields(AppSettings):
@@ -68,6 +84,8 @@ def load_settings() -> AppSettings:
             continue  # a hand-edited value we cannot read: keep the default
     if not SPEAKERS_OFF <= values.get("speakers", SPEAKERS_OFF) <= MAX_SPEAKERS:
         del values["speakers"]  # one TranscribeOptions would refuse at every file
+    if values.get("ui_language") not in UI_LANGUAGES:  # never chosen, or a hand-edited "fr"
+        values["ui_language"] = default_ui_language(system)
     return AppSettings(**values)
 
 
