@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from hsb_whisper.cli import main
 from hsb_whisper.desktop import TranscribeOptions, Transcriber
 
 from cli_runner import run_cli
@@ -150,3 +151,12 @@ def test_models_list_shows_default(capsys, default_model):
     info = json.loads(run_cli(capsys, "models", "info", "whisper-base").out)
     assert info["license"] == "MIT" and info["language"] == "cs"
     assert info["files"]["model.bin"] == 145_217_532
+
+
+def test_help_is_plain_text_and_names_what_word_timestamps_change(capsys):
+    with pytest.raises(SystemExit):
+        main(["transcribe", "--help"])
+    out = capsys.readouterr().out
+    assert "``" not in out and ":func:" not in out
+    words = " ".join(out.split("--word-timestamps", 2)[2].split()[:30])
+    assert "JSON" in words and "ELAN" in words and "Praat" in words, words

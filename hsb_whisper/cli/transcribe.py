@@ -46,12 +46,15 @@ _BAR_FORMAT = (
     "{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s of audio [{elapsed}<{remaining}]"
 )
 
+# The module docstring for `transcribe --help`, without its reST markup.
+DESCRIPTION = __doc__.split("\n\n", 1)[1].replace("``", "'")
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "transcribe",
         help="transcribe audio files (wav, mp3, ogg/opus, flac, m4a, …)",
-        description=__doc__.split("\n\n", 1)[1],
+        description=DESCRIPTION,
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="audio files")
     p.add_argument(
@@ -99,7 +102,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="folder for the output files (default: next to each input file)",
     )
     p.add_argument(
-        "--word-timestamps", action="store_true", help="include per-word times in JSON output"
+        "--word-timestamps",
+        action="store_true",
+        help="keep each word's start and end: JSON gives every word its times, ELAN a 'words' "
+        "tier under each segment tier, Praat a words tier (TXT, SRT and WebVTT are unchanged)",
     )
     p.add_argument(
         "--speakers",
