@@ -216,7 +216,7 @@ def test_every_output_format_is_read_back():
 
 def test_missing_qt_plugin_and_translation_fail_the_qt_check(capsys, monkeypatch, tmp_path):
     app = pytest.importorskip("hsb_whisper.desktop.ui.app")
-    monkeypatch.setattr(app, "_WINDOW_PLUGINS", {"": ("libqnothing.so",)})  # "": every system
+    monkeypatch.setattr(app.window_system, "default_platform", lambda: "nothing")
     monkeypatch.setattr(app, "TRANSLATIONS", tmp_path)
     only(monkeypatch, "qt")
     result = run_cli(capsys, "selftest")
@@ -224,5 +224,5 @@ def test_missing_qt_plugin_and_translation_fail_the_qt_check(capsys, monkeypatch
     assert result.code == 1
     status, detail = found["qt"]
     assert status == "FAIL"
-    assert "no platform plugin libqnothing.so in " in detail
+    assert "no Qt platform plugin 'nothing' (this system's) in " in detail
     assert f"the translation {tmp_path / 'hsb_whisper_hsb.qm'} does not load" in detail

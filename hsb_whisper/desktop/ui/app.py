@@ -9,32 +9,19 @@ import traceback
 from pathlib import Path
 
 import PySide6
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLibraryInfo,
-    QLocale,
-    QPluginLoader,
-    Qt,
-    QTimer,
-    QTranslator,
-)
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QIcon, QImageReader
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from hsb_whisper.desktop.ui import window_system
 from hsb_whisper.desktop.ui.settings import UI_LANGUAGES, load_settings, system_language
+from hsb_whisper.errors import HsbWhisperError
 
 log = logging.getLogger(__name__)
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "assets" / "translations"
 ICONS = Path(__file__).resolve().parents[2] / "assets" / "icons"  # the window icon (PNG)
-# Qt's platform plugins (in plugins/platforms) that show windows, per system (sys.platform
-# prefix): the first must be there; the others (by name pattern) are tried where Qt has them.
-# A window needs one that loads; "offscreen" (no window) serves the self-test.
-_WINDOW_PLUGINS = {
-    "linux": ("libqxcb.so", "libqwayland*.so"),  # X11; Wayland (-generic/-egl before Qt 6.7)
-    "win32": ("qwindows.dll",),
-    "darwin": ("libqcocoa.dylib",),
-}
+# The offscreen platform's plugin file (no window), which the self-test's QApplication uses.
 _OFFSCREEN_PLUGIN = {"win32": "qoffscreen.dll", "darwin": "libqoffscreen.dylib"}
 _selftest_app: QApplication | None = None  # kept alive: one application per process
 
@@ -78,14 +65,16 @@ def install_translators(
 
 
 def qt_selftest() -> tuple[str, list[str]]:
-    """Check, without a window, what an installer must bundle of Qt: the platform plugins that
-    show windows on this system (present, and one of them loads: loading fails when a system
-    library it needs is missing), our translations, and PNG images (the window icon). Returns
-    what was found, in words, and the problems (none when all is well). Makes an offscreen
-    ``QApplication`` when there is none yet."""
+    """Check, without a window, what an installer must bundle of Qt and what the system must
+    have: the platform plugin of this system (xcb, windows, cocoa) is there, and one of the
+    platforms Qt would start the app with here (``window_system.platform_order``) loads (it
+    fails when a system library it needs is missing: named, with the packages that have it);
+    our translations; PNG images (the window icon). A display that does not answer, or none at
+    all (a headless machine), is told, not failed. Returns what was found, in words, and the
+    problems (none when all is well). Makes an offscreen ``QApplication`` when there is none."""
     global _selftest_app
-    folders = _platform_folders()
     if QApplication.instance() is None:
+        folders = window_system.platform_folders()
         offscreen = _OFFSCREEN_PLUGIN.get(sys.platform, "libqoffscreen.so")
         if not any((folder / offscreen).is_file() for folder in folders):
             # Qt would abort the process instead of raising
@@ -94,7 +83,7 @@ def qt_selftest() -> tuple[str, list[str]]:
         argv0 = sys.argv[0] if sys.argv else "hsb-whisper"
         _selftest_app = QApplication([argv0, "-platform", "offscreen"])  # wins over QT_QPA_*
     found, problems = [f"PySide6 {PySide6.__version__}"], []
-    _check_window_plugins(folders, found, problems)
+    _check_platforms(found, problems)
 
     languages = [code for code in UI_LANGUAGES if code != "en"]
     for code in languages:
@@ -113,48 +102,30 @@ def qt_selftest() -> tuple[str, list[str]]:
     return ", ".join(found), problems
 
 
-def _platform_folders() -> list[Path]:
-    """Where Qt looks for platform plugins: QT_QPA_PLATFORM_PLUGIN_PATH, then ``platforms`` in
-    each library path (QT_PLUGIN_PATH, which PyInstaller's runtime hook sets, and Qt's own)."""
-    folders = [os.environ.get("QT_QPA_PLATFORM_PLUGIN_PATH", "")]
-    folders += [os.path.join(path, "platforms") for path in QCoreApplication.libraryPaths()]
-    folders.append(
-        os.path.join(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath), "platforms")
-    )
-    return [Path(f) for f in dict.fromkeys(folders) if f and os.path.isdir(f)]
-
-
-def _check_window_plugins(folders: list[Path], found: list[str], problems: list[str]) -> None:
-    """The platform plugins of :data:`_WINDOW_PLUGINS` for this system: the first must be in
-    one of ``folders``, and one of those found must load (they stay loaded: unloading gains
-    nothing)."""
-    names = next((n for key, n in _WINDOW_PLUGINS.items() if sys.platform.startswith(key)), ())
-    if not names:
+def _check_platforms(found: list[str], problems: list[str]) -> None:
+    """The system's platform plugin must be there; one of the platforms Qt would try here must
+    load (see :func:`qt_selftest`)."""
+    default = window_system.default_platform()
+    if not window_system.plugin_files(default):
+        where = ", ".join(map(str, window_system.platform_folders())) or "no plugin folder"
+        problems.append(f"no Qt platform plugin {default!r} (this system's) in {where}")
+    platforms = window_system.check_platforms()
+    problem = window_system.load_problem(platforms)
+    if problem is not None:
+        problems.append(f"the app's window cannot start: {problem}")
         return
-    chosen: dict[str, Path] = {}  # plugin file name → the first folder's copy, as Qt picks it
-    for folder in folders:
-        for pattern in names:
-            for path in sorted(folder.glob(pattern)):
-                chosen.setdefault(path.name, path)
-    if names[0] not in chosen:
-        where = ", ".join(map(str, folders)) or "no plugin folder"
-        problems.append(f"no platform plugin {names[0]} in {where}")
-    plugins = list(chosen.values())
-    if not plugins:
-        return
-    loaded, errors = [], []
-    for path in plugins:
-        loader = QPluginLoader(str(path))
-        if loader.load():
-            loaded.append(path.name)
-        else:
-            error = loader.errorString().replace(f"Cannot load library {path}: ", "")
-            errors.append(f"{path.name}: {error}")
-    if not loaded:
-        problems.append(f"no platform plugin that shows windows loads ({'; '.join(errors)})")
-    else:
-        failed = f" (not {'; '.join(errors)})" if errors else ""
-        found.append(f"window plugins that load: {', '.join(loaded)}{failed}")
+    chosen = next(p for p in platforms if p.loads)
+    words = f"platform {chosen.name} ({Path(chosen.plugin or '').name}) loads"
+    if os.environ.get("QT_QPA_PLATFORM"):
+        words += " as QT_QPA_PLATFORM asks"
+    before = [p.problem() for p in platforms[: platforms.index(chosen)]]
+    if before:
+        words += f" (tried first: {'; '.join(before)})"
+    if window_system.no_display_session():
+        words += ", no display here (DISPLAY and WAYLAND_DISPLAY are not set)"
+    elif chosen.display_error:
+        words += f", but {chosen.display_error}"
+    found.append(words)
 
 
 def _excepthook(log_file: Path | None):
@@ -176,7 +147,13 @@ def run_app(log_file: Path | None = None, quit_after_ms: int = 0) -> int:
     from hsb_whisper.desktop.ui.main_window import MainWindow
 
     use_one_heap()  # before Qt and the workers start threads: ~40 MB less when idle
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        # Qt aborts the process in QApplication() when no platform plugin starts
+        reason = window_system.no_window_reason(window_system.check_platforms())
+        if reason is not None:
+            raise HsbWhisperError(reason)
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("hsb-whisper")
     app.setWindowIcon(QIcon(str(ICONS / "hsb-whisper.png")))
     app.setDesktopFileName("hsb-whisper")  # Wayland: the menu entry (and icon) of this window
