@@ -14,8 +14,8 @@ from hsb_whisper.data import read_manifest
 from hsb_whisper.data.characters import character_inventory
 from hsb_whisper.data.checks import check_clips
 from hsb_whisper.data.commonvoice import CommonVoiceError, read_tsv
-from hsb_whisper.data.folder import split_clips
 from hsb_whisper.data.manifest import Clip, ManifestError
+from hsb_whisper.data.split import split_clips
 
 from cli_runner import run_cli
 from cv_fixture import BAD_IDS, LOOKALIKE_SENTENCE, build_release, read_jsonl
@@ -287,12 +287,14 @@ def test_character_inventory_flags():
 def test_split_is_speaker_disjoint_and_seeded():
     clips = [Clip(Path(f"{s}-{i}.wav"), "t", 2.0 + i, f"s{s}") for s in range(12) for i in range(4)]
     for seed in range(5):
-        splits = split_clips(clips, (0.8, 0.1, 0.1), seed)
+        splits = split_clips(clips, (0.8, 0.1, 0.1), seed).clips
         owners = {}
         for name, part in splits.items():
             for c in part:
                 assert owners.setdefault(c.speaker, name) == name
         seconds = {n: sum(c.duration for c in p) for n, p in splits.items()}
         assert seconds["train"] / sum(seconds.values()) == pytest.approx(0.8, abs=0.1)
-        assert split_clips(clips, (0.8, 0.1, 0.1), seed) == splits
-    assert split_clips(clips, (0.8, 0.1, 0.1), 1) != split_clips(clips, (0.8, 0.1, 0.1), 2)
+        assert split_clips(clips, (0.8, 0.1, 0.1), seed).clips == splits
+    assert (
+        split_clips(clips, (0.8, 0.1, 0.1), 1).clips != split_clips(clips, (0.8, 0.1, 0.1), 2).clips
+    )

@@ -50,7 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="your own recordings with transcripts",
         description="Audio files with sidecar .txt transcripts, or a metadata table (CSV/TSV "
         "with a header: path, text and optionally speaker). Split into train/dev/test, each "
-        "speaker in one split when speakers are known.",
+        "speaker in one split when speakers are known and fill every split, else each "
+        "recording (the report names the unit and warns).",
     )
     p.add_argument("source", type=Path, help="folder of recordings")
     p.add_argument("--out", type=Path, help="output folder (default: SOURCE/manifests)")
@@ -74,8 +75,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             parents=[common],
             help=f"a transcribed corpus: {what} with their recordings",
             description=f"Cut every annotation of the chosen tiers of {what} into a 16 kHz WAV "
-            "clip under OUT/clips/ and write train/dev/test manifests (each speaker in one "
-            "split), rejects.jsonl and report.json into OUT. "
+            "clip under OUT/clips/ and write train/dev/test manifests, rejects.jsonl and "
+            "report.json into OUT. Each speaker's clips go to one split; with too few speakers "
+            "to fill every split, each recording's, else each "
+            f"{data.BLOCK_SECONDS:.0f}-s stretch's (the report names the unit and warns). "
+            "Tiers that subdivide another (word tiers) are never imported. "
             + (
                 "The recording is the file's linked media (relative URL first), else a "
                 "same-named audio file beside it; the speaker is the tier's PARTICIPANT, else "
@@ -156,13 +160,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_stats)
 
 
-def _finish(outcome, bars: ClipBars) -> int:
+def _finish(outcome, bars: ClipBars, summary: str = "") -> int:
+    """Print where the files are, ``summary`` and the report, whose warnings come last."""
     bars.close()
-    print(data.render_report(outcome.report))
     for split, path in outcome.manifests.items():
         print(f"{split}: {path}")
     if outcome.rejects:
         print(f"rejects: {outcome.rejects}")
+    if summary:
+        print(summary)
+    print()
+    print(data.render_report(outcome.report))
     return 1 if outcome.rejected else 0
 
 
@@ -226,15 +234,14 @@ def _import_annotations(args: argparse.Namespace) -> int:
     report = outcome.report
     skipped = ", ".join(f"{n} {reason}" for reason, n in report["skipped"].items()) or "none"
     overlaps = report["overlaps"]
-    code = _finish(outcome, bars)
-    print(
-        f"\nannotations: {report['annotations']} in {report['files']} files; skipped: {skipped}; "
+    summary = (
+        f"annotations: {report['annotations']} in {report['files']} files; skipped: {skipped}; "
         f"joined clips: {report['joined']['clips_of_several_annotations']}; overlapping: "
         f"{overlaps['annotations']} annotations, {overlaps['seconds']:.1f} s"
         + (" (left out)" if overlaps["skipped"] else "")
         + f"; bracketed text kept: {report['inline_bracketed_kept']}"
     )
-    return code
+    return _finish(outcome, bars, summary)
 
 
 def _check(args: argparse.Namespace) -> int:

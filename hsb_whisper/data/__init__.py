@@ -18,9 +18,11 @@ from hsb_whisper.data.importing import (
 )
 from hsb_whisper.data.manifest import Clip, ManifestError, read_manifest, write_manifest
 from hsb_whisper.data.report import render_report
+from hsb_whisper.data.split import BLOCK_SECONDS
 from hsb_whisper.data.stats import manifest_stats, render_stats, save_histogram_png
 
 __all__ = [
+    "BLOCK_SECONDS",
     "DEFAULT_SKIP_PATTERNS",
     "REASONS",
     "AnnotationError",

@@ -8,10 +8,15 @@ bracketed part inside a longer transcript is kept as it is and counted, so that 
 and clean it. Overlapping speech (annotations of different tiers at the same time) is measured and
 can be left out. An annotation file whose recording is missing gives ``missing_audio`` rejects,
 and the other files go on.
+
+A tier that subdivides another (ELAN: any tier with a parent, such as the word tiers of Included_In
+or Symbolic_Subdivision type; Praat: hsb-whisper's ``words`` tiers inside their segment tier)
+holds parts of its parent's text and is never imported.
 """
 
 from __future__ import annotations
 
+import bisect
 import collections
 import dataclasses
 import re
@@ -25,6 +30,7 @@ import numpy as np
 from hsb_whisper.audio import AUDIO_SUFFIXES, SAMPLE_RATE, load_audio
 from hsb_whisper.data.checks import AUDIO_REJECT_REASONS, Reject
 from hsb_whisper.data.manifest import Clip, normalize_text
+from hsb_whisper.data.split import Origin
 from hsb_whisper.errors import AudioError, HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open
 
@@ -41,6 +47,15 @@ JOIN_MAX_SECONDS = 25.0
 JOIN_GAP_SECONDS = 1.0
 # An annotation may end this far after the recording's end (rounding in the annotation tool)
 END_TOLERANCE_S = 0.1
+# The tiers of hsb-whisper's ELAN and Praat files (``transcribe -f eaf,textgrid``): segments, and
+# with word timestamps their words; with speakers a pair per speaker, "Name" and "words (Name)".
+SEGMENT_TIER = "transcript"
+WORD_TIER = "words"
+
+
+def words_tier(tier: str) -> str:
+    """The name of the tier of words of speaker tier ``tier``."""
+    return f"{WORD_TIER} ({tier})"
 
 
 class AnnotationError(HsbWhisperError):
@@ -59,6 +74,7 @@ class Tier:
     name: str
     speaker: str
     annotations: list[Annotation]
+    parent: str | None = None  # the tier this one subdivides: never a tier of clips
 
     @property
     def filled(self) -> int:
@@ -72,6 +88,12 @@ class AnnotationFile:
     tiers: dict[str, Tier]  # time-aligned tiers, in the file's order
     audio: Path | None  # the recording, when found
     expected_audio: Path  # what was looked for (named in missing_audio rejects)
+    found: str  # how the recording was found ("by RELATIVE_MEDIA_URL"), or why not
+
+    @property
+    def candidates(self) -> list[Tier]:
+        """The tiers that may become clips: those that subdivide no other tier."""
+        return [t for t in self.tiers.values() if t.parent is None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,6 +116,7 @@ class CutResult:
     overlapping: int = 0  # annotations overlapping another tier's
     overlap_seconds: float = 0.0
     tiers: dict[str, list[str]] = dataclasses.field(default_factory=dict)  # file → tiers used
+    origins: dict[Path, Origin] = dataclasses.field(default_factory=dict)  # clip audio → origin
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -144,7 +167,8 @@ def _url_path(url: str, base: Path) -> Path | None:
 
 def read_eaf(path: Path) -> AnnotationFile:
     """An ELAN file: its time-aligned tiers (speaker: the PARTICIPANT attribute, else the tier's
-    name) and its recording (linked media, relative URL first, else a same-named audio file)."""
+    name; a tier with a PARENT_REF subdivides its parent) and its recording (linked media,
+    relative URL first, else a same-named audio file)."""
     from pympi import Eaf
 
     try:
@@ -159,18 +183,43 @@ def read_eaf(path: Path) -> AnnotationFile:
             for start, end, value, *_ in data
             if start is not None and end is not None
         ]
-        participant = (eaf.tiers[name][2].get("PARTICIPANT") or "").strip()
-        tiers[name] = Tier(name, participant or name, sorted(annotations, key=lambda a: a.start))
-    linked = []
-    for media in eaf.media_descriptors:
+        attributes = eaf.tiers[name][2]
+        participant = (attributes.get("PARTICIPANT") or "").strip()
+        tiers[name] = Tier(
+            name,
+            participant or name,
+            sorted(annotations, key=lambda a: a.start),
+            parent=attributes.get("PARENT_REF") or None,
+        )
+    audio, expected, found = _linked_media(path, eaf.media_descriptors)
+    return AnnotationFile(path, tiers, audio, expected, found)
+
+
+def _linked_media(path: Path, descriptors: list[dict]) -> tuple[Path | None, Path, str]:
+    """The recording of ELAN file ``path``, what was looked for and how it was found: each
+    descriptor's RELATIVE_MEDIA_URL, then its MEDIA_URL (audio before video), else a same-named
+    audio file beside the .eaf."""
+    linked: list[tuple[Path, str, dict]] = []
+    for media in descriptors:
         for key in ("RELATIVE_MEDIA_URL", "MEDIA_URL"):
             candidate = _url_path(media.get(key) or "", path.parent)
             if candidate is not None:
-                linked.append(candidate)
-    audio_first = sorted(linked, key=lambda p: p.suffix.lower() not in AUDIO_SUFFIXES[:9])
-    audio = next((p for p in audio_first if p.is_file()), None) or _beside(path)
-    expected = audio_first[0] if audio_first else path.with_suffix(".wav")
-    return AnnotationFile(path, tiers, audio, audio or expected)
+                linked.append((candidate, key, media))
+    linked.sort(key=lambda c: c[0].suffix.lower() not in AUDIO_SUFFIXES[:9])  # video (.mp4) last
+    for candidate, key, media in linked:
+        if not candidate.is_file():
+            continue
+        if key == "MEDIA_URL":
+            relative = media.get("RELATIVE_MEDIA_URL")
+            why = f"RELATIVE_MEDIA_URL {relative}: no such file" if relative else None
+            return candidate, candidate, f"by MEDIA_URL ({why or 'no RELATIVE_MEDIA_URL'})"
+        return candidate, candidate, f"by {key}"
+    beside = _beside(path)
+    links = ", ".join(str(c) for c, _, _ in linked)
+    if beside is not None:
+        return beside, beside, f"beside the .eaf (linked media not found: {links or 'none'})"
+    expected = linked[0][0] if linked else path.with_suffix(".wav")
+    return None, expected, f"not found (looked for {links or expected})"
 
 
 def read_textgrid(path: Path) -> AnnotationFile:
@@ -192,20 +241,46 @@ def read_textgrid(path: Path) -> AnnotationFile:
             Annotation(float(e.start), float(e.end), normalize_text(e.label)) for e in tier.entries
         ]
         tiers[tier.name] = Tier(tier.name, tier.name, sorted(annotations, key=lambda a: a.start))
+    for tier in tiers.values():
+        tier.parent = _word_parent(tier, tiers)
     audio = _beside(path)
-    return AnnotationFile(path, tiers, audio, audio or path.with_suffix(".wav"))
+    if audio is not None:
+        return AnnotationFile(path, tiers, audio, audio, "beside the .TextGrid")
+    expected = path.with_suffix(".wav")
+    return AnnotationFile(path, tiers, None, expected, f"not found (looked for {expected})")
+
+
+def _word_parent(tier: Tier, tiers: dict[str, Tier]) -> str | None:
+    """The segment tier that ``tier`` subdivides, when it is one of hsb-whisper's word tiers
+    (``words`` of ``transcript``, ``words (Name)`` of ``Name``) and every word lies inside a
+    segment: Praat has no tier parents of its own."""
+    if tier.name == WORD_TIER:
+        parent = SEGMENT_TIER
+    else:
+        parent = next((n for n in tiers if words_tier(n) == tier.name), None)
+    if parent not in tiers:
+        return None
+    spans = [(a.start, a.end) for a in tiers[parent].annotations if a.text]  # sorted by start
+    starts = [start for start, _ in spans]
+    for word in (a for a in tier.annotations if a.text):
+        i = bisect.bisect_right(starts, word.start) - 1  # the last segment starting before it
+        if i < 0 or word.end > spans[i][1]:
+            return None
+    return parent
 
 
 def choose_tiers(files: list[AnnotationFile], wanted: tuple[str, ...]) -> dict[Path, list[str]]:
-    """The tiers to import from each file. Without ``wanted`` a file must have exactly one tier
-    with annotations; otherwise the error lists every file's tiers with their annotation counts."""
+    """The tiers to import from each file. Without ``wanted`` a file must have exactly one
+    candidate tier (see :attr:`AnnotationFile.candidates`) with annotations; otherwise, or when
+    ``wanted`` names no candidate of a file, the error lists every file's candidate tiers with
+    their annotation counts."""
     chosen: dict[Path, list[str]] = {}
     problems: list[AnnotationFile] = []
     for f in files:
         if wanted:
-            names = [t for t in f.tiers if t in wanted]
+            names = [t.name for t in f.candidates if t.name in wanted]
         else:
-            names = [t.name for t in f.tiers.values() if t.filled]
+            names = [t.name for t in f.candidates if t.filled]
         if (names and (wanted or len(names) == 1)) or not (names or wanted):
             chosen[f.path] = names  # no annotations at all: nothing to import or choose
         else:
@@ -214,8 +289,12 @@ def choose_tiers(files: list[AnnotationFile], wanted: tuple[str, ...]) -> dict[P
         lines = []
         for f in problems:
             lines.append(f"{f.path}:")
-            for t in f.tiers.values():
+            for t in f.candidates:
                 lines.append(f"  --tier {t.name!r}  ({t.filled} annotations, speaker {t.speaker})")
+            children = [t for t in f.tiers.values() if t.parent is not None]
+            if children:
+                parts = ", ".join(f"{t.name!r} of {t.parent!r}" for t in children)
+                lines.append(f"  (subdivisions, never imported: {parts})")
             if not f.tiers:
                 lines.append("  (no time-aligned tiers)")
         if wanted:
@@ -371,5 +450,6 @@ def cut_corpus(
                     piece = audio[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)]
                     write_wav(clip.audio, piece)
                     result.clips.append(clip)
+                    result.origins[clip.audio] = Origin(str(f.audio.resolve()), start)
         advance(1)
     return result

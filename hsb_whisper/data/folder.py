@@ -1,16 +1,14 @@
 """A linguist's own recordings: audio files with transcripts, split into train/dev/test.
 
 Transcripts come either from a table (CSV or TSV with a header: a path column and a text column,
-optionally a speaker column) or from sidecar files (``a.wav`` + ``a.txt``, UTF-8). The split keeps
-every speaker in one split when speakers are known, so that dev and test measure how the model does
-on voices it has not heard; it is seeded and reproducible.
+optionally a speaker column) or from sidecar files (``a.wav`` + ``a.txt``, UTF-8). They are split
+into train/dev/test by :mod:`hsb_whisper.data.split`.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-import random
 from pathlib import Path
 
 from hsb_whisper.audio import find_audio_files
@@ -18,7 +16,6 @@ from hsb_whisper.data.manifest import AUDIO_KEYS, SPEAKER_KEYS, TEXT_KEYS, Clip,
 from hsb_whisper.errors import HsbWhisperError, OptionError
 
 TABLE_NAMES = ("metadata.csv", "metadata.tsv", "transcripts.csv", "transcripts.tsv")
-SPLITS = ("train", "dev", "test")
 
 
 class FolderError(HsbWhisperError):
@@ -95,34 +92,3 @@ def parse_fractions(text: str) -> tuple[float, float, float]:
     if len(parts) != 3 or not finite or abs(sum(parts) - 1) > 1e-6:
         raise OptionError(f"split {text!r}: expected three fractions ≥ 0 that sum to 1")
     return parts  # type: ignore[return-value]
-
-
-def split_clips(
-    clips: list[Clip], fractions: tuple[float, float, float], seed: int = 0
-) -> dict[str, list[Clip]]:
-    """Split by duration into train/dev/test, speaker-disjoint when every clip has a speaker.
-
-    Groups (speakers, or single clips when speakers are unknown) are shuffled with ``seed`` and
-    each goes to the split furthest below its target share of the total duration.
-    """
-    by_speaker = all(c.speaker for c in clips)
-    groups: dict[str, list[Clip]] = {}
-    for i, clip in enumerate(clips):
-        groups.setdefault(clip.speaker if by_speaker else f"#{i}", []).append(clip)
-    keys = sorted(groups)
-    random.Random(seed).shuffle(keys)
-    total = sum(c.duration or 1.0 for c in clips) or 1.0
-    filled = dict.fromkeys(SPLITS, 0.0)
-    result: dict[str, list[Clip]] = {s: [] for s in SPLITS}
-    for key in keys:
-        seconds = sum(c.duration or 1.0 for c in groups[key])
-        target = max(
-            (s for s in SPLITS if fractions[SPLITS.index(s)] > 0),
-            key=lambda s: fractions[SPLITS.index(s)] - filled[s] / total,
-        )
-        result[target].extend(groups[key])
-        filled[target] += seconds
-    order = {id(c): i for i, c in enumerate(clips)}
-    for split in SPLITS:
-        result[split].sort(key=lambda c: order[id(c)])
-    return result

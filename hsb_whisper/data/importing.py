@@ -19,6 +19,7 @@ from hsb_whisper.data import annotations, commonvoice, folder
 from hsb_whisper.data.checks import CheckResult, Reject, check_clips
 from hsb_whisper.data.manifest import Clip, read_manifest, write_manifest
 from hsb_whisper.data.report import build_report, write_rejects, write_report
+from hsb_whisper.data.split import split_clips
 
 log = logging.getLogger(__name__)
 
@@ -148,19 +149,15 @@ def import_folder(
             f"table ({', '.join(folder.TABLE_NAMES)})"
         )
     result = _check({"all": clips}, decode, progress)
-    splits = folder.split_clips(result.kept["all"], fractions, seed)
-    result = CheckResult(splits, result.rejects)
+    split = split_clips(result.kept["all"], fractions, seed)
+    result = CheckResult(split.clips, result.rejects)
     extra = {
         "source": str(source),
         "kind": "folder",
         "transcripts": str(table) if table else "sidecar .txt files",
-        "split": {
-            "fractions": list(fractions),
-            "seed": seed,
-            "speaker_disjoint": all(c.speaker for c in clips),
-        },
+        "split": split.to_json(fractions, seed),
     }
-    return _write(out, result, build_report(result, locale), extra)
+    return _write(out, result, build_report(result, locale, split.warnings), extra)
 
 
 def import_annotations(
@@ -177,7 +174,8 @@ def import_annotations(
 ) -> Outcome:
     """ELAN (``kind="elan"``) or Praat TextGrid (``kind="textgrid"``) files, or folders of them:
     each annotation of the chosen tiers is cut into ``OUT/clips/<file>/`` as a 16 kHz WAV, then
-    checked and split like :func:`import_folder` (each speaker in one split)."""
+    checked and split like :func:`import_folder`: each speaker in one split, else each recording,
+    else each stretch of a recording (see :mod:`hsb_whisper.data.split`)."""
     progress = progress or Progress()
     options = options or annotations.CutOptions()
     annotations.compile_patterns(options.skip_patterns)  # a bad pattern fails before any work
@@ -197,12 +195,20 @@ def import_annotations(
     progress.stage("cutting clips", len(files))
     cut = annotations.cut_corpus(files, out / "clips", options, progress.advance)
     result = _check({"all": cut.clips}, decode, progress)
-    splits = folder.split_clips(result.kept["all"], fractions, seed)
-    result = CheckResult(splits, cut.rejects + result.rejects)
+    split = split_clips(result.kept["all"], fractions, seed, cut.origins)
+    result = CheckResult(split.clips, cut.rejects + result.rejects)
     extra = {
         "source": [str(s) for s in sources],
         "kind": kind,
         "files": len(files),
+        "recordings": [
+            {
+                "annotations": str(f.path),
+                "recording": str(f.audio) if f.audio else None,
+                "found": f.found,
+            }
+            for f in files
+        ],
         "tiers": cut.tiers,
         "annotations": cut.annotations,
         "skipped": dict(cut.skipped.most_common()),
@@ -218,13 +224,9 @@ def import_annotations(
             "seconds": round(cut.overlap_seconds, 3),
             "skipped": options.skip_overlaps,
         },
-        "split": {
-            "fractions": list(fractions),
-            "seed": seed,
-            "speaker_disjoint": all(c.speaker for c in cut.clips),
-        },
+        "split": split.to_json(fractions, seed),
     }
-    return _write(out, result, build_report(result, locale), extra)
+    return _write(out, result, build_report(result, locale, split.warnings), extra)
 
 
 def check_manifest(

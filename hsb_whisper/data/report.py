@@ -1,9 +1,12 @@
 """What a data import or check found: clips, hours and speakers per split, rejects per reason, the
-character inventory. Printed for the user and saved as JSON beside the manifests."""
+character inventory; for corpora the recordings used, the unit of the split and warnings (an empty
+split, dev and test not speaker-disjoint). Printed for the user and saved as JSON beside the
+manifests."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +27,25 @@ def split_summary(clips: list[Clip]) -> dict[str, Any]:
     }
 
 
-def build_report(result: CheckResult, locale: str | None = None) -> dict[str, Any]:
+# What a split left empty means for the user (a split not named here is never warned about)
+EMPTY_SPLIT = {
+    "train": "there is nothing to train on",
+    "dev": "training cannot measure its progress or keep the best checkpoint",
+    "test": "there is nothing to measure the finished model on",
+}
+
+
+def build_report(
+    result: CheckResult, locale: str | None = None, warnings: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The report of ``result``; its ``warnings`` are ``warnings`` and one for each empty split
+    of train, dev and test (each split in ``result.kept`` is wanted)."""
     texts = [c.text for clips in result.kept.values() for c in clips]
+    empty = [
+        f"{name} is empty: {why}"
+        for name, why in EMPTY_SPLIT.items()
+        if name in result.kept and not result.kept[name]
+    ]
     return {
         "splits": {name: split_summary(clips) for name, clips in result.kept.items()},
         "rejected": len(result.rejects),
@@ -35,6 +55,7 @@ def build_report(result: CheckResult, locale: str | None = None) -> dict[str, An
             {"char": c.char, "count": c.count, "name": c.name, "suspicious": c.suspicious}
             for c in character_inventory(texts, locale)
         ],
+        "warnings": [*empty, *warnings],
     }
 
 
@@ -57,7 +78,34 @@ def render_report(report: dict[str, Any]) -> str:
     for c in chars:
         if c["suspicious"]:
             lines.append(f"  check {c['char']!r} {c['name']} ×{c['count']}: {c['suspicious']}")
+    lines += _render_recordings(report.get("recordings", []))
+    if "unit" in report.get("split", {}):
+        lines.append(f"\nsplit by {report['split']['described']}")
+    for warning in report.get("warnings", []):
+        lines.append(f"\nWARNING: {warning}")
     return "\n".join(lines)
+
+
+# Up to this many recordings are listed one by one; of more, only those not found the usual way
+MAX_LISTED_RECORDINGS = 20
+USUAL_FINDS = ("by RELATIVE_MEDIA_URL", "beside the .TextGrid")
+
+
+def _render_recordings(recordings: list[dict[str, Any]]) -> list[str]:
+    """Each annotation file's recording and how it was found."""
+    if not recordings:
+        return []
+    lines = [f"\nrecordings: {len(recordings)}"]
+    listed = recordings
+    if len(recordings) > MAX_LISTED_RECORDINGS:
+        listed = [r for r in recordings if r["found"] not in USUAL_FINDS]
+    for r in listed:
+        where = f"{r['recording']}, {r['found']}" if r["recording"] else r["found"]
+        lines.append(f"  {r['annotations']}: {where}")
+    if len(listed) < len(recordings):
+        rest = len(recordings) - len(listed)
+        lines.append(f"  … and {rest} more, each found the usual way (all in report.json)")
+    return lines
 
 
 def write_rejects(path: Path, rejects: list[Reject]) -> None:

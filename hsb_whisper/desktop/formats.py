@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
+from hsb_whisper.data.annotations import SEGMENT_TIER, WORD_TIER, words_tier
 from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript, Word
 from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open
@@ -210,8 +211,6 @@ def _intervals(segments: Iterable[Segment]) -> list[tuple[Interval, list[Interva
 
 # Tiers: one for the transcript, or one per speaker ------------------------------------------------
 
-SEGMENT_TIER = "transcript"
-WORD_TIER = "words"
 NO_SPEAKER_TIER = "unknown speaker"  # segments of no one, in a transcript with speakers
 
 
@@ -243,7 +242,7 @@ def speaker_tiers(transcript: Transcript) -> list[SpeakerTier]:
         s: NO_SPEAKER_TIER if s is None else _unique(speaker_label(transcript, s), s, used)
         for s in speakers
     }
-    words = {s: _unique(f"words ({names[s]})", s or "-", used) for s in speakers}
+    words = {s: _unique(words_tier(names[s]), s or "-", used) for s in speakers}
     return [
         SpeakerTier(
             names[s],
@@ -330,11 +329,18 @@ def write_eaf(transcript: Transcript, f: TextIO, folder: Path | None = None) -> 
             eaf.add_annotation(tier.name, segment.start, segment.end, segment.text)
             for word in words:
                 eaf.add_annotation(tier.words_name, word.start, word.end, word.text)
-    count = sum(1 + len(words) for tier in tiers for _, words in tier.intervals)
-    eaf.properties.append(("lastUsedAnnotationId", count))
+    # ELAN numbers the next annotation the user adds from this: it must be the highest id written
+    # (pympi's ids start at a2, not a1, so the number of annotations is one too few)
+    eaf.properties.append(("lastUsedAnnotationId", _last_annotation_id(eaf)))
     f.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     f.write(Elan.to_string(eaf))
     f.write("\n")
+
+
+def _last_annotation_id(eaf) -> int:
+    """The highest number of the annotation ids (``a17``) of a pympi ``Eaf``; 0 for none."""
+    ids = [aid for aligned, reference, *_ in eaf.tiers.values() for aid in (*aligned, *reference)]
+    return max((int(aid.lstrip("a")) for aid in ids), default=0)
 
 
 # Praat ------------------------------------------------------------------------------------------
