@@ -26,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "import-cv",
         parents=[common],
         help="a Common Voice archive (.tar.gz) or extracted folder",
-        description="Write train/dev/test manifests (JSON Lines), rejects.jsonl and report.json "
-        "into OUT. Exit code 1 when clips were rejected.",
+        description="Write train/dev/test manifests (JSON Lines) and report.json into OUT, and "
+        "rejects.jsonl when clips were rejected (exit code 1 then).",
     )
     p.add_argument("source", type=Path, help="cv-corpus-….tar.gz or its extracted folder")
     p.add_argument("--locale", required=True, help="Common Voice locale, e.g. hsb or cs")
@@ -75,9 +75,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             parents=[common],
             help=f"a transcribed corpus: {what} with their recordings",
             description=f"Cut every annotation of the chosen tiers of {what} into a 16 kHz WAV "
-            "clip under OUT/clips/ and write train/dev/test manifests, rejects.jsonl and "
-            "report.json into OUT. Each speaker's clips go to one split; with too few speakers "
-            "to fill every split, each recording's, else each "
+            "clip under OUT/clips/ and write train/dev/test manifests and report.json into OUT "
+            "(and rejects.jsonl when clips were rejected). Each speaker's clips go to one "
+            "split; with too few speakers to fill every split, each recording's, else each "
             f"{data.BLOCK_SECONDS:.0f}-s stretch's (the report names the unit and warns). "
             "Tiers that subdivide another (word tiers) are never imported. "
             + (
@@ -145,7 +145,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
         parents=[common],
-        help="check a manifest; rejects go to MANIFEST.rejects.jsonl",
+        help="check a manifest; rejects (if any) go to MANIFEST.rejects.jsonl",
         description="Decode every clip and check every transcript. Exit code 1 when clips were "
         "rejected.",
     )
