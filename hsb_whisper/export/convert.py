@@ -2,9 +2,10 @@
 a LoRA adapter).
 
 :func:`build_model` merges the adapter (PEFT ``merge_and_unload``), converts with ctranslate2's
-``TransformersConverter`` (copying ``tokenizer.json`` and ``preprocessor_config.json``, without
-which faster-whisper would try to download a tokenizer), writes the metadata (language token,
-recipe, base, training data, evaluation, quantization, every file's SHA-256), then hands the
+``TransformersConverter`` (copying ``tokenizer.json``, without which faster-whisper would try to
+download a tokenizer, and writing ``preprocessor_config.json``, from which it reads the mel count:
+transformers 5 keeps those settings in ``processor_config.json``), writes the metadata (language
+token, recipe, base, training data, evaluation, quantization, every file's SHA-256), then hands the
 staged folder to the caller's check (``hsb-whisper export`` transcribes dev clips with it, see
 :mod:`hsb_whisper.finetune.publish`). Everything happens in a staging folder that is renamed only
 when the check passes: a failed export leaves no model.
@@ -12,6 +13,7 @@ when the check passes: a failed export leaves no model.
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 from collections.abc import Callable
@@ -21,19 +23,27 @@ from typing import Any, TypeVar
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo, now_utc, record_files
-from hsb_whisper.files import staging_dir
+from hsb_whisper.export.pack import preprocessor_problem
+from hsb_whisper.files import atomic_write_text, staging_dir
 
 log = logging.getLogger(__name__)
 
 QUANTIZATIONS = ("int8", "int8_float16", "int8_float32", "float16", "float32")  # weights written
 # What CTranslate2 may compute in when it loads a model ("default": the stored type).
 COMPUTE_TYPES = ("default", *QUANTIZATIONS, "int16")
-COPY_FILES = ("tokenizer.json", "preprocessor_config.json")
+TOKENIZER = "tokenizer.json"
+PREPROCESSOR_CONFIG = "preprocessor_config.json"  # the feature extractor's settings
+# transformers 5's processor.save_pretrained writes no preprocessor_config.json, but this, with
+# the same settings under "feature_extractor" (and the tokenizer's in tokenizer_config.json).
+PROCESSOR_CONFIG = "processor_config.json"
+_MAX_CONFIG_BYTES = 1 << 20  # a feature extractor's settings are a few hundred bytes
 T = TypeVar("T")
 
 
 def convert(hf_dir: Path, out: Path, quantization: str) -> None:
-    """CTranslate2 conversion of a Hugging Face Whisper folder into the existing folder ``out``."""
+    """CTranslate2 conversion of a Hugging Face Whisper folder into the existing folder ``out``,
+    with its ``tokenizer.json`` and a ``preprocessor_config.json`` (see
+    :func:`feature_extractor_settings`)."""
     from ctranslate2.converters import TransformersConverter
 
     if quantization not in QUANTIZATIONS:
@@ -41,11 +51,59 @@ def convert(hf_dir: Path, out: Path, quantization: str) -> None:
             f"quantization {quantization!r} is not supported; "
             f"choose one of {', '.join(QUANTIZATIONS)}"
         )
-    missing = [f for f in COPY_FILES if not (hf_dir / f).is_file()]
-    if missing:
-        raise ModelError(f"{hf_dir}: lacks {', '.join(missing)}, which faster-whisper needs")
-    converter = TransformersConverter(str(hf_dir), copy_files=list(COPY_FILES))
+    if not (hf_dir / TOKENIZER).is_file():
+        raise ModelError(f"{hf_dir}: lacks {TOKENIZER}, which faster-whisper needs")
+    settings = feature_extractor_settings(hf_dir)
+    copy = [name for name in (TOKENIZER, PREPROCESSOR_CONFIG) if (hf_dir / name).is_file()]
+    converter = TransformersConverter(str(hf_dir), copy_files=copy)
     converter.convert(str(out), quantization=quantization, force=True)
+    if PREPROCESSOR_CONFIG not in copy:  # transformers 5: from processor_config.json
+        text = json.dumps(settings, indent=2, sort_keys=True) + "\n"
+        atomic_write_text(out / PREPROCESSOR_CONFIG, text)
+
+
+def feature_extractor_settings(hf_dir: Path) -> dict[str, Any]:
+    """The feature extractor's settings of a Hugging Face Whisper folder: its
+    ``preprocessor_config.json``, else the ``feature_extractor`` entry of the
+    ``processor_config.json`` that transformers 5 writes instead. They must be a Whisper's (the
+    bounds a pack's ``preprocessor_config.json`` is held to) and give the model's mel count."""
+    path = hf_dir / PREPROCESSOR_CONFIG
+    if path.is_file():
+        where, settings = str(path), _read_object(path)
+    elif (hf_dir / PROCESSOR_CONFIG).is_file():
+        where = f"{hf_dir / PROCESSOR_CONFIG}: feature_extractor"
+        settings = _read_object(hf_dir / PROCESSOR_CONFIG).get("feature_extractor")
+        if not isinstance(settings, dict):
+            raise ModelError(f"{where}: missing or not a JSON object; it holds the mel count")
+    else:
+        raise ModelError(
+            f"{hf_dir}: lacks {PREPROCESSOR_CONFIG} (or the {PROCESSOR_CONFIG} of transformers "
+            "5 with a feature_extractor entry), whose mel count faster-whisper needs"
+        )
+    problem = preprocessor_problem(settings)
+    if problem is not None:
+        raise ModelError(f"{where}: {problem}")
+    config = _read_object(hf_dir / "config.json")
+    mels, features = config.get("num_mel_bins", 80), settings.get("feature_size", 80)
+    if mels != features:
+        raise ModelError(
+            f"{where}: feature_size is {features}, but the model (config.json) takes "
+            f"{mels} mel bins"
+        )
+    return settings
+
+
+def _read_object(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            data = json.loads(f.read(_MAX_CONFIG_BYTES + 1).decode("utf-8"))
+    except OSError as e:
+        raise ModelError(f"{path}: cannot be read ({e.strerror or e})") from e
+    except (ValueError, RecursionError) as e:  # bad UTF-8 or JSON, or more than the bytes read
+        raise ModelError(f"{path}: not valid JSON ({e})") from e
+    if not isinstance(data, dict):
+        raise ModelError(f"{path}: must be a JSON object")
+    return data
 
 
 def build_model(

@@ -482,11 +482,20 @@ def _check_json_file(path: Path, rel: str, where: Where) -> None:
         raise PackError(f"{where(rel)}: must be a JSON object")
     if rel != "preprocessor_config.json":
         return
+    problem = preprocessor_problem(data)
+    if problem is not None:
+        raise PackError(f"{where(rel)}: {problem}")
+
+
+def preprocessor_problem(settings: dict) -> str | None:
+    """Why ``settings`` (a feature extractor's, as in ``preprocessor_config.json``) are not a
+    Whisper model's (:data:`PREPROCESSOR_LIMITS`); ``None`` when they are."""
     for key, allowed in PREPROCESSOR_LIMITS.items():
-        value = data.get(key, allowed.start)
+        value = settings.get(key, allowed.start)
         if type(value) is not int or value not in allowed:  # type: not true, not 80.0
             span = f"{allowed.start} to {allowed.stop - 1}" if len(allowed) > 1 else allowed.start
-            raise PackError(f"{where(rel)}: {key} is {_short(value)}; a Whisper model has {span}")
+            return f"{key} is {_short(value)}; a Whisper model has {span}"
+    return None
 
 
 def _short(value: object) -> str:

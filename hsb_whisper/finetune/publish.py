@@ -41,6 +41,7 @@ from hsb_whisper.export import (
     convert,
     is_hf_whisper,
 )
+from hsb_whisper.export.convert import feature_extractor_settings
 from hsb_whisper.export.metadata import metadata_problem
 from hsb_whisper.finetune.config import Recipe
 from hsb_whisper.finetune.libraries import require_training_libraries
@@ -450,6 +451,7 @@ def import_model(
             f"{spec}: its model card and generation config state no language; give the token "
             f"to force with --language (for Upper Sorbian models: {', '.join(HSB_TOKENS)})"
         )
+    feature_extractor_settings(facts.folder)  # checked before the conversion, not after
     sample = load_audio(SAMPLE)
     audio = [sample[: int(16000 * SAMPLE_AUDIO_SECONDS)]]
     options = DecodingOptions(language=language)
