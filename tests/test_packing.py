@@ -183,7 +183,9 @@ def test_collate_packs_a_batch(tmp_path):
 
 
 def test_pack_is_true_false_or_auto():
-    assert load_recipe("classic").stages[0].training.pack is False  # the research's recipe
+    for name in ("classic", "two-stage"):  # the shipped recipes: packed on a CPU
+        assert all(s.training.pack == "auto" for s in load_recipe(name).stages)
+    assert load_recipe("classic", ["training.pack=false"]).stages[0].training.pack is False
     assert load_recipe("classic", ["training.pack=true"]).stages[0].training.pack is True
     assert load_recipe("classic", ["training.pack=auto"]).stages[0].training.pack == "auto"
     with pytest.raises(OptionError, match=r'training.pack must be true, false or "auto"'):
@@ -204,7 +206,8 @@ def test_packing_and_bf16_follow_the_device(monkeypatch):
     assert packs(TrainingConfig(pack="auto"), "cpu") and not packs(
         TrainingConfig(pack="auto"), "cuda"
     )
-    assert packs(TrainingConfig(pack=True), "cuda") and not packs(TrainingConfig(), "cpu")
+    assert packs(TrainingConfig(pack=True), "cuda") and not packs(TrainingConfig(pack=False), "cpu")
+    assert packs(TrainingConfig(), "cpu") and not packs(TrainingConfig(), "cuda")  # the default
 
     monkeypatch.setattr(estimate_module, "_cpu_flags", lambda: {"avx2", "avx512f", "avx512_bf16"})
     assert estimate_module.cpu_has_fast_bf16()

@@ -324,6 +324,7 @@ def test_fast_cpu_training_is_offered_on_by_default_and_reported(wizard, data_di
     assert load_recipe(state.recipe, state.overrides).stages[0].training.pack == "auto"
     page.fast_cpu.setChecked(False)
     assert page.validatePage() and "training.pack=auto" not in state.overrides
+    assert load_recipe(state.recipe, state.overrides).stages[0].training.pack is False
 
     stage = {"name": "hsb", "steps": 10, "seconds_per_step": 4.0, "seconds": 40.0}
     estimate = {"hardware": {"description": "CPU x"}, "total": "0:01", "warning": None}

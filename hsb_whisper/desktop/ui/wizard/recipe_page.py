@@ -152,8 +152,7 @@ class RecipePage(QWizardPage):
         """The choices as ``--set`` overrides of the shipped recipe."""
         base = self.base.currentData() or self._other_base or RESEARCH_BASE
         sets = [f"base={base}"]
-        if self.fast_cpu.isChecked():
-            sets.append("training.pack=auto")
+        sets.append(f"training.pack={'auto' if self.fast_cpu.isChecked() else 'false'}")
         for language, manifests in self.state.manifests.items():
             if language == "cs" and not self.two_stage.isChecked():
                 continue
