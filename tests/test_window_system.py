@@ -212,3 +212,12 @@ def test_a_display_that_does_not_answer(tmp_path):
     check = run(QT_CHECK, tmp_path, **env)  # not the installation's fault: told, not failed
     assert check.stdout.startswith("ok "), check.stdout + check.stderr
     assert "xcb (libqxcb.so) loads, but no X server answers on DISPLAY=:98765" in check.stdout
+
+
+def test_wayland_without_a_runtime_folder_is_named_not_asked(monkeypatch, capfd):
+    """libwayland-client prints its own line when XDG_RUNTIME_DIR is missing: not asked then."""
+    for name in ("WAYLAND_DISPLAY", "WAYLAND_SOCKET", "XDG_RUNTIME_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    problem = window_system._display_error("wayland")
+    assert problem == "no Wayland compositor: wayland-0 is in XDG_RUNTIME_DIR, which is not set"
+    assert capfd.readouterr().err == ""

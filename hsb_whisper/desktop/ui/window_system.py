@@ -247,6 +247,9 @@ def _display_error(name: str) -> str:
         return "" if _x11_answers(display) else f"no X server answers on DISPLAY={display}"
     if name.startswith("wayland"):
         socket = os.environ.get("WAYLAND_DISPLAY") or "wayland-0"
+        relative = not os.environ.get("WAYLAND_SOCKET") and not os.path.isabs(socket)
+        if relative and not os.environ.get("XDG_RUNTIME_DIR"):  # libwayland would print it
+            return f"no Wayland compositor: {socket} is in XDG_RUNTIME_DIR, which is not set"
         return "" if _wayland_answers() else f"no Wayland compositor answers on {socket}"
     return ""
 
