@@ -84,9 +84,10 @@ def test_batched_and_sequential_agree(default_model, harvard):
     one = list(one)
     many, _ = batched.transcribe(harvard)
     many = list(many)
-    # stated tolerance: at most 1 word in 10 differs between the two (measured: 3 of 66), and
-    # batched is no further from what was said (measured: the same WER)
-    assert jiwer.wer(words(one), words(many)) <= 0.1, (words(one), words(many))
+    # stated tolerance: at most 3 words in 20 differ between the two (measured: 3 of 66 with
+    # CTranslate2's MKL backend, its default on Intel CPUs; 9 of 67 with oneDNN, its default on
+    # AMD's: the int8 GEMMs round differently), and batched is no further from what was said
+    assert jiwer.wer(words(one), words(many)) <= 0.15, (words(one), words(many))
     said = normalise(" ".join(HARVARD))
     assert jiwer.wer(said, words(many)) <= jiwer.wer(said, words(one)) + 0.05
     assert_times_inside(many, info.duration)
@@ -102,7 +103,8 @@ def test_long_recording_cut_into_windows_and_sentences(default_model, harvard, m
     monkeypatch.setattr(transcriber_module, "CHUNK_LENGTH", 10)
     segments, info = batched.transcribe(harvard)
     segments = list(segments)
-    assert jiwer.wer(reference, words(segments)) <= 0.1  # measured: 0.06
+    # measured: 0.06 with MKL (Intel), 0.11 with oneDNN (AMD)
+    assert jiwer.wer(reference, words(segments)) <= 0.15
     assert_times_inside(segments, info.duration)
     assert all(not s.words for s in segments)  # not asked for: none kept
 
