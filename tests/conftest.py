@@ -49,6 +49,19 @@ def default_model(hsb_home):
     return ModelStore().resolve(None)
 
 
+@pytest.fixture(scope="module")
+def store_left_as_it_was(default_model):
+    """The session's store is shared (test_app expects whisper-base first): the models a test
+    module installs are removed when it ends."""
+    from hsb_whisper.export import ModelStore
+
+    store = ModelStore()
+    before = set(store.names())
+    yield
+    for name in set(store.names()) - before:
+        store.remove(name)
+
+
 @pytest.fixture(scope="session")
 def en_transcriber(default_model):
     from hsb_whisper.desktop import TranscribeOptions, Transcriber

@@ -20,15 +20,7 @@ pytest.importorskip("transformers")  # converting needs the finetune extra
 
 MELS = 128  # as large-v3: faster-whisper's default of 80 would not fit this model
 
-
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_store_as_it_was(default_model):
-    """The session's store is shared (test_app expects whisper-base first): remove our imports."""
-    store = ModelStore()
-    before = set(store.names())
-    yield
-    for name in set(store.names()) - before:
-        store.remove(name)
+pytestmark = pytest.mark.usefixtures("store_left_as_it_was")  # imports are removed
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ from cli_runner import run_cli, run_cli_offline
 
 pytest.importorskip("transformers")  # converting needs the finetune extra
 
+pytestmark = pytest.mark.usefixtures("store_left_as_it_was")  # imports are removed
+
 
 def listing(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
@@ -31,16 +33,6 @@ def without_language(folder: Path, target: Path) -> Path:
     generation.write_text(json.dumps(data), encoding="utf-8")
     (target / "README.md").unlink(missing_ok=True)
     return target
-
-
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_store_as_it_was(default_model):
-    """The session's store is shared (test_app expects whisper-base first): remove our imports."""
-    store = ModelStore()
-    before = set(store.names())
-    yield
-    for name in set(store.names()) - before:
-        store.remove(name)
 
 
 @pytest.fixture(scope="module")
