@@ -14,6 +14,7 @@ refused: that is what a recorder killed mid-recording leaves, and its audio is a
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import logging
@@ -276,6 +277,48 @@ def _decode_16k(path: Path) -> Iterator[np.ndarray]:
         if fifo.samples:
             yield from _resample(resampler, fifo.read())
         yield from _resample(resampler, None)  # flush
+
+
+def read_spans(path: str | Path, spans: list[tuple[int, int]]) -> Iterator[tuple[int, np.ndarray]]:
+    """The float32 mono 16 kHz samples of each ``(start, end)`` span of ``path`` (sample
+    indices at 16 kHz), as ``(index in spans, samples)`` in the order the spans end. The file is
+    decoded once from its start and only up to the last span's end, keeping only the spans being
+    read: memory holds spans, never the whole recording. A span reaching past the end of the
+    audio comes with the samples there are (fewer, or none). Raises ``AudioError`` for a missing,
+    empty or undecodable file (also midway, after the spans already yielded)."""
+    path = Path(path)
+    _check_file(path)
+    _check_complete(path)  # demuxes without decoding: an empty file, a cut-off MP3 frame
+    waiting = collections.deque(sorted(range(len(spans)), key=lambda i: spans[i][0]))
+    reading: dict[int, list[np.ndarray]] = {}
+    offset = 0  # samples decoded before ``block``
+    try:
+        for block in _decode_16k(path):
+            after = offset + block.size
+            while waiting and spans[waiting[0]][0] < after:
+                reading[waiting.popleft()] = []
+            for i in list(reading):
+                start, end = spans[i]
+                piece = block[max(start - offset, 0) : max(min(end - offset, block.size), 0)]
+                if piece.size:
+                    reading[i].append(piece)
+                if end <= after:
+                    yield i, _joined(reading.pop(i))
+            offset = after
+            if not waiting and not reading:
+                return
+    except (av.error.FFmpegError, ValueError, IndexError) as e:
+        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+    if offset == 0:
+        raise AudioError(path, "the file holds no audio samples", "empty")
+    for i, pieces in reading.items():
+        yield i, _joined(pieces)
+    for i in waiting:
+        yield i, np.zeros(0, np.float32)
+
+
+def _joined(pieces: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
 
 
 def _resample(resampler, frame) -> Iterator[np.ndarray]:

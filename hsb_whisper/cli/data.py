@@ -10,6 +10,13 @@ from hsb_whisper.cli.terminal import ClipBars
 from hsb_whisper.errors import OptionError
 
 
+def _path(value: str) -> Path:
+    """A path option's value: "" would be the current folder, and is refused (exit code 2)."""
+    if not value:
+        raise argparse.ArgumentTypeError("empty; give a path")
+    return Path(value)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     group = subparsers.add_parser("data", help="import, check and describe training data")
     sub = group.add_subparsers(dest="data_command", required=True, metavar="ACTION")
@@ -31,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("source", type=Path, help="cv-corpus-….tar.gz or its extracted folder")
     p.add_argument("--locale", required=True, help="Common Voice locale, e.g. hsb or cs")
-    p.add_argument("--out", required=True, type=Path, help="output folder")
+    p.add_argument("--out", required=True, type=_path, help="output folder")
     p.add_argument(
         "--train-from",
         choices=("train", "validated"),
@@ -54,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "recording (the report names the unit and warns).",
     )
     p.add_argument("source", type=Path, help="folder of recordings")
-    p.add_argument("--out", type=Path, help="output folder (default: SOURCE/manifests)")
+    p.add_argument("--out", type=_path, help="output folder (default: SOURCE/manifests)")
     p.add_argument("--table", type=Path, help="metadata table (default: SOURCE/metadata.csv|tsv)")
     p.add_argument("--split", default="0.8,0.1,0.1", help="train,dev,test fractions of duration")
     p.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
@@ -91,7 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             + "Exit code 1 when clips were rejected.",
         )
         p.add_argument("source", type=Path, nargs="+", help=f"{what} or folders searched for them")
-        p.add_argument("--out", required=True, type=Path, help="output folder")
+        p.add_argument("--out", required=True, type=_path, help="output folder")
         p.add_argument(
             "--tier",
             action="append",
@@ -150,7 +157,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "rejected.",
     )
     p.add_argument("manifest", type=Path, help="JSON Lines manifest or a seed-style JSON list")
-    p.add_argument("--clean", type=Path, help="write the clips that passed to this manifest")
+    p.add_argument("--clean", type=_path, help="write the clips that passed to this manifest")
     p.add_argument("--locale", default=None, help="alphabet for the character check (hsb, cs, …)")
     p.set_defaults(func=_check)
 
@@ -171,7 +178,7 @@ def _finish(outcome, bars: ClipBars, summary: str = "") -> int:
         print(summary)
     print()
     print(data.render_report(outcome.report))
-    return 1 if outcome.rejected else 0
+    return 1 if outcome.rejected or outcome.report.get("unreadable_files") else 0
 
 
 def _import_cv(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from hsb_whisper.desktop import (
     formats,
 )
 from hsb_whisper.desktop.outputs import OutputPlan, plan_outputs
+from hsb_whisper.desktop.transcriber import speaker_name_problem
 from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.export import COMPUTE_TYPES, ModelStore
 
@@ -148,6 +149,10 @@ def _speaker_names(value: str | None, speakers: int | None) -> list[str]:
     names = [" ".join(name.split()) for name in value.split(",")]
     if not all(names):
         raise OptionError(f"--speaker-names {value!r}: a name is empty")
+    for name in names:  # refused here, before any file is transcribed
+        problem = speaker_name_problem(name)
+        if problem:
+            raise OptionError(f"--speaker-names: {problem}; give names of letters")
     return names
 
 

@@ -9,6 +9,12 @@ and clean it. Overlapping speech (annotations of different tiers at the same tim
 can be left out. An annotation file whose recording is missing gives ``missing_audio`` rejects,
 and the other files go on.
 
+The files come from others and are trusted in nothing: an annotation whose times are not within
+its recording (negative, past its end, ending where it starts) is a ``bad_times`` reject; clip
+names are made unique (Sorbian letters spelt without their marks, ``Měrćin`` → ``Mercin``, and
+numbered where two would meet) and short; only the annotated spans of a recording are decoded;
+and a file that cannot be read is named with its problem while the other files go on.
+
 A tier that subdivides another (ELAN: any tier with a parent, such as the word tiers of Included_In
 or Symbolic_Subdivision type; Praat: hsb-whisper's ``words`` tiers inside their segment tier)
 holds parts of its parent's text and is never imported.
@@ -19,7 +25,10 @@ from __future__ import annotations
 import bisect
 import collections
 import dataclasses
+import logging
+import math
 import re
+import unicodedata
 import wave
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,12 +36,15 @@ from urllib.parse import unquote, urlparse
 
 import numpy as np
 
-from hsb_whisper.audio import AUDIO_SUFFIXES, SAMPLE_RATE, load_audio
-from hsb_whisper.data.checks import AUDIO_REJECT_REASONS, Reject
+from hsb_whisper.audio import AUDIO_SUFFIXES, SAMPLE_RATE, read_spans
+from hsb_whisper.data.characters import MAX_SHOWN_CHARS, shown
+from hsb_whisper.data.checks import AUDIO_REJECT_REASONS, MAX_CLIP_SECONDS, Reject
 from hsb_whisper.data.manifest import Clip, normalize_text
 from hsb_whisper.data.split import Origin
 from hsb_whisper.errors import AudioError, HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open
+
+log = logging.getLogger(__name__)
 
 EAF_SUFFIXES = (".eaf",)
 TEXTGRID_SUFFIXES = (".textgrid",)
@@ -51,6 +63,16 @@ END_TOLERANCE_S = 0.1
 # with word timestamps their words; with speakers a pair per speaker, "Name" and "words (Name)".
 SEGMENT_TIER = "transcript"
 WORD_TIER = "words"
+# Clip and folder names take at most this many characters of a file's or tier's name: a clip's
+# file name (file_tier_start.wav, and the temporary name it is written under) stays far below the
+# 255 bytes file systems allow.
+MAX_NAME_CHARS = 60
+# Letters that NFKD does not take apart into a base letter and marks, spelt in ASCII
+_ASCII_LETTERS = str.maketrans(
+    {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O",
+     "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
+     "ħ": "h", "Ħ": "H", "ı": "i"}
+)  # fmt: skip
 
 
 def words_tier(tier: str) -> str:
@@ -147,15 +169,26 @@ def find_annotation_files(sources: Iterable[Path], suffixes: tuple[str, ...]) ->
 def _beside(path: Path) -> Path | None:
     for suffix in AUDIO_SUFFIXES:
         for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-            if candidate.is_file():
+            if _is_file(candidate):
                 return candidate
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False also for paths no file can have (too long, a NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _url_path(url: str, base: Path) -> Path | None:
     if not url:
         return None
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # e.g. "http://[" (an unclosed IPv6 address)
+        return None
     if parsed.scheme in ("file", ""):
         text = unquote(parsed.path if parsed.scheme else url)
         if parsed.scheme == "file" and re.match(r"^/[A-Za-z]:", text):  # file:///C:/…
@@ -174,12 +207,20 @@ def read_eaf(path: Path) -> AnnotationFile:
     try:
         eaf = Eaf(str(path))
     except Exception as e:  # pympi raises bare Exceptions for broken XML
-        raise AnnotationError(f"{path}: not a readable ELAN file ({e})") from e
+        raise AnnotationError(f"{path}: not a readable ELAN file ({_short(e)})") from e
     tiers = {}
     for name in eaf.get_tier_names():
-        data = eaf.get_annotation_data_for_tier(name)
+        try:
+            data = eaf.get_annotation_data_for_tier(name)
+        except Exception as e:  # pympi on references to undefined time slots or annotations
+            log.debug("%s: tier %r", path, name, exc_info=True)
+            problem = f"{type(e).__name__} {_short(e)}"
+            raise AnnotationError(
+                f"{path}: tier {_tier_arg(name)} refers to a time slot or annotation the file "
+                f"does not define ({problem})"
+            ) from e
         annotations = [
-            Annotation(start / 1000, end / 1000, normalize_text(value or ""))
+            Annotation(_seconds(start), _seconds(end), normalize_text(value or ""))
             for start, end, value, *_ in data
             if start is not None and end is not None
         ]
@@ -195,6 +236,19 @@ def read_eaf(path: Path) -> AnnotationFile:
     return AnnotationFile(path, tiers, audio, expected, found)
 
 
+def _seconds(milliseconds: int) -> float:
+    """ELAN's milliseconds as seconds; a number beyond any float is infinite (a bad time)."""
+    try:
+        return milliseconds / 1000
+    except OverflowError:
+        return math.inf if milliseconds > 0 else -math.inf
+
+
+def _short(e: Exception) -> str:
+    """An exception's message on one line of at most :data:`MAX_SHOWN_CHARS` characters."""
+    return shown(" ".join(str(e).split()) or type(e).__name__)
+
+
 def _linked_media(path: Path, descriptors: list[dict]) -> tuple[Path | None, Path, str]:
     """The recording of ELAN file ``path``, what was looked for and how it was found: each
     descriptor's RELATIVE_MEDIA_URL, then its MEDIA_URL (audio before video), else a same-named
@@ -207,7 +261,7 @@ def _linked_media(path: Path, descriptors: list[dict]) -> tuple[Path | None, Pat
                 linked.append((candidate, key, media))
     linked.sort(key=lambda c: c[0].suffix.lower() not in AUDIO_SUFFIXES[:9])  # video (.mp4) last
     for candidate, key, media in linked:
-        if not candidate.is_file():
+        if not _is_file(candidate):
             continue
         if key == "MEDIA_URL":
             relative = media.get("RELATIVE_MEDIA_URL")
@@ -227,12 +281,13 @@ def read_textgrid(path: Path) -> AnnotationFile:
     file beside it."""
     from praatio import textgrid
 
+    _refuse_negative_times(path)
     try:
         grid = textgrid.openTextgrid(
             str(path), includeEmptyIntervals=False, reportingMode="silence"
         )
     except Exception as e:  # praatio raises many kinds on malformed files
-        raise AnnotationError(f"{path}: not a readable TextGrid ({e})") from e
+        raise AnnotationError(f"{path}: not a readable TextGrid ({_short(e)})") from e
     tiers = {}
     for tier in grid.tiers:
         if tier.entryType.__name__ != "Interval":
@@ -248,6 +303,29 @@ def read_textgrid(path: Path) -> AnnotationFile:
         return AnnotationFile(path, tiers, audio, audio, "beside the .TextGrid")
     expected = path.with_suffix(".wav")
     return AnnotationFile(path, tiers, None, expected, f"not found (looked for {expected})")
+
+
+# A negative time in a TextGrid, long ("xmin = -3") or short (a line "-3") format; "-0" is zero
+_NEGATIVE_LONG = re.compile(r"^[ \t]*xm(?:in|ax)[ \t]*=[ \t]*-[ \t]*(?=[\d.]*[1-9])", re.M)
+_NEGATIVE_SHORT = re.compile(r"^[ \t]*-[ \t]*(?=[\d.]*[1-9])[\d.]+[ \t]*\r?$", re.M)
+
+
+def _refuse_negative_times(path: Path) -> None:
+    """Raise ``AnnotationError`` for a TextGrid with a negative time: praatio reads ``-3`` as
+    3 (it drops the sign), so such an interval would be cut from the wrong place."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise AnnotationError(f"{path}: cannot be read ({e.strerror or e})") from e
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    text = raw.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    pattern = _NEGATIVE_LONG if re.search(r"^\s*xmin", text, re.M) else _NEGATIVE_SHORT
+    found = pattern.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise AnnotationError(
+            f"{path}, line {line}: a negative time; times count from the recording's start"
+        )
 
 
 def _word_parent(tier: Tier, tiers: dict[str, Tier]) -> str | None:
@@ -288,21 +366,32 @@ def choose_tiers(files: list[AnnotationFile], wanted: tuple[str, ...]) -> dict[P
     if problems:
         lines = []
         for f in problems:
-            lines.append(f"{f.path}:")
+            lines.append(f"{shown(str(f.path))}:")
             for t in f.candidates:
-                lines.append(f"  --tier {t.name!r}  ({t.filled} annotations, speaker {t.speaker})")
+                lines.append(
+                    f"  --tier {_tier_arg(t.name)}  ({t.filled} annotations, "
+                    f"speaker {shown(t.speaker)})"
+                )
             children = [t for t in f.tiers.values() if t.parent is not None]
             if children:
-                parts = ", ".join(f"{t.name!r} of {t.parent!r}" for t in children)
+                parts = ", ".join(f"{_tier_arg(t.name)} of {_tier_arg(t.parent)}" for t in children)
                 lines.append(f"  (subdivisions, never imported: {parts})")
             if not f.tiers:
                 lines.append("  (no time-aligned tiers)")
         if wanted:
-            head = f"no tier named {', '.join(map(repr, wanted))} in these files; their tiers:"
+            head = f"no tier named {', '.join(map(_tier_arg, wanted))} in these files; their tiers:"
         else:
             head = "more than one tier with annotations; choose with --tier (repeatable):"
         raise OptionError("\n".join([head, *lines]))
     return chosen
+
+
+def _tier_arg(name: str) -> str:
+    """A tier's name as ``--tier`` takes it, quoted, its unprintable characters escaped (ESC,
+    C1 controls, bidi overrides: a file's names never reach the terminal raw), cut when long."""
+    if len(name) <= MAX_SHOWN_CHARS:
+        return repr(name)
+    return f"{name[:MAX_SHOWN_CHARS]!r}… ({len(name)} characters)"
 
 
 def compile_patterns(patterns: Iterable[str]) -> list[re.Pattern]:
@@ -363,8 +452,41 @@ def _groups(
     return groups
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w-]+", "-", text, flags=re.ASCII).strip("-") or "tier"
+def _slug(text: str, fallback: str) -> str:
+    """``text`` as a short ASCII file name part: letters without their marks (``ě`` → ``e``,
+    ``ł`` → ``l``), every other run of characters one ``-``; ``fallback`` when nothing is left."""
+    text = text[: 4 * MAX_NAME_CHARS].translate(_ASCII_LETTERS)  # (a hostile name may be huge)
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^\w-]+", "-", plain, flags=re.ASCII).strip("-")
+    return slug[:MAX_NAME_CHARS].strip("-") or fallback
+
+
+class _Names:
+    """Names no two clips (or clip folders) share, ignoring case as Windows and macOS do: a
+    name already given gets ``-2``, ``-3``, … ."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def unique(self, name: str) -> str:
+        candidate, n = name, 1
+        while candidate.casefold() in self._used:
+            n += 1
+            candidate = f"{name}-{n}"
+        self._used.add(candidate.casefold())
+        return candidate
+
+
+def _time_problem(a: Annotation) -> str | None:
+    """Why the annotation's times cannot be in any recording, or None (its end beyond the
+    recording's is found once the recording is read)."""
+    if not (math.isfinite(a.start) and math.isfinite(a.end)):
+        return f"times {a.start:.6g}–{a.end:.6g} s are not numbers of seconds"
+    if a.start < 0:
+        return f"starts at {a.start:.6g} s, before the recording"
+    if a.end <= a.start:
+        return f"ends at {a.end:.6g} s, not after its start at {a.start:.6g} s"
+    return None
 
 
 def write_wav(path: Path, samples: np.ndarray) -> None:
@@ -377,6 +499,13 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
         w.writeframes(pcm.tobytes())
 
 
+@dataclasses.dataclass(frozen=True)
+class _Planned:
+    clip: Clip  # its audio: where it will be written
+    start: float  # seconds in the recording
+    end: float
+
+
 def cut_corpus(
     files: list[AnnotationFile],
     clips_dir: Path,
@@ -387,69 +516,123 @@ def cut_corpus(
     result = CutResult([], [])
     chosen = choose_tiers(files, options.tiers)
     patterns = compile_patterns(options.skip_patterns)
-    stems: collections.Counter = collections.Counter()
+    folders, names = _Names(), _Names()
     for f in files:
-        names = chosen[f.path]
-        result.tiers[str(f.path)] = names
-        stems[f.path.stem] += 1
-        stem = f.path.stem if stems[f.path.stem] == 1 else f"{f.path.stem}-{stems[f.path.stem]}"
-        out_dir = clips_dir / _slug(stem)
-        audio = None
-        audio_problem: tuple[str, str] | None = None
-        if f.audio is None:
-            audio_problem = ("missing_audio", f"{f.expected_audio}: no such file")
-        else:
-            try:
-                audio = load_audio(f.audio)
-            except AudioError as e:
-                audio_problem = (AUDIO_REJECT_REASONS.get(e.kind, "unreadable_audio"), e.problem)
-        seconds = len(audio) / SAMPLE_RATE if audio is not None else None
-        tiers = [f.tiers[n] for n in names]
-        result.overlap_seconds += _overlap_seconds(
-            [[a for a in t.annotations if a.text] for t in tiers]
-        )
-        for tier in tiers:
-            others = [a for t in tiers if t is not tier for a in t.annotations if a.text]
-            marked = []
-            for a in tier.annotations:
-                result.annotations += 1
-                overlapping = bool(a.text) and _overlaps(a, others)
-                result.overlapping += overlapping
-                if not a.text:
-                    reason = "empty"
-                elif a.end <= a.start:
-                    reason = "zero_length"
-                elif any(p.fullmatch(a.text) for p in patterns):
-                    reason = "non_speech"
-                elif overlapping and options.skip_overlaps:
-                    reason = "overlap"
-                else:
-                    reason = None
-                    result.inline_bracketed += bool(INLINE_BRACKETS.search(a.text))
-                if reason:
-                    result.skipped[reason] += 1
-                marked.append((a, reason))
-            for group in _groups(marked, options):
-                start, end = group[0].start, group[-1].end
-                name = f"{_slug(stem)}_{_slug(tier.name)}_{round(start * 1000):08d}"
-                clip = Clip(
-                    audio=(out_dir / f"{name}.wav") if audio is not None else f.expected_audio,
-                    text=" ".join(a.text for a in group),
-                    duration=end - start,
-                    speaker=tier.speaker,
-                    id=name,
-                )
-                result.joined += len(group) > 1
-                if audio_problem is not None:
-                    result.rejects.append(Reject(clip, "all", *audio_problem))
-                elif end > seconds + END_TOLERANCE_S:
-                    detail = f"annotation ends at {end:.2f} s, {f.audio} at {seconds:.2f} s"
-                    result.rejects.append(Reject(clip, "all", "truncated_audio", detail))
-                else:
-                    out_dir.mkdir(parents=True, exist_ok=True)
-                    piece = audio[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)]
-                    write_wav(clip.audio, piece)
-                    result.clips.append(clip)
-                    result.origins[clip.audio] = Origin(str(f.audio.resolve()), start)
+        result.tiers[str(f.path)] = chosen[f.path]
+        folder = folders.unique(_slug(f.path.stem, "file"))
+        tiers = [f.tiers[n] for n in chosen[f.path]]
+        planned = _plan(f, tiers, clips_dir / folder, names, patterns, options, result)
+        _cut(f, planned, result)
         advance(1)
     return result
+
+
+def _plan(
+    f: AnnotationFile,
+    tiers: list[Tier],
+    out_dir: Path,
+    names: _Names,
+    patterns: list[re.Pattern],
+    options: CutOptions,
+    result: CutResult,
+) -> list[_Planned]:
+    """The clips to cut from ``f``'s recording; annotations that are skipped are counted in
+    ``result``, those that cannot be cut (bad times, too long) rejected there."""
+    problems = {id(a): _time_problem(a) for t in tiers for a in t.annotations}
+    spoken = [[a for a in t.annotations if a.text and not problems[id(a)]] for t in tiers]
+    result.overlap_seconds += _overlap_seconds(spoken)
+    planned = []
+    for tier, own in zip(tiers, spoken):
+        others = [a for other in spoken if other is not own for a in other]
+        marked = []
+        for a in tier.annotations:
+            result.annotations += 1
+            problem = problems[id(a)]
+            overlapping = bool(a.text) and not problem and _overlaps(a, others)
+            result.overlapping += overlapping
+            if not a.text:
+                reason = "empty"
+            elif problem:
+                reason = "bad_times"
+            elif any(p.fullmatch(a.text) for p in patterns):
+                reason = "non_speech"
+            elif overlapping and options.skip_overlaps:
+                reason = "overlap"
+            else:
+                reason = None
+                result.inline_bracketed += bool(INLINE_BRACKETS.search(a.text))
+            if reason == "bad_times":
+                clip = _clip(f, tier, a.start, a.end, a.text, out_dir, names, f.audio)
+                result.rejects.append(Reject(clip, "all", reason, problem))
+            elif reason:
+                result.skipped[reason] += 1
+            marked.append((a, reason))
+        for group in _groups(marked, options):
+            start, end = group[0].start, group[-1].end
+            text = " ".join(a.text for a in group)
+            clip = _clip(f, tier, start, end, text, out_dir, names)
+            result.joined += len(group) > 1
+            if end - start > MAX_CLIP_SECONDS:  # never decoded: a 4-hour "annotation" is no clip
+                detail = f"{end - start:.1f} s ({start:.2f}–{end:.2f} s of {f.audio or f.path})"
+                result.rejects.append(Reject(clip, "all", "too_long_audio", detail))
+            else:
+                planned.append(_Planned(clip, start, end))
+    return planned
+
+
+def _clip(
+    f: AnnotationFile,
+    tier: Tier,
+    start: float,
+    end: float,
+    text: str,
+    out_dir: Path,
+    names: _Names,
+    audio: Path | None = None,
+) -> Clip:
+    """The clip of ``start``–``end`` of ``tier``, named ``file_tier_milliseconds`` (unique);
+    its audio is ``audio``, else its file in ``out_dir`` (else, without a recording, the
+    recording looked for)."""
+    ms = str(round(start * 1000)).zfill(8) if math.isfinite(start) else "x"
+    name = names.unique(f"{out_dir.name}_{_slug(tier.name, 'tier')}_{ms[:12]}")
+    if audio is None:
+        audio = out_dir / f"{name}.wav" if f.audio is not None else f.expected_audio
+    duration = end - start if math.isfinite(end - start) and end >= start else None
+    return Clip(audio=audio, text=text, duration=duration, speaker=tier.speaker, id=name)
+
+
+def _cut(f: AnnotationFile, planned: list[_Planned], result: CutResult) -> None:
+    """Write the planned clips of ``f``, decoding only their spans of the recording; a clip
+    reaching past the recording's end is a ``bad_times`` reject."""
+    if not planned:
+        return
+    done: dict[int, Clip | Reject] = {}
+    problem = ("missing_audio", f"{f.expected_audio}: no such file")
+    if f.audio is not None:
+        spans = [(round(p.start * SAMPLE_RATE), round(p.end * SAMPLE_RATE)) for p in planned]
+        try:
+            for i, samples in read_spans(f.audio, spans):
+                done[i] = _write_clip(f, planned[i], samples)
+        except AudioError as e:  # (the clips written before stay: their audio is whole)
+            problem = (AUDIO_REJECT_REASONS.get(e.kind, "unreadable_audio"), e.problem)
+    origin = str(f.audio.resolve()) if f.audio is not None else ""
+    for i, p in enumerate(planned):
+        outcome = done.get(i, Reject(p.clip, "all", *problem))
+        if isinstance(outcome, Reject):
+            result.rejects.append(outcome)
+        else:
+            result.clips.append(outcome)
+            result.origins[outcome.audio] = Origin(origin, p.start)
+
+
+def _write_clip(f: AnnotationFile, p: _Planned, samples: np.ndarray) -> Clip | Reject:
+    got = len(samples) / SAMPLE_RATE
+    if got < p.end - p.start - END_TOLERANCE_S:
+        if got == 0:
+            detail = f"starts at {p.start:.2f} s, after the end of {f.audio}"
+        else:
+            detail = f"annotation ends at {p.end:.2f} s, {f.audio} at {p.start + got:.2f} s"
+        return Reject(p.clip, "all", "bad_times", detail)
+    p.clip.audio.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(p.clip.audio, samples)
+    return p.clip

@@ -27,6 +27,10 @@ MAX_CLIP_SECONDS = float(CHUNK_LENGTH)  # Whisper's input window
 # Whisper's decoder holds 448 tokens: <|startoftranscript|>, language, task and <|notimestamps|>
 # come first and <|endoftext|> last, which leaves 448 - 5 = 443 for the transcript itself.
 MAX_TEXT_TOKENS = 448 - 5
+# A transcript longer than this is refused before it is tokenised (tokenising a 12 MB annotation
+# takes gigabytes): 30 s of the fastest speech is a few hundred characters, and 443 tokens of
+# even the longest words stay far below it.
+MAX_TEXT_CHARS = 4096
 # A Common Voice clip larger than this is not extracted from an archive: a 30 s clip is well under
 # 1 MiB; 64 MiB would be half an hour of 320 kb/s MP3.
 MAX_CLIP_BYTES = 64 << 20
@@ -41,6 +45,8 @@ REASONS = {
     "too_long_audio": f"longer than Whisper's {MAX_CLIP_SECONDS:.0f} s window",
     "empty_text": "the transcript is empty",
     "too_long_text": f"the transcript has more than {MAX_TEXT_TOKENS} tokens",
+    "bad_times": "the annotation's times are not within its recording (negative, past the "
+    "end, or ending where it starts)",
     "duplicate_audio": "the same audio appears earlier in the data",
     "unsafe_path": "the table's path is not a file in the release's clips folder (never read)",
     "too_large_audio": f"larger than {MAX_CLIP_BYTES >> 20} MiB in the archive (not extracted)",
@@ -155,6 +161,9 @@ def check_clips(
             continue
         if not clip.text:
             rejects.append(reject("empty_text", ""))
+            continue
+        if len(clip.text) > MAX_TEXT_CHARS:
+            rejects.append(reject("too_long_text", f"{len(clip.text)} characters"))
             continue
         tokens = count_tokens(clip.text)
         if tokens > MAX_TEXT_TOKENS:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from hsb_whisper.data.checks import CheckResult, Reject, check_clips
 from hsb_whisper.data.manifest import Clip, read_manifest, write_manifest
 from hsb_whisper.data.report import build_report, write_rejects, write_report
 from hsb_whisper.data.split import split_clips
+from hsb_whisper.errors import HsbWhisperError
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,42 @@ def _check(splits: dict[str, list[Clip]], decode: bool, progress: Progress) -> C
     return check_clips(splits, decode=decode, progress=progress.advance)
 
 
+class OutputError(HsbWhisperError):
+    """An output folder or file that cannot be written."""
+
+
+def prepare_output(out: Path, option: str = "--out") -> None:
+    """Make the output folder ``out`` (if needed) and check that files can be written in it,
+    before any work: a file, a path under a file, an unwritable or impossible folder is one
+    line naming ``option``."""
+    there = next((p for p in (out, *out.parents) if _exists(p)), None)
+    if there is not None and not there.is_dir():
+        what = "is a file" if there == out else f"is under {there}, which is a file"
+        raise OutputError(f"{option} {out}: {what}, not a folder; give a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".hsb-whisper-", suffix=".probe", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise OutputError(f"{option} {out}: cannot write there ({e.strerror or e})") from e
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long to exist
+        return False
+
+
 def _write(out: Path, result: CheckResult, report: dict[str, Any], extra: dict) -> Outcome:
+    try:
+        return _write_files(out, result, report, extra)
+    except OSError as e:  # a full disk, a folder removed or made read-only meanwhile
+        raise OutputError(f"{out}: the results cannot be written ({e.strerror or e})") from e
+
+
+def _write_files(out: Path, result: CheckResult, report: dict[str, Any], extra: dict) -> Outcome:
     out.mkdir(parents=True, exist_ok=True)
     manifests = {}
     for split, clips in result.kept.items():
@@ -79,6 +117,7 @@ def import_common_voice(
     progress: Progress | None = None,
 ) -> Outcome:
     progress = progress or Progress()
+    prepare_output(out)
     tables = list(commonvoice.OFFICIAL_SPLITS)
     tables += ["validated"] * use_validated + ["other"] * add_other
     progress.stage("reading tables", 0)
@@ -138,6 +177,7 @@ def import_folder(
     progress = progress or Progress()
     if not source.is_dir():
         raise folder.FolderError(f"{source}: not a folder")
+    prepare_output(out)
     table = table or folder.find_table(source)
     if table is not None:
         clips = folder.read_table(table, source)
@@ -187,11 +227,17 @@ def import_annotations(
         raise ValueError(kind)
     paths = annotations.find_annotation_files(sources, suffixes)
     progress.stage("reading annotations", len(paths))
-    files = []
+    files, unreadable = [], []
     for path in paths:
-        files.append(read(path))
+        try:  # a file that cannot be read is named in the report; the others go on
+            files.append(read(path))
+        except annotations.AnnotationError as e:
+            unreadable.append({"annotations": str(path), "problem": str(e)})
         progress.advance(1)
+    if not files:
+        raise annotations.AnnotationError("\n".join(u["problem"] for u in unreadable))
     annotations.choose_tiers(files, options.tiers)  # before any cutting: fail fast
+    prepare_output(out)
     progress.stage("cutting clips", len(files))
     cut = annotations.cut_corpus(files, out / "clips", options, progress.advance)
     result = _check({"all": cut.clips}, decode, progress)
@@ -201,6 +247,7 @@ def import_annotations(
         "source": [str(s) for s in sources],
         "kind": kind,
         "files": len(files),
+        "unreadable_files": unreadable,
         "recordings": [
             {
                 "annotations": str(f.path),
@@ -209,6 +256,7 @@ def import_annotations(
             }
             for f in files
         ],
+        "recordings_elsewhere": _elsewhere(files, sources),
         "tiers": cut.tiers,
         "annotations": cut.annotations,
         "skipped": dict(cut.skipped.most_common()),
@@ -229,6 +277,30 @@ def import_annotations(
     return _write(out, result, build_report(result, locale, split.warnings), extra)
 
 
+def _elsewhere(
+    files: list[annotations.AnnotationFile], sources: list[Path]
+) -> list[dict[str, Any]]:
+    """The recordings that really are outside the folders (or files' folders) imported, or are
+    reached through a symbolic link, with their real paths: linked media may point anywhere,
+    and the user sees where."""
+    roots = [(s if s.is_dir() else s.parent).resolve() for s in sources]
+    elsewhere = []
+    for f in files:
+        if f.audio is None:
+            continue
+        real = f.audio.resolve()
+        outside = not any(real.is_relative_to(root) for root in roots)
+        if outside or real != Path(os.path.abspath(f.audio)):
+            elsewhere.append(
+                {
+                    "annotations": str(f.path),
+                    "real_path": str(real),
+                    "why": "outside the corpus" if outside else "through a symbolic link",
+                }
+            )
+    return elsewhere
+
+
 def check_manifest(
     manifest: Path,
     *,
@@ -241,6 +313,8 @@ def check_manifest(
     clips that passed are written there as a new manifest."""
     progress = progress or Progress()
     clips = read_manifest(manifest)
+    if clean is not None:
+        _check_clean(clean)
     result = _check({manifest.stem: clips}, decode, progress)
     report = {"manifest": str(manifest), **build_report(result, locale)}
     rejects_path = manifest.with_suffix(".rejects.jsonl")
@@ -250,6 +324,17 @@ def check_manifest(
         rejects_path.unlink(missing_ok=True)
     manifests = {}
     if clean is not None:
-        write_manifest(clean, result.kept[manifest.stem])
+        try:
+            write_manifest(clean, result.kept[manifest.stem])
+        except OSError as e:
+            raise OutputError(f"--clean {clean}: cannot be written ({e.strerror or e})") from e
         manifests["clean"] = clean
     return Outcome(report, manifests, rejects_path if result.rejects else None)
+
+
+def _check_clean(clean: Path) -> None:
+    """``--clean``: a file to write, in an existing folder (checked before any clip is)."""
+    if clean.is_dir():
+        raise OutputError(f"--clean {clean}: is a folder; give a manifest file to write")
+    if not clean.parent.is_dir():
+        raise OutputError(f"--clean {clean}: {clean.parent} is not a folder")

@@ -20,6 +20,7 @@ import dataclasses
 import json
 import math
 import os
+import stat
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -89,6 +90,14 @@ def write_manifest(path: Path, clips: Iterable[Clip]) -> int:
 def read_manifest(path: str | Path) -> list[Clip]:
     """Read one of our JSON Lines manifests or a seed-style JSON file (see the module docs)."""
     path = Path(path)
+    try:  # a device (/dev/zero), a pipe or a folder would be read forever, or not at all
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError as e:
+        raise ManifestError(f"{path}: no such manifest") from e
+    except (OSError, ValueError) as e:
+        raise ManifestError(f"{path}: unreadable manifest ({e})") from e
+    if not regular:
+        raise ManifestError(f"{path}: not a regular file; a manifest is a JSON Lines file")
     try:
         raw = path.read_text(encoding="utf-8-sig")  # a byte order mark from Windows editors
     except FileNotFoundError as e:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hsb_whisper.data.characters import character_inventory
+from hsb_whisper.data.characters import character_inventory, shown
 from hsb_whisper.data.checks import REASONS, CheckResult, Reject
 from hsb_whisper.data.manifest import Clip
 from hsb_whisper.files import atomic_open, atomic_write_text
@@ -78,7 +78,13 @@ def render_report(report: dict[str, Any]) -> str:
     for c in chars:
         if c["suspicious"]:
             lines.append(f"  check {c['char']!r} {c['name']} ×{c['count']}: {c['suspicious']}")
-    lines += _render_recordings(report.get("recordings", []))
+    lines += _render_recordings(
+        report.get("recordings", []), report.get("recordings_elsewhere", [])
+    )
+    unreadable = report.get("unreadable_files", [])
+    if unreadable:
+        lines.append(f"\nunreadable annotation files (left out): {len(unreadable)}")
+        lines += [f"  {shown(u['problem'], 400)}" for u in unreadable]
     if "unit" in report.get("split", {}):
         lines.append(f"\nsplit by {report['split']['described']}")
     for warning in report.get("warnings", []):
@@ -91,17 +97,25 @@ MAX_LISTED_RECORDINGS = 20
 USUAL_FINDS = ("by RELATIVE_MEDIA_URL", "beside the .TextGrid")
 
 
-def _render_recordings(recordings: list[dict[str, Any]]) -> list[str]:
-    """Each annotation file's recording and how it was found."""
+def _render_recordings(
+    recordings: list[dict[str, Any]], elsewhere: list[dict[str, Any]]
+) -> list[str]:
+    """Each annotation file's recording and how it was found; where it really is when outside
+    the corpus or reached through a symbolic link (always listed)."""
     if not recordings:
         return []
     lines = [f"\nrecordings: {len(recordings)}"]
+    real = {e["annotations"]: f"{e['real_path']} ({e['why']})" for e in elsewhere}
     listed = recordings
     if len(recordings) > MAX_LISTED_RECORDINGS:
-        listed = [r for r in recordings if r["found"] not in USUAL_FINDS]
+        listed = [
+            r for r in recordings if r["found"] not in USUAL_FINDS or r["annotations"] in real
+        ]
     for r in listed:
         where = f"{r['recording']}, {r['found']}" if r["recording"] else r["found"]
-        lines.append(f"  {r['annotations']}: {where}")
+        if r["annotations"] in real:
+            where += f"; really {real[r['annotations']]}"
+        lines.append(f"  {shown(r['annotations'])}: {shown(where, 400)}")
     if len(listed) < len(recordings):
         rest = len(recordings) - len(listed)
         lines.append(f"  … and {rest} more, each found the usual way (all in report.json)")

@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import TextIO
 
 from hsb_whisper.data.annotations import SEGMENT_TIER, WORD_TIER, words_tier
-from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript, Word
+from hsb_whisper.desktop.transcriber import (
+    AudioInfo,
+    Segment,
+    Transcript,
+    Word,
+    clean_speaker_name,
+)
 from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open
 
@@ -40,9 +46,13 @@ def timestamp(seconds: float, decimal_marker: str = ".", always_hours: bool = Tr
 
 def speaker_label(transcript: Transcript, speaker: str | None) -> str | None:
     """How ``speaker`` is shown in the files: its name (else its id) on one line, runs of
-    whitespace made one space; None for no speaker."""
+    whitespace made one space, without control or invisible characters (a name read from a
+    saved transcript may hold any: they would make an EAF that is not XML and put terminal
+    escapes into subtitles); None for no speaker."""
     name = transcript.speaker_name(speaker)
-    return None if name is None else " ".join(name.split()) or speaker
+    if name is None:
+        return None
+    return clean_speaker_name(name) or clean_speaker_name(speaker) or "?"
 
 
 def _named(transcript: Transcript, segment: Segment, text: str) -> str:
@@ -256,7 +266,9 @@ def speaker_tiers(transcript: Transcript) -> list[SpeakerTier]:
 
 def _unique(name: str, tag: str, used: set[str]) -> str:
     """``name``, else ``"name (tag)"``, else ``"name (tag 2)"``, … : the first not yet in ``used``
-    (which then holds it)."""
+    (which then holds it); ``tag`` cleaned as names are (an id read from a file may hold
+    anything)."""
+    tag = clean_speaker_name(tag) or "?"
     numbered = (f"{name} ({tag} {n})" for n in itertools.count(2))
     result = next(c for c in itertools.chain((name, f"{name} ({tag})"), numbered) if c not in used)
     used.add(result)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,6 +138,35 @@ class AudioInfo:
     speakers: SpeakerTrack | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
+# Characters a speaker's name never keeps: controls (C0, DEL, C1), format characters (bidi
+# overrides, zero widths) and lone surrogates (undecodable bytes of a command line)
+_UNSEEN_CATEGORIES = ("Cc", "Cf", "Cs")
+
+
+def clean_speaker_name(name: str) -> str:
+    """``name`` as files and the editor show it: control and format characters and lone
+    surrogates removed (a control that is whitespace, like a tab, becomes a space), runs of
+    whitespace one space; "" when no letter, digit, punctuation or symbol is left (a name of
+    only U+200B)."""
+    kept = "".join(
+        " " if ch.isspace() else "" if unicodedata.category(ch) in _UNSEEN_CATEGORIES else ch
+        for ch in name
+    )
+    kept = " ".join(kept.split())
+    return kept if any(unicodedata.category(ch)[0] in "LNPS" for ch in kept) else ""
+
+
+def speaker_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a speaker's name as given (see :func:`clean_speaker_name`), or
+    None."""
+    cleaned = clean_speaker_name(name)
+    if not cleaned:
+        return f"{name!r} has no visible character"
+    if cleaned != " ".join(name.split()):
+        return f"{name!r} holds control or invisible characters (or bytes that are not UTF-8)"
+    return None
+
+
 @dataclasses.dataclass
 class Transcript:
     """A finished transcription: what the writers in :mod:`formats` take."""
@@ -161,8 +191,9 @@ class Transcript:
     # The editor's speaker edits (saved with the transcript: JSON keeps ids and names) ----------
 
     def rename_speaker(self, speaker: str, name: str) -> None:
-        """Call ``speaker`` ``name`` everywhere (an empty name goes back to the id)."""
-        name = " ".join(name.split())
+        """Call ``speaker`` ``name`` everywhere (an empty name goes back to the id); the name is
+        cleaned by :func:`clean_speaker_name` (a name with nothing visible goes back to the id)."""
+        name = clean_speaker_name(name)
         if name and name != speaker:
             self.speaker_names[speaker] = name
         else:
