@@ -37,11 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="override a recipe key, e.g. training.batch_size=4 or "
         "stages.hsb.train=data/hsb/train.jsonl (repeatable)",
     )
-    p.add_argument("--run-dir", type=Path, help="run folder (default: runs/<recipe>-<time>)")
-    p.add_argument("--resume", type=Path, metavar="RUN", help="continue the run in this folder")
+    # str, not Path: Path("") is "." and an empty --run-dir would train into the current folder
+    p.add_argument("--run-dir", help="run folder (default: runs/<recipe>-<time>)")
+    p.add_argument("--resume", metavar="RUN", help="continue the run in this folder")
     p.add_argument(
         "--pause",
-        type=Path,
         metavar="RUN",
         help="ask the training running in this folder to stop after its next checkpoint",
     )
@@ -76,29 +76,32 @@ def _finetune(args: argparse.Namespace) -> int:
         return 0
     if args.json and not args.estimate:
         raise OptionError("--json goes with --estimate")
-    if args.estimate and (args.resume or args.pause):
+    if args.estimate and (args.resume is not None or args.pause is not None):
         raise OptionError(
             "--estimate takes a recipe (RUN/recipe.toml of a run), not --resume/--pause"
         )
-    if args.pause:
+    for option, value in (("--run-dir", args.run_dir), ("--resume", args.resume)):
+        if value is not None and not value.strip():
+            raise OptionError(f"{option}: give a folder (an empty path would be the current one)")
+    if args.pause is not None:
         return _pause(args)
-    if args.resume:
+    if args.resume is not None:
         if args.recipe or args.overrides:
             raise OptionError("--resume takes the recipe saved in the run; give no other recipe")
-        run = Run(args.resume)
-        if not Run.is_run(run.path):
-            raise OptionError(f"--resume {run.path}: not a training run folder (no recipe.json)")
-        recipe = run.load_recipe()
+        run = Run(Path(args.resume))
+        recipe = run.check("--resume")
     else:
         if not args.recipe:
             raise OptionError("give a recipe (classic, two-stage or a TOML file) or --resume RUN")
         recipe = load_recipe(args.recipe, args.overrides)
         if args.estimate:
             return _estimate(recipe, args.estimate_steps, args.json)
-        run = Run(args.run_dir or Path("runs") / f"{recipe.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+        run = Run(
+            Path(args.run_dir or Path("runs") / f"{recipe.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+        )
+    _check_run_folder(run.path)
     # missing data fails here, before the run folder is made (train() checks it too)
     check_manifests(s for s in recipe.stages if not run.done_file(s.name).is_file())
-    _check_run_folder(run.path)
     require_training_libraries("fine-tuning")
     print(f"run folder: {run.path}\nrecipe:\n{recipe.to_json()}", file=sys.stderr)
     quiet_libraries()
@@ -189,13 +192,16 @@ def _pause(args: argparse.Namespace) -> int:
 
     if args.recipe or args.overrides or args.resume:
         raise OptionError("--pause takes only the run folder")
-    run = Run(args.pause)
-    if not Run.is_run(run.path):
-        raise OptionError(f"--pause {run.path}: not a training run folder (no recipe.json)")
+    if not args.pause.strip():
+        raise OptionError("--pause: give the run folder (an empty path is not one)")
+    run = Run(Path(args.pause))
+    stages = run.check("--pause").stages
     if run.finished:
         raise OptionError(f"--pause {run.path}: this run has finished")
-    run.request_pause()
-    stages = run.load_recipe().stages
+    try:
+        run.request_pause()
+    except OSError as e:
+        raise OptionError(f"--pause {run.path}: cannot ask it to pause ({e.strerror or e})") from e
     stage = next((s for s in stages if not run.done_file(s.name).is_file()), stages[-1])
     every = stage.training.checkpoint_every
     print(
@@ -206,7 +212,12 @@ def _pause(args: argparse.Namespace) -> int:
 
 
 def _check_run_folder(path: Path) -> None:
-    there = next((p for p in (path, *path.parents) if p.exists()), None)
+    try:
+        there = next((p for p in (path, *path.parents) if p.exists()), None)
+    except OSError as e:  # ENAMETOOLONG, EACCES
+        raise OptionError(f"run folder {path}: cannot be used ({e.strerror or e})") from e
+    except ValueError as e:  # a NUL in the name
+        raise OptionError(f"run folder {path!r}: not a folder name ({e})") from e
     if there is not None and not there.is_dir():
         raise OptionError(f"run folder {path}: {there} is a file, not a folder; choose another")
 
@@ -214,8 +225,8 @@ def _check_run_folder(path: Path) -> None:
 def _make_run_folder(path: Path) -> list[Path]:
     """Create the run folder and its missing parents; returns the folders made, innermost
     first (none if the run folder was there)."""
-    missing = [p for p in (path, *path.parents) if not p.exists()]
     _check_run_folder(path)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -7,7 +7,9 @@ Training writes it, ``evaluate`` and ``export`` read it (and ``export`` records 
     train.log              the log
     metrics.jsonl          one line per step / evaluation: loss, lr, samples/s, dev WER
     base/…                 the base converted to Hugging Face format (if it was CTranslate2)
-    stages/<name>/checkpoints/step-000100/   resume points (adapter, optimiser, scheduler, RNGs)
+    stages/<name>/checkpoints/step-000100/   resume points: adapter/, optimizer.safetensors,
+                           scheduler.json, rng.json, trainer_state.json (no pickles: a run
+                           folder from someone else cannot run code when it is resumed)
     stages/<name>/adapter/       the adapter with the best dev WER
     stages/<name>/last-adapter/  the adapter after the stage's last step
     stages/<name>/DONE.json      the stage finished: its best and last dev WER
@@ -24,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hsb_whisper.errors import OptionError
+from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.evaluation import ModelSource
 from hsb_whisper.files import atomic_write_text
 from hsb_whisper.finetune.config import Recipe, load_recipe
@@ -38,8 +40,71 @@ DONE_FILE = "DONE.json"
 # A request to stop after the next checkpoint ("pause"): made by `finetune --pause RUN` or the app,
 # removed when the run is resumed.
 PAUSE_FILE = "PAUSE"
+# Files only training writes next to recipe.json (recipe.toml since it was added; stages/ and
+# metrics.jsonl once a stage started): a folder with a recipe.json and none of them is no run.
+_RUN_MARKS = (RECIPE_TOML, "stages", METRICS_FILE)
+# The numeric fields of a metrics.jsonl record (see hsb_whisper.finetune.train.Event)
+_METRIC_NUMBERS = (
+    "total_steps",
+    "epoch",
+    "loss",
+    "learning_rate",
+    "samples_per_s",
+    "eta_s",
+    "dev_wer",
+)
 ADAPTERS = ("best", "last")  # which adapter of the final stage: lowest dev WER, or the last step
 _ADAPTER_DIRS = {"best": "adapter", "last": "last-adapter"}
+
+
+class RunFolderError(HsbWhisperError):
+    """A file of a run folder that training did not write as it is (damaged, edited, or made to
+    run code when loaded); the message names the file and what to do."""
+
+
+def read_metrics(path: Path) -> list[dict[str, Any]]:
+    """The records of a ``metrics.jsonl`` (none if it does not exist), each checked: a JSON
+    object with a string ``kind`` and ``stage``, an integer ``step`` and numbers where
+    training writes numbers. An unfinished last line (a run killed while writing it) is left
+    out; any other line that is not such a record is a :class:`RunFolderError`."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        raise RunFolderError(f"{path}: cannot be read ({e.strerror or e})") from e
+    lines = data.split(b"\n")
+    lines.pop()  # after the last newline: empty, or a line still being written
+    records = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError) as e:  # bad UTF-8 or JSON, a number too long
+            problem = f"not JSON ({str(e).splitlines()[0][:80]})"
+        else:
+            problem = _metric_problem(record)
+        if problem:
+            raise RunFolderError(
+                f"{path}, line {number}: {problem}; training writes one event a line "
+                "(remove the line, or the file: it is only the log of the steps, and resume again)"
+            )
+        records.append(record)
+    return records
+
+
+def _metric_problem(record: Any) -> str:
+    if not isinstance(record, dict):
+        return "not a JSON object"
+    for key, kind in (("kind", str), ("stage", str), ("step", int)):
+        if not isinstance(record.get(key), kind) or isinstance(record.get(key), bool):
+            return f"{key!r} is missing or not a {kind.__name__}"
+    for key in _METRIC_NUMBERS:
+        value = record.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{key!r} is not a number"
+    return ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,7 +177,39 @@ class Run:
 
     @staticmethod
     def is_run(path: str | Path) -> bool:
-        return (Path(path) / RECIPE_FILE).is_file()
+        try:
+            return (Path(path) / RECIPE_FILE).is_file()
+        except (OSError, ValueError):  # a name too long, a NUL in it
+            return False
+
+    def check(self, option: str) -> Recipe:
+        """The recipe of this run folder, after checking that it is one training made (its
+        ``recipe.json`` is a recipe and training wrote more next to it); else one line saying
+        what is wrong, naming the path as ``option`` gave it (``--resume``, ``--pause``)."""
+        where = f"{option} {self.path}"
+        if not str(self.path) or self.path == Path():
+            raise OptionError(f"{option}: give the run folder (an empty path is not one)")
+        try:
+            if not self.path.is_dir():
+                problem = "no such folder" if not self.path.exists() else "not a folder"
+                raise OptionError(f"{where}: {problem}; give a training run folder")
+            has_recipe = self.recipe_file.is_file()
+            marked = any((self.path / name).exists() for name in _RUN_MARKS)
+        except OSError as e:  # ENAMETOOLONG, EACCES, ELOOP
+            raise OptionError(f"{where}: cannot be read ({e.strerror or e})") from e
+        except ValueError as e:  # a NUL in the name
+            raise OptionError(f"{option}: not a folder name ({e})") from e
+        if not has_recipe:
+            raise OptionError(f"{where}: not a training run folder (no {RECIPE_FILE})")
+        if not marked:
+            raise OptionError(
+                f"{where}: not a training run folder ({RECIPE_FILE}, but none of "
+                f"{', '.join(_RUN_MARKS)} that training writes next to it)"
+            )
+        try:
+            return self.load_recipe()
+        except HsbWhisperError as e:
+            raise RunFolderError(f"{where}: not a training run folder ({e})") from e
 
     @property
     def recipe_file(self) -> Path:
@@ -173,6 +270,10 @@ class Run:
 
     def load_recipe(self) -> Recipe:
         return load_recipe(self.recipe_file)
+
+    def metrics(self) -> list[dict[str, Any]]:
+        """The checked records of ``metrics.jsonl`` (see :func:`read_metrics`)."""
+        return read_metrics(self.metrics_file)
 
     def result(self) -> RunResult:
         path = self.path / RESULT_FILE

@@ -18,22 +18,26 @@ The run folder's layout is in :mod:`hsb_whisper.finetune.run`.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import dataclasses
 import json
 import logging
 import math
 import os
+import pickle
 import random
 import shutil
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from hsb_whisper.data import Clip, check_clips, read_manifest
-from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.errors import HsbWhisperError, ModelError
 from hsb_whisper.evaluation import DecodingOptions, HFDecoder, corpus_scores, score_clips
 from hsb_whisper.export import hf_base_folder, merge_adapter
 from hsb_whisper.files import atomic_write_text, staging_dir
@@ -49,7 +53,8 @@ from hsb_whisper.finetune.features import (
     label_ids,
     load_padded,
 )
-from hsb_whisper.finetune.run import Run, RunResult, StageResult
+from hsb_whisper.finetune.run import Run, RunFolderError, RunResult, StageResult, read_metrics
+from hsb_whisper.paths import HOME_ENV
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +143,7 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> Ru
             atomic_write_text(run.recipe_toml, recipe.to_toml())
         emit(Event("prepare", "", message=f"preparing base model {recipe.base}"))
         base = hf_base_folder(recipe.base, run.base_cache)
+    require_safetensors(base)
     outcome = None
     for stage in recipe.stages:
         done = run.done_file(stage.name)
@@ -153,7 +159,13 @@ def train(recipe: Recipe, run_dir: Path, on_event: Listener | None = None) -> Ru
             with processes.main_process_first():
                 if not merged.is_dir():
                     emit(Event("merge", stage.name, message=f"merging {stage.name} into the base"))
-                    merge_adapter(base, run.adapter_dir(stage.name), merged)
+                    adapter = run.adapter_dir(stage.name)
+                    if not (adapter / "adapter_model.safetensors").is_file():
+                        raise RunFolderError(
+                            f"{adapter}: no adapter_model.safetensors; only safetensors "
+                            "adapters are merged (a pickled adapter could run code)"
+                        )
+                    merge_adapter(base, adapter, merged)
             base = merged
     last = recipe.stages[-1].name
     result = RunResult(
@@ -223,13 +235,37 @@ def lora_model(base: Path, stage: Stage):
     from peft import get_peft_model
     from transformers import WhisperForConditionalGeneration
 
+    require_safetensors(base)  # a merged stage of a run folder from someone else, too
     model = WhisperForConditionalGeneration.from_pretrained(
-        base, dtype=torch.float32, local_files_only=True
+        base, dtype=torch.float32, local_files_only=True, use_safetensors=True
     )
     model.config.use_cache = False
     if stage.training.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     return get_peft_model(model, _lora_config(stage.lora, stage.training.freeze_encoder))
+
+
+# Weights in a Hugging Face folder that are pickles: loading one can run code (before torch 2.6
+# even with weights_only=True, CVE-2025-32434), so a base must have safetensors.
+_PICKLED_WEIGHTS = ("pytorch_model*.bin", "*.pt", "*.pth", "*.ckpt")
+
+
+def require_safetensors(folder: Path) -> None:
+    """Refuse a Hugging Face model folder whose weights are not safetensors (``model.safetensors``
+    or its shards), with the one command that converts them; from a folder with both, only the
+    safetensors are ever read."""
+    if any(folder.glob("model*.safetensors")):
+        return
+    pickles = sorted(p.name for pattern in _PICKLED_WEIGHTS for p in folder.glob(pattern))
+    found = (
+        f"its weights are a PyTorch pickle ({pickles[0]})" if pickles else "no model*.safetensors"
+    )
+    raise ModelError(
+        f"{folder}: {found}; only safetensors weights are read, since a pickle can run code when "
+        'loaded. If you trust the file, convert it once: python -c "from transformers import '
+        f"WhisperForConditionalGeneration as W; W.from_pretrained('{folder}')"
+        f".save_pretrained('{folder}', safe_serialization=True)\""
+    )
 
 
 def make_optimizer(model, config: TrainingConfig):
@@ -337,8 +373,15 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
         )
     )
     with accelerator.main_process_first():  # computed once; the others find them cached
-        train_features = cache.paths(train_clips)
-        dev_features = cache.paths(dev_clips)
+        try:
+            train_features = cache.paths(train_clips)
+            dev_features = cache.paths(dev_clips)
+        except OSError as e:  # a read-only or full cache folder
+            raise TrainingError(
+                f"the feature cache {cache.root} cannot be written "
+                f"({e.strerror or e}{f': {e.filename}' if e.filename else ''}); make it "
+                f"writable, or set {HOME_ENV} to a folder where it can be made"
+            ) from e
     labels = [label_ids(processor.tokenizer, c.text, stage.language) for c in train_clips]
     n_frames = extractor.nb_max_frames
 
@@ -552,8 +595,6 @@ def _latest_checkpoint(folder: Path) -> Path | None:
 
 
 def _save_checkpoint(folder, state, accelerator, model, optimizer, scheduler, cfg) -> None:
-    import torch
-
     accelerator.wait_for_everyone()
     if not accelerator.is_main_process:
         return
@@ -562,43 +603,297 @@ def _save_checkpoint(folder, state, accelerator, model, optimizer, scheduler, cf
         return
     with staging_dir(target) as tmp:
         accelerator.unwrap_model(model).save_pretrained(tmp / "adapter")
-        torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
-        torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
-        torch.save(_rng_states(), tmp / "rng.pt")
+        _save_optimizer(optimizer.state_dict(), tmp / OPTIMIZER_FILE)
+        atomic_write_text(tmp / SCHEDULER_FILE, json.dumps(scheduler.state_dict()) + "\n")
+        atomic_write_text(tmp / RNG_FILE, json.dumps(_rng_states()) + "\n")
         (tmp / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")  # last: complete
     for old in sorted(folder.glob("step-*"), key=lambda p: p.name)[: -cfg.keep_checkpoints]:
         shutil.rmtree(old, ignore_errors=True)
 
 
 def _load_checkpoint(folder: Path, model, optimizer, scheduler) -> dict:
-    import torch
+    """Restore a checkpoint into the model, optimiser, scheduler and random generators; returns
+    its trainer state. Nothing in it is unpickled except, for checkpoints written before the
+    pickle-free files, torch's restricted ``weights_only`` loader on torch 2.6 or newer (older
+    versions' can be made to run code). A file that is refused is a :class:`RunFolderError`."""
     from peft import set_peft_model_state_dict
     from safetensors.torch import load_file
 
-    set_peft_model_state_dict(model, load_file(folder / "adapter" / "adapter_model.safetensors"))
-    optimizer.load_state_dict(torch.load(folder / "optimizer.pt", weights_only=True))
-    scheduler.load_state_dict(torch.load(folder / "scheduler.pt", weights_only=True))
-    # our own file; weights_only=False for python's and numpy's state tuples
-    _restore_rng_states(torch.load(folder / "rng.pt", weights_only=False))
-    return json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+    adapter = folder / "adapter" / "adapter_model.safetensors"
+    with _refusing(adapter):
+        set_peft_model_state_dict(model, load_file(adapter))
+    with _refusing(folder / STATE_FILE):
+        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+        if not (isinstance(state, dict) and state.keys() >= _STATE_KEYS):
+            raise ValueError(f"a JSON object with {', '.join(sorted(_STATE_KEYS))}")
+        for key in ("step", "epoch", "batch_in_epoch"):
+            if not isinstance(state[key], int) or isinstance(state[key], bool) or state[key] < 0:
+                raise ValueError(f"{key} is not a count")
+    if (folder / OPTIMIZER_FILE).exists():
+        with _refusing(folder / OPTIMIZER_FILE):
+            optimizer.load_state_dict(_load_optimizer(folder / OPTIMIZER_FILE, optimizer))
+    else:
+        with _refusing(folder / "optimizer.pt"):
+            optimizer.load_state_dict(_legacy_load(folder / "optimizer.pt"))
+    if (folder / SCHEDULER_FILE).exists():
+        with _refusing(folder / SCHEDULER_FILE):
+            scheduler.load_state_dict(
+                _checked_like(
+                    json.loads((folder / SCHEDULER_FILE).read_text(encoding="utf-8")),
+                    scheduler.state_dict(),
+                )
+            )
+    else:
+        with _refusing(folder / "scheduler.pt"):
+            scheduler.load_state_dict(_legacy_load(folder / "scheduler.pt"))
+    if (folder / RNG_FILE).exists():
+        with _refusing(folder / RNG_FILE):
+            _restore_rng_states(json.loads((folder / RNG_FILE).read_bytes()))
+    elif not _torch_load_is_safe():
+        log.warning(
+            "%s: random states of an older hsb-whisper, which torch %s cannot read safely; "
+            "resuming without them, so the resumed run is not bit-exact with an "
+            "uninterrupted one (torch 2.6 or newer reads them)",
+            folder / "rng.pt",
+            _torch_version(),
+        )
+    else:
+        with _refusing(folder / "rng.pt"):
+            _apply_rng_states(_legacy_rng_states(folder / "rng.pt"))
+    return state
 
 
-def _rng_states() -> dict[str, Any]:
-    """Every random generator a resumed run must continue: Python's, numpy's, torch's CPU one
-    and, on GPUs, each device's (dropout in the adapters draws from the CUDA generator)."""
+# Pickle-free checkpoint files (written since the run folder had to be safe to share);
+# optimizer.pt, scheduler.pt and rng.pt are their older, pickled forms.
+OPTIMIZER_FILE = "optimizer.safetensors"  # tensors; the rest of the state dict as metadata
+SCHEDULER_FILE = "scheduler.json"
+RNG_FILE = "rng.json"
+_STATE_KEYS = {"step", "epoch", "batch_in_epoch", "best_wer", "last_wer"}
+_OPTIMIZER_FORMAT = "hsb-whisper optimizer state 1"
+_ADAMW_STATE = {"step", "exp_avg", "exp_avg_sq"}
+
+
+@contextlib.contextmanager
+def _refusing(path: Path) -> Iterator[None]:
+    """Turns whatever reading or applying one checkpoint file raises into one line naming it:
+    the file may come from anyone, and anything it makes a loader raise is its fault."""
+    try:
+        yield
+    except RunFolderError:
+        raise
+    except Exception as e:
+        if isinstance(e, FileNotFoundError) and not path.exists():
+            reason = "missing"
+        elif isinstance(e, OSError):
+            reason = f"cannot be read ({e.strerror or e})"
+        elif isinstance(e, pickle.UnpicklingError):  # torch's message suggests loading it anyway
+            reason = (
+                "refused: a pickle holding more than tensors and plain values (it could run code)"
+            )
+        else:
+            reason = (
+                f"refused ({type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''})"
+            )
+        raise RunFolderError(
+            f"{path}: {reason}; not a checkpoint file as hsb-whisper writes it — remove "
+            f"{path.parent} to resume from the checkpoint before it, or train in a new run folder"
+        ) from e
+
+
+def _save_optimizer(state: dict, path: Path) -> None:
+    """The optimiser's state dict as safetensors: its tensors as ``state.<param>.<name>``, the
+    rest (param groups, non-tensor entries) as JSON in the metadata."""
+    import torch
+    from safetensors.torch import save_file
+
+    tensors, scalars = {}, {}
+    for param, entries in state["state"].items():
+        for name, value in entries.items():
+            if isinstance(value, torch.Tensor):
+                tensors[f"state.{param}.{name}"] = value.detach().cpu().contiguous()
+            else:
+                scalars[f"{param}.{name}"] = value
+    metadata = {
+        "format": _OPTIMIZER_FORMAT,
+        "param_groups": json.dumps(state["param_groups"]),
+        "scalars": json.dumps(scalars),
+    }
+    save_file(tensors, str(path), metadata=metadata)
+
+
+def _checked_like(data: Any, expected: dict) -> dict:
+    """``data`` if it has the keys of ``expected`` (a state dict) with values of the same JSON
+    kinds (lists of the same length); a scheduler would take any keys as its attributes."""
+    if not isinstance(data, dict) or data.keys() != expected.keys():
+        raise ValueError(f"not a JSON object with the keys {', '.join(sorted(expected))}")
+    for key, want in json.loads(json.dumps(expected)).items():
+        got = data[key]
+        numbers = (int, float)
+        same = (
+            isinstance(got, numbers) and not isinstance(got, bool)
+            if isinstance(want, numbers) and not isinstance(want, bool)
+            else type(got) is type(want)
+        )
+        if not same or (isinstance(want, list) and len(got) != len(want)):
+            raise ValueError(f"{key!r} is not what the scheduler keeps there")
+    return data
+
+
+def _load_optimizer(path: Path, optimizer) -> dict:
+    """The state dict :func:`_save_optimizer` wrote, checked against ``optimizer``'s parameters
+    (a tensor of another shape would fail only at the next step)."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as f:
+        metadata = f.metadata() or {}
+        if metadata.get("format") != _OPTIMIZER_FORMAT:
+            raise ValueError(f"no {_OPTIMIZER_FORMAT!r} in the metadata")
+        tensors = {key: f.get_tensor(key) for key in f.keys()}  # noqa: SIM118 (safe_open is no dict)
+    groups = json.loads(metadata["param_groups"])
+    scalars = json.loads(metadata["scalars"])
+    if not (isinstance(groups, list) and all(isinstance(g, dict) for g in groups)):
+        raise ValueError("param_groups is not a list of objects")
+    if not isinstance(scalars, dict):
+        raise ValueError("scalars is not an object")
+    current = optimizer.state_dict()["param_groups"]
+    if len(groups) != len(current):
+        raise ValueError(f"{len(groups)} parameter groups, the optimiser has {len(current)}")
+    for saved, now in zip(groups, current):
+        _checked_like(saved, now)
+        if saved["params"] != now["params"]:
+            raise ValueError("the parameter groups name other parameters")
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    state: dict[int, dict[str, Any]] = {}
+    for key, value in [*tensors.items(), *((f"state.{k}", v) for k, v in scalars.items())]:
+        _, param, name = key.split(".", 2)
+        index = int(param)
+        if not 0 <= index < len(params):
+            raise ValueError(f"{key}: no such parameter")
+        if getattr(value, "ndim", 0) and value.shape != params[index].shape:
+            raise ValueError(
+                f"{key}: shape {tuple(value.shape)}, the parameter's is "
+                f"{tuple(params[index].shape)}"
+            )
+        state.setdefault(index, {})[name] = value
+    for index, entries in state.items():  # AdamW's (make_optimizer); amsgrad adds one
+        if not _ADAMW_STATE <= entries.keys() <= _ADAMW_STATE | {"max_exp_avg_sq"}:
+            raise ValueError(f"parameter {index}: not AdamW's state ({', '.join(sorted(entries))})")
+    return {"state": state, "param_groups": groups}
+
+
+def _torch_version() -> str:
     import torch
 
-    states = {
-        "python": random.getstate(),
-        "numpy": np.random.get_state(),
-        "torch": torch.get_rng_state(),
-    }
-    if torch.cuda.is_available():
-        states["cuda"] = torch.cuda.get_rng_state_all()
+    return torch.__version__
+
+
+def _torch_load_is_safe() -> bool:
+    """Whether ``torch.load(weights_only=True)`` can be trusted with a file from someone else:
+    before torch 2.6 it could be made to run code (CVE-2025-32434)."""
+    major, minor = (int(part) for part in _torch_version().split(".")[:2])
+    return (major, minor) >= (2, 6)
+
+
+def _legacy_load(path: Path) -> Any:
+    """A pickled checkpoint file of an older hsb-whisper, read with torch's restricted loader
+    (tensors and plain containers only); never with ``weights_only=False``."""
+    import torch
+
+    if not _torch_load_is_safe():
+        raise RunFolderError(
+            f"{path}: a checkpoint of an older hsb-whisper (a pickle), which torch "
+            f"{_torch_version()} cannot read safely; resume it with torch 2.6 or newer"
+        )
+    with warnings.catch_warnings():  # e.g. "pickle protocol 4": the refusal, if any, says it all
+        warnings.simplefilter("ignore")
+        return torch.load(path, weights_only=True, map_location="cpu")
+
+
+def _legacy_rng_states(path: Path) -> dict[str, Any]:
+    """``rng.pt`` of an older hsb-whisper: numpy's state in it is an array, the one global
+    torch's restricted loader must be told about (an object array would still be refused)."""
+    import torch
+
+    core = getattr(np, "_core", None) or np.core  # numpy 2 / 1
+    reconstruct = core.multiarray._reconstruct
+    allowed = [
+        (reconstruct, "numpy._core.multiarray._reconstruct"),
+        (reconstruct, "numpy.core.multiarray._reconstruct"),
+        np.ndarray,
+        np.dtype,
+        type(np.dtype(np.uint32)),
+    ]
+    with torch.serialization.safe_globals(allowed):
+        states = _legacy_load(path)
+    if not isinstance(states, dict):
+        raise ValueError("not a dictionary of random states")
     return states
 
 
-def _restore_rng_states(states: dict[str, Any]) -> None:
+def _rng_states() -> dict[str, Any]:
+    """Every random generator a resumed run must continue, as JSON: Python's, numpy's, torch's
+    CPU one and, on GPUs, each device's (dropout in the adapters draws from the CUDA
+    generator). Torch's states are bytes, written as base64."""
+    import torch
+
+    version, internal, gauss = random.getstate()
+    key, keys, pos, has_gauss, cached = np.random.get_state()
+    states: dict[str, Any] = {
+        "python": [version, list(internal), gauss],
+        "numpy": [key, keys.tolist(), pos, has_gauss, cached],
+        "torch": _b64(torch.get_rng_state()),
+    }
+    if torch.cuda.is_available():
+        states["cuda"] = [_b64(s) for s in torch.cuda.get_rng_state_all()]
+    return states
+
+
+def _b64(state) -> str:
+    return base64.b64encode(state.numpy().tobytes()).decode("ascii")
+
+
+def _restore_rng_states(states: Any) -> None:
+    """Set every generator to what :func:`_rng_states` returned (read back from JSON);
+    ``ValueError`` or another exception of the generators for anything else."""
+    _apply_rng_states(_parse_rng_states(states))
+
+
+def _parse_rng_states(states: Any) -> dict[str, Any]:
+    """What :func:`_rng_states` returned, back as the objects the generators take."""
+    import torch
+
+    if not isinstance(states, dict) or not {"python", "torch"} <= states.keys():
+        raise ValueError("not a JSON object of random states")
+
+    def state_bytes(text: Any) -> Any:
+        if not isinstance(text, str):
+            raise ValueError("a generator state is not base64 text")
+        raw = base64.b64decode(text, validate=True)
+        return torch.frombuffer(bytearray(raw), dtype=torch.uint8) if raw else torch.empty(0)
+
+    python = states["python"]
+    if not (isinstance(python, list) and len(python) == 3 and isinstance(python[1], list)):
+        raise ValueError("python: not [version, state, gauss]")
+    parsed: dict[str, Any] = {
+        "python": (python[0], tuple(python[1]), python[2]),
+        "torch": state_bytes(states["torch"]),
+    }
+    if "numpy" in states:
+        numpy = states["numpy"]
+        if not (isinstance(numpy, list) and len(numpy) == 5 and isinstance(numpy[1], list)):
+            raise ValueError("numpy: not [key, state, pos, has_gauss, cached_gaussian]")
+        keys = np.array(numpy[1], dtype=np.int64)  # ValueError for anything but integers
+        if keys.shape != (624,) or keys.min() < 0 or keys.max() >= 1 << 32:
+            raise ValueError("numpy: not 624 32-bit words")
+        parsed["numpy"] = (numpy[0], keys.astype(np.uint32), *numpy[2:])
+    if "cuda" in states:
+        if not isinstance(states["cuda"], list):
+            raise ValueError("cuda: not a list")
+        parsed["cuda"] = [state_bytes(s) for s in states["cuda"]]
+    return parsed
+
+
+def _apply_rng_states(states: dict[str, Any]) -> None:
     import torch
 
     random.setstate(states["python"])
@@ -622,12 +917,8 @@ def _trim_metrics(path: Path, stage: str, step: int) -> None:
     """Forget what a killed run logged after its last checkpoint: it will be done again."""
     if not path.is_file():
         return
-    kept = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if not (record.get("stage") == stage and record.get("step", 0) > step):
-            kept.append(line)
-    atomic_write_text(path, "".join(line + "\n" for line in kept))
+    kept = [r for r in read_metrics(path) if not (r["stage"] == stage and r["step"] > step)]
+    atomic_write_text(path, "".join(json.dumps(r) + "\n" for r in kept))
 
 
 # ---- plots ---------------------------------------------------------------------------------
@@ -639,8 +930,7 @@ def _plots(metrics: Path, stage: str, out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    records = [json.loads(line) for line in metrics.read_text(encoding="utf-8").splitlines()]
-    records = [r for r in records if r.get("stage") == stage]
+    records = [r for r in read_metrics(metrics) if r["stage"] == stage]
     out.mkdir(parents=True, exist_ok=True)
     for key, kind, name, label in (
         ("loss", "step", "loss", "training loss"),
