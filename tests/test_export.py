@@ -140,7 +140,7 @@ def test_export_names_are_checked_before_any_work(tiny_run, tmp_path, monkeypatc
         raise AssertionError("the export started although its name is refused")
 
     monkeypatch.setattr("hsb_whisper.finetune.publish.build_model", no_work)
-    with pytest.raises(OptionError, match="could be taken for the installed model 'whisper-base'"):
+    with pytest.raises(OptionError, match="'whisper-base' only by case or look-alike letters"):
         export_run(tiny_run, name="Whisper-Base", store=store)
-    with pytest.raises(OptionError, match=r"--name '\.\./x': field 'name'"):
+    with pytest.raises(OptionError, match=r"--name '\.\./x' is refused: field 'name'"):
         export_run(tiny_run, name="../x", store=store)

@@ -128,7 +128,7 @@ def test_import_names_are_checked_before_any_work(capsys, tiny_whisper, monkeypa
 
     monkeypatch.setattr("hsb_whisper.finetune.publish.build_model", no_work)
     result = run_cli(capsys, "models", "import", tiny_whisper, "--name", "Whisper-Base")
-    assert result.code != 0 and "could be taken for the installed model" in result.err
+    assert result.code != 0 and "only by case or look-alike letters" in result.err
     result = run_cli(capsys, "models", "import", tiny_whisper, "--name", "../x")
     assert result.code != 0 and "field 'name'" in result.err
 

@@ -12,6 +12,10 @@ from hsb_whisper.errors import ModelError
 from hsb_whisper.export import EMBEDDED_NAME, QUANTIZATIONS, LocalModel, ModelStore, make_pack
 
 UNTRAINED_NOTE = "not trained for Upper Sorbian (writes Czech spelling)"
+_NAME_OR_PATH = (
+    "a name from 'models list' (always the installed model), or the path of a model folder, "
+    "which needs a / (./NAME for a folder here)"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_list)
 
     p = sub.add_parser("info", help="all metadata of one model (JSON)")
-    p.add_argument("model", help="a name from 'models list' or a model folder")
+    p.add_argument("model", help=_NAME_OR_PATH)
     p.set_defaults(func=_info)
 
     p = sub.add_parser("verify", help="check every file of a stored model against its SHA-256")
@@ -69,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_default)
 
     p = sub.add_parser("pack", help="write an installed model as a .zip pack to hand out")
-    p.add_argument("model", metavar="NAME", help="a name from 'models list' or a model folder")
+    p.add_argument("model", metavar="NAME", help=_NAME_OR_PATH)
     p.add_argument("-o", "--output", type=Path, help="the .zip to write (default: NAME.zip here)")
     p.set_defaults(func=_pack)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo, now_utc, record_files
-from hsb_whisper.export.pack import preprocessor_problem
+from hsb_whisper.export.pack import PREPROCESSOR_LIMITS, preprocessor_problem
 from hsb_whisper.files import atomic_write_text, staging_dir
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,12 @@ PREPROCESSOR_CONFIG = "preprocessor_config.json"  # the feature extractor's sett
 PROCESSOR_CONFIG = "processor_config.json"
 _MAX_CONFIG_BYTES = 1 << 20  # a feature extractor's settings are a few hundred bytes
 T = TypeVar("T")
+# What transformers and CTranslate2 raise on a folder they cannot load or convert (the safetensors
+# error is a subclass of Exception): caught only around the conversion.
+CONVERTER_ERRORS = (
+    ValueError, TypeError, KeyError, IndexError, AttributeError, RuntimeError, OSError,
+    AssertionError,
+)  # fmt: skip
 
 
 def convert(hf_dir: Path, out: Path, quantization: str) -> None:
@@ -54,12 +61,41 @@ def convert(hf_dir: Path, out: Path, quantization: str) -> None:
     if not (hf_dir / TOKENIZER).is_file():
         raise ModelError(f"{hf_dir}: lacks {TOKENIZER}, which faster-whisper needs")
     settings = feature_extractor_settings(hf_dir)
-    copy = [name for name in (TOKENIZER, PREPROCESSOR_CONFIG) if (hf_dir / name).is_file()]
-    converter = TransformersConverter(str(hf_dir), copy_files=copy)
-    converter.convert(str(out), quantization=quantization, force=True)
-    if PREPROCESSOR_CONFIG not in copy:  # transformers 5: from processor_config.json
-        text = json.dumps(settings, indent=2, sort_keys=True) + "\n"
-        atomic_write_text(out / PREPROCESSOR_CONFIG, text)
+    converter = TransformersConverter(str(hf_dir), copy_files=[TOKENIZER])
+    try:
+        converter.convert(str(out), quantization=quantization, force=True)
+    except CONVERTER_ERRORS as e:  # a folder checked by hf_folder should not get here; one that
+        # was not (a run's merged model) can still hold what transformers cannot load
+        log.debug("conversion of %s failed", hf_dir, exc_info=True)
+        first = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
+        raise ModelError(
+            f"{hf_dir}: cannot be converted with CTranslate2 ({type(e).__name__}: {first})"
+        ) from e
+    # Written, never copied: only the settings checked, whatever else the source file held
+    # (also from transformers 5's processor_config.json).
+    text = json.dumps(_known_settings(settings), indent=2, sort_keys=True) + "\n"
+    atomic_write_text(out / PREPROCESSOR_CONFIG, text)
+
+
+def _known_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The feature extractor's checked settings (:data:`PREPROCESSOR_LIMITS`, defaults filled in)
+    and the derived ones, as transformers writes them; nothing else of ``settings``."""
+    known = {key: settings.get(key, allowed.start) for key, allowed in PREPROCESSOR_LIMITS.items()}
+    known.pop("n_mels")  # transformers' name is feature_size; faster-whisper reads that
+    known["feature_size"] = settings.get("feature_size", 80)
+    n_samples = known["chunk_length"] * known["sampling_rate"]
+    padding = settings.get("padding_value", 0.0)
+    return {
+        **known,
+        "feature_extractor_type": "WhisperFeatureExtractor",
+        "n_samples": n_samples,
+        "nb_max_frames": n_samples // known["hop_length"],
+        "padding_side": "right",
+        "padding_value": padding
+        if type(padding) in (int, float) and math.isfinite(padding)
+        else 0.0,
+        "return_attention_mask": settings.get("return_attention_mask") is True,
+    }
 
 
 def feature_extractor_settings(hf_dir: Path) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from hsb_whisper import paths
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export import default_model
-from hsb_whisper.export.metadata import METADATA_FILE, ModelInfo, check_files
+from hsb_whisper.export.metadata import METADATA_FILE, ModelInfo, check_files, metadata_problem
 from hsb_whisper.export.pack import open_pack
 from hsb_whisper.files import atomic_write_text, current_umask, remove_tree
 
@@ -106,14 +106,15 @@ class ModelStore:
         if str(name_or_path) == EMBEDDED_NAME:
             return self.ensure_default()
         text = str(name_or_path)
-        candidate = Path(text).expanduser()
-        if candidate.is_dir() or "/" in text or "\\" in text:
-            return open_folder(candidate)
+        if "/" in text or "\\" in text or text.startswith("~") or text in (".", ".."):
+            return open_folder(Path(text).expanduser())
+        # A bare name is the store's model, never a folder of that name in the working folder.
         folder = self.root / text
-        if not (folder / METADATA_FILE).is_file():
+        if not (_is_plain_name(text) and (folder / METADATA_FILE).is_file()):
+            here = f"; for the folder {text} here, write ./{text}" if Path(text).is_dir() else ""
             raise ModelError(
                 f"model {text!r} not found; installed models: {_shown(self.names())}; "
-                "or give the path to a CTranslate2 Whisper folder"
+                f"or give the path to a CTranslate2 Whisper folder (with a /){here}"
             )
         return open_folder(folder)
 
@@ -151,6 +152,22 @@ class ModelStore:
             except OSError as e:  # e.g. a folder without read permission
                 result.append(ModelError(f"{self.folder(name)}: cannot be read ({_problem(e)})"))
         return result
+
+    def name_problem(self, name: str) -> str | None:
+        """Why a new model may not be called ``name`` (the one check of every way into the store:
+        import, export, pack install), as a clause that follows the name; ``None`` when it may.
+        See :func:`name_problem` for the names no model may have; a name that could be taken for
+        an installed model's (:meth:`lookalike`) is refused too."""
+        problem = name_problem(name)
+        if problem is not None:
+            return problem
+        other = self.lookalike(name)
+        if other is not None:
+            return (
+                f"differs from the installed model {other!r} only by case or look-alike "
+                "letters, and could be taken for it"
+            )
+        return None
 
     def lookalike(self, name: str) -> str | None:
         """An installed model (or the embedded one) whose name is not ``name`` but could be
@@ -299,19 +316,11 @@ class ModelStore:
 
     def _installable(self, name: str, source: Path, replace: bool) -> Path:
         """Where the model ``name`` from ``source`` goes, if it may go there."""
-        if name == EMBEDDED_NAME:
+        problem = self.name_problem(name)
+        if problem is not None:
             raise ModelError(
-                f"{source}: the model is called {name!r}, the name of the embedded default "
-                "model, which cannot be replaced; give the model another name in its metadata"
-            )
-        if name == SETTINGS_FILE:
-            raise ModelError(f"{source}: {name!r} cannot be a model name (the store uses it)")
-        other = self.lookalike(name)
-        if other is not None:
-            raise ModelError(
-                f"{source}: the model is called {name!r}, which differs from the installed model "
-                f"{other!r} only by case or look-alike letters; give the model another name in "
-                "its metadata"
+                f"{source}: the model is called {name!r}, which {problem}; give the model another "
+                "name in its metadata"
             )
         final = self.root / name
         if final.exists() and not replace:
@@ -392,9 +401,30 @@ def _os_errors(doing: str, path: Path) -> Iterator[None]:
         raise ModelError(f"{where}: {_problem(e)} (while {doing})") from e
 
 
+def name_problem(name: str) -> str | None:
+    """Why no model may be called ``name``, as a clause that follows the name (``'x', which
+    …``); ``None`` when one may. Not a model name of the metadata (a path, a hidden or Windows
+    device name, …), the embedded model's name (never replaced), or the store's settings file."""
+    problem = metadata_problem({"name": name})
+    if problem is not None:
+        return f"is refused: {problem}"
+    if name == EMBEDDED_NAME:
+        return "is the name of the embedded default model, which cannot be replaced"
+    if name == SETTINGS_FILE:
+        return "is the name of the store's settings file"
+    return None
+
+
 def _is_plain_name(name: str) -> bool:
-    """A name that can only mean a folder directly in the store (no path, no hidden folder)."""
-    return bool(name) and not name.startswith(".") and "/" not in name and "\\" not in name
+    """A name that can only mean a folder directly in the store (no path, no hidden folder, not
+    the settings file)."""
+    return (
+        bool(name)
+        and not name.startswith(".")
+        and "/" not in name
+        and "\\" not in name
+        and name != SETTINGS_FILE
+    )
 
 
 def _swap_in(new: Path, final: Path) -> None:

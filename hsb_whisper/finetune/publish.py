@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -39,10 +40,10 @@ from hsb_whisper.export import (
     ModelStore,
     build_model,
     convert,
+    hf_folder,
     is_hf_whisper,
 )
 from hsb_whisper.export.convert import feature_extractor_settings
-from hsb_whisper.export.metadata import metadata_problem
 from hsb_whisper.finetune.config import Recipe
 from hsb_whisper.finetune.libraries import require_training_libraries
 from hsb_whisper.finetune.run import Run
@@ -318,16 +319,6 @@ def _scalar(value: str) -> str:
     return value
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    import json
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _whisper_tokens() -> tuple[str, ...]:
     from faster_whisper.tokenizer import _LANGUAGE_CODES
 
@@ -367,46 +358,55 @@ def _hub_card(hub_id: str) -> str:
     return ""
 
 
-def import_facts(spec: str) -> ImportFacts:
-    """Find (or download once, with progress, into the user cache) the Hugging Face Whisper
-    ``spec`` — a folder, or a Hub id when online — and read its licence, base and language."""
+def _locate(spec: str) -> tuple[Path, str, str | None]:
+    """The folder to import for ``spec`` (downloaded first for a Hub id, when online), the
+    source as recorded, and the Hub id (``None`` for a folder). Nothing in a folder is read."""
     from hsb_whisper import paths
     from hsb_whisper.export import hf_base_folder
 
     path = Path(spec).expanduser()
-    card_text = ""
-    if path.exists():
-        if not is_hf_whisper(path):
+    if os.path.lexists(path):
+        if not path.is_dir():
             raise OptionError(
                 f"{spec}: not a Hugging Face Whisper folder (config.json with model_type "
                 "whisper and safetensors weights)"
             )
-        folder, source, hub_id = path, str(path.resolve()), None
-        readme = path / "README.md"
-        if readme.is_file():
-            card_text = readme.read_text(encoding="utf-8", errors="replace")
-    elif spec.startswith((".", "/", "~")) or not (
+        return path, str(path.resolve()), None
+    if spec.startswith((".", "/", "~")) or not (
         "/" in spec.strip("/") or spec.startswith("whisper-")
     ):
         raise OptionError(f"{spec}: no such folder, and not a Hugging Face Hub id (owner/name)")
+    try:
+        folder = hf_base_folder(spec, paths.cache_dir() / "imports")
+    except ModelError as e:
+        if "could not be downloaded" not in str(e):
+            raise
+        message = str(e).split(". Offline", 1)[0]
+        raise ModelError(f"{message}. Offline, import a Hugging Face Whisper folder instead") from e
+    return folder, spec, spec
+
+
+def _facts(folder: Path, read: Path, source: str, hub_id: str | None) -> ImportFacts:
+    """What the model card and configs in ``read`` (``folder`` or its checked copy) say."""
+    if hub_id is not None and "/" in hub_id:
+        card_text = _hub_card(hub_id)
     else:
-        try:
-            folder = hf_base_folder(spec, paths.cache_dir() / "imports")
-        except ModelError as e:
-            if "could not be downloaded" not in str(e):
-                raise
-            message = str(e).split(". Offline", 1)[0]
-            raise ModelError(
-                f"{message}. Offline, import a Hugging Face Whisper folder instead"
-            ) from e
-        source = hub_id = spec
-        card_text = _hub_card(spec) if "/" in spec else ""
+        card_text = hf_folder.read_text(read, "README.md")
+    config = hf_folder.read_json(read, "config.json", where=folder / "config.json")
+    problem = hf_folder.config_problem(config)
+    if problem:
+        raise ModelError(f"{folder / 'config.json'}: {problem}")
+    generation = {}
+    if os.path.lexists(read / "generation_config.json"):
+        where = folder / "generation_config.json"
+        generation = hf_folder.read_json(read, "generation_config.json", where=where)
+        problem = hf_folder.generation_problem(generation, config)
+        if problem:
+            raise ModelError(f"{where}: {problem}")
     card = _front_matter(card_text)
-    config = _read_json(folder / "config.json")
-    generation = _read_json(folder / "generation_config.json")
     license = card.get("license") or config.get("license") or "unknown"
     if isinstance(license, list):
-        license = " OR ".join(license) or "unknown"
+        license = " OR ".join(map(str, license)) or "unknown"
     name_or_path = config.get("_name_or_path")
     base = hub_id or (name_or_path if isinstance(name_or_path, str) and name_or_path else source)
     return ImportFacts(
@@ -416,6 +416,14 @@ def import_facts(spec: str) -> ImportFacts:
         license=str(license),
         language=_stated_language(card, generation),
     )
+
+
+def import_facts(spec: str) -> ImportFacts:
+    """Find (or download once, with progress, into the user cache) the Hugging Face Whisper
+    ``spec`` — a folder, or a Hub id when online — and read its licence, base and language
+    (only from plain files inside the folder: see :mod:`hsb_whisper.export.hf_folder`)."""
+    folder, source, hub_id = _locate(spec)
+    return _facts(folder, folder, source, hub_id)
 
 
 def import_model(
@@ -428,10 +436,12 @@ def import_model(
     progress: Callable[[str], None] = lambda message: None,
 ) -> tuple[Path, ModelInfo]:
     """Import a Hugging Face Whisper (a folder, or a Hub id when online) as model ``name``:
+    its files copied and checked (:func:`~hsb_whisper.export.hf_folder.stage_hf_folder`: no
+    symlinks out of the folder, no pickles, bounded configs, weights that match the config),
     converted with CTranslate2 as an export is, checked with faster-whisper offline on a second
     of the bundled sample with the language token forced, and recorded with its source, base,
     licence and token. The token is never guessed: without ``language`` it must be stated by the
-    model card or generation config."""
+    model card or generation config, and the tokenizer must have it."""
     if quantization not in QUANTIZATIONS:
         raise OptionError(
             f"quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
@@ -444,23 +454,58 @@ def import_model(
             f"--language {language!r} is not a Whisper language token; for Upper Sorbian use "
             f"one of {', '.join(HSB_TOKENS)}"
         )
-    facts = import_facts(spec)
-    language = language or facts.language
-    if language is None:
+    folder, source, hub_id = _locate(spec)
+    store.root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".export-import-", dir=store.root) as tmp:
+        staged = Path(tmp)
+        try:
+            return _import_staged(
+                folder, staged, source, hub_id, spec, name, language, quantization, store, progress
+            )
+        except (ModelError, OptionError) as e:  # name the user's folder, not the private copy
+            message = str(e).replace(str(staged), str(folder))
+            raise type(e)(message) from e
+
+
+def _import_staged(
+    folder: Path,
+    staged: Path,
+    source: str,
+    hub_id: str | None,
+    spec: str,
+    name: str,
+    language: str | None,
+    quantization: str,
+    store: ModelStore,
+    progress: Callable[[str], None],
+) -> tuple[Path, ModelInfo]:
+    hf_folder.stage_hf_folder(folder, staged)
+    facts = dataclasses.replace(_facts(folder, staged, source, hub_id), folder=staged)
+    tokens = hf_folder.language_tokens(
+        hf_folder.read_json(staged, "tokenizer.json"), _whisper_tokens()
+    )
+    if language is None and facts.language is None:
         raise OptionError(
             f"{spec}: its model card and generation config state no language; give the token "
             f"to force with --language (for Upper Sorbian models: {', '.join(HSB_TOKENS)})"
         )
-    feature_extractor_settings(facts.folder)  # checked before the conversion, not after
+    if (language or facts.language) not in tokens:
+        given = f"--language {language}" if language else f"the language {facts.language}"
+        raise OptionError(
+            f"{given}: the model's tokenizer ({folder / 'tokenizer.json'}) has no "
+            f"<|{language or facts.language}|> token; it has: {', '.join(tokens) or 'none'}"
+        )
+    language = language or facts.language
+    feature_extractor_settings(staged)  # checked before the conversion, not after
     sample = load_audio(SAMPLE)
     audio = [sample[: int(16000 * SAMPLE_AUDIO_SECONDS)]]
     options = DecodingOptions(language=language)
-    progress(f"converting {facts.folder} ({quantization})")
+    progress(f"converting {folder} ({quantization})")
 
-    def verify(staged: Path, merged: Path) -> Verification:
+    def verify(staged_model: Path, merged: Path) -> Verification:
         # faster-whisper, downloads forbidden, the token forced; no reference to compare with
         try:
-            return Verification(CT2Decoder(staged).decode(audio, options), None)
+            return Verification(CT2Decoder(staged_model).decode(audio, options), None)
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(
                 f"verification failed: faster-whisper cannot use the import ({e})"
@@ -468,7 +513,7 @@ def import_model(
 
     dest = store.root / name
     info, verification = build_model(
-        facts.folder,
+        staged,
         None,
         dest,
         quantization=quantization,
@@ -483,13 +528,8 @@ def import_model(
 
 
 def _check_name(store: ModelStore, name: str) -> None:
-    """Refuse a bad or look-alike model name before minutes of work, not after."""
-    problem = metadata_problem({"name": name})
+    """Refuse a name the store would refuse (:meth:`ModelStore.name_problem`: the same check as
+    for installing a pack) before minutes of work, not after."""
+    problem = store.name_problem(name)
     if problem:
-        raise OptionError(f"--name {name!r}: {problem}")
-    similar = store.lookalike(name)
-    if similar:
-        raise OptionError(
-            f"--name {name!r} could be taken for the installed model {similar!r}; "
-            "choose another name"
-        )
+        raise OptionError(f"--name {name!r} {problem}; choose another name")
