@@ -347,7 +347,7 @@ def test_checkpoint_random_states_round_trip():
     import numpy as np
 
     torch = pytest.importorskip("torch")
-    from hsb_whisper.finetune.train import _restore_rng_states, _rng_states
+    from hsb_whisper.finetune.checkpoint import _restore_rng_states, _rng_states
 
     random.seed(1), np.random.seed(2), torch.manual_seed(3)
     states = _rng_states()

@@ -131,7 +131,7 @@ def test_an_older_pickled_checkpoint_still_resumes_exactly(
     import torch
     from safetensors.torch import load_file
 
-    from hsb_whisper.finetune.train import _parse_rng_states
+    from hsb_whisper.finetune.checkpoint import _parse_rng_states
 
     folder = checkpoint(shared)
     rng = _parse_rng_states(json.loads((folder / "rng.json").read_text()))
@@ -174,12 +174,12 @@ def test_old_random_states_without_a_safe_loader_resume_not_bit_exact(shared, mo
     to run code): the run resumes, and the log says it is not bit-exact."""
     import importlib
 
-    train_module = importlib.import_module("hsb_whisper.finetune.train")
+    checkpoint_module = importlib.import_module("hsb_whisper.finetune.checkpoint")
     folder = checkpoint(shared)
     marker = shared.parent / "MARKER"
     plant(folder / "rng.pt", marker)
     (folder / "rng.json").unlink()
-    monkeypatch.setattr(train_module, "_torch_version", lambda: "2.5.1")
+    monkeypatch.setattr(checkpoint_module, "_torch_version", lambda: "2.5.1")
     result = run_cli(capsys, "finetune", "--resume", shared)
     assert result.code == 0, result.err
     assert not marker.exists()
@@ -247,7 +247,7 @@ def test_any_random_states_file_restores_or_is_our_error(tmp_path_factory, case)
     JSON: restored, or a RunFolderError naming the file; never another exception."""
     import random
 
-    from hsb_whisper.finetune.train import _refusing, _restore_rng_states, _rng_states
+    from hsb_whisper.finetune.checkpoint import _refusing, _restore_rng_states, _rng_states
 
     kind, value = case
     if kind == "bytes":
@@ -274,7 +274,7 @@ def test_any_random_states_file_restores_or_is_our_error(tmp_path_factory, case)
 def test_any_optimizer_file_loads_or_is_our_error(tmp_path_factory, data, groups):
     import torch
 
-    from hsb_whisper.finetune.train import _load_optimizer, _refusing, _save_optimizer
+    from hsb_whisper.finetune.checkpoint import _load_optimizer, _refusing, _save_optimizer
 
     model = torch.nn.Linear(3, 2)
     optimizer = torch.optim.AdamW(model.parameters())
