@@ -314,9 +314,34 @@ def test_pickle_weights_of_a_base_are_refused(tiny_whisper, data_dirs, tmp_path,
     assert result.code == 1
     assert not marker.exists()
     line = one_line(result.err)
-    assert "pytorch_model.bin" in line and "safe_serialization=True" in line
+    assert "pytorch_model.bin" in line and "convert it to safetensors" in line
     assert "weights_only" not in line
     assert not (tmp_path / "run").exists()  # training had not started: nothing left behind
+
+
+def test_every_loader_of_a_run_s_base_refuses_pickle_weights(tiny_whisper, tmp_path):
+    """What evaluate and export load from a run folder (the base, a merged stage) goes through
+    the same check as training: the payload never runs, whichever torch is installed."""
+    from hsb_whisper.errors import ModelError
+    from hsb_whisper.evaluation import HFDecoder
+    from hsb_whisper.export import merge_adapter
+
+    base = tmp_path / "pickled-base"
+    shutil.copytree(tiny_whisper, base)
+    for weights in base.glob("model*.safetensors"):
+        weights.unlink()
+    marker = tmp_path / "MARKER"
+    plant(base / "pytorch_model.bin", marker)
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text("{}")
+    for load in (
+        lambda: HFDecoder.load(base),
+        lambda: merge_adapter(base, adapter, tmp_path / "merged"),
+    ):
+        with pytest.raises(ModelError, match=r"pytorch_model\.bin"):
+            load()
+    assert not marker.exists()
 
 
 @pytest.mark.parametrize("how", ["read-only", "under a file"])

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from hsb_whisper.errors import OptionError
+from hsb_whisper.export import require_safetensors
 from hsb_whisper.melspec import model_input
 from hsb_whisper.offline import forbid_hub_downloads
 
@@ -81,6 +82,7 @@ class HFDecoder:
         from transformers import WhisperForConditionalGeneration, WhisperProcessor
 
         forbid_hub_downloads()
+        require_safetensors(folder)  # a run folder's base may come from anyone
         processor = WhisperProcessor.from_pretrained(folder, local_files_only=True)
         model = WhisperForConditionalGeneration.from_pretrained(
             folder, dtype=torch.float32, local_files_only=True

@@ -10,6 +10,7 @@ from hsb_whisper.export.convert import COMPUTE_TYPES, QUANTIZATIONS, build_model
 from hsb_whisper.export.ct2 import ct2_to_hf
 from hsb_whisper.export.default_model import DEFAULT_LANGUAGE
 from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
+from hsb_whisper.export.hf_folder import require_safetensors
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo
 from hsb_whisper.export.pack import make_pack
@@ -32,4 +33,5 @@ __all__ = [
     "is_hf_whisper",
     "make_pack",
     "merge_adapter",
+    "require_safetensors",
 ]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hsb_whisper.errors import ModelError
+from hsb_whisper.export.hf_folder import require_safetensors
 from hsb_whisper.files import staging_dir
 
 if TYPE_CHECKING:
@@ -560,6 +561,7 @@ def load_hf_whisper(
         raise ModelError(f"{folder}: not a folder; expected a Hugging Face Whisper model folder")
     if dtype not in FLOAT_DTYPES:
         raise ModelError(f"cannot load {folder} as {dtype!r}: use one of {', '.join(FLOAT_DTYPES)}")
+    require_safetensors(folder)
     try:
         processor = transformers.WhisperProcessor.from_pretrained(folder, local_files_only=True)
         model = transformers.WhisperForConditionalGeneration.from_pretrained(

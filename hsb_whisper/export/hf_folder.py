@@ -149,15 +149,35 @@ def _weight_files(folder: Path, names: set[str]) -> list[str]:
         return [WEIGHTS_INDEX, *shards]
     pickles = sorted(n for n in names if PICKLE_WEIGHTS.fullmatch(n))
     if pickles:
-        raise ModelError(
-            f"{folder}: holds only pickle weights ({', '.join(pickles)}), which can run code when "
-            "loaded; convert it to safetensors first: take the model's safetensors from its "
-            "source (on the Hugging Face Hub, the 'safetensors/convert' Space converts a model "
-            "on Hugging Face's machines), or convert it on a machine that holds nothing of value"
-        )
+        raise _pickle_refusal(folder, pickles)
     raise ModelError(
         f"{folder}: not a Hugging Face Whisper folder (config.json with model_type whisper and "
         "safetensors weights)"
+    )
+
+
+def require_safetensors(folder: Path) -> None:
+    """Refuse a Hugging Face model folder (a base, a merged stage, an adapter's base) that has no
+    safetensors weights: everything that loads one with transformers asks this first, so that a
+    pickle (``pytorch_model.bin``) is never loaded, whichever torch is installed (torch's own
+    default refuses code only since 2.6). From a folder with both, transformers reads the
+    safetensors."""
+    if any(Path(folder).glob("model*.safetensors")):
+        return
+    pickles = sorted(
+        entry.name for entry in Path(folder).iterdir() if PICKLE_WEIGHTS.fullmatch(entry.name)
+    )
+    if pickles:
+        raise _pickle_refusal(folder, pickles)
+    raise ModelError(f"{folder}: no model.safetensors (or its shards); not a model folder")
+
+
+def _pickle_refusal(folder: Path, pickles: list[str]) -> ModelError:
+    return ModelError(
+        f"{folder}: holds only pickle weights ({', '.join(pickles)}), which can run code when "
+        "loaded; convert it to safetensors first: take the model's safetensors from its "
+        "source (on the Hugging Face Hub, the 'safetensors/convert' Space converts a model "
+        "on Hugging Face's machines), or convert it on a machine that holds nothing of value"
     )
 
 

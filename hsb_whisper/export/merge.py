@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from hsb_whisper.errors import ModelError
+from hsb_whisper.export.hf_folder import require_safetensors
 from hsb_whisper.files import staging_dir
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def merge_adapter(base_dir: Path, adapter_dir: Path, out: Path) -> Path:
         raise ModelError(f"{base_dir}: no config.json; not a Hugging Face model folder")
     if not (adapter_dir / "adapter_config.json").is_file():
         raise ModelError(f"{adapter_dir}: no adapter_config.json; not a LoRA adapter folder")
+    require_safetensors(base_dir)  # a run folder's base may come from anyone
     model = WhisperForConditionalGeneration.from_pretrained(
         base_dir, dtype=torch.float32, local_files_only=True
     )

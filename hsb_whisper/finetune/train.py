@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from hsb_whisper.data import Clip, check_clips, read_manifest
-from hsb_whisper.errors import HsbWhisperError, ModelError
+from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.evaluation import DecodingOptions, HFDecoder, corpus_scores, score_clips
-from hsb_whisper.export import hf_base_folder, merge_adapter
+from hsb_whisper.export import hf_base_folder, merge_adapter, require_safetensors
 from hsb_whisper.files import atomic_write_text
 from hsb_whisper.finetune.checkpoint import (
     latest_checkpoint,
@@ -245,27 +245,6 @@ def lora_model(base: Path, stage: Stage):
 
 # Weights in a Hugging Face folder that are pickles: loading one can run code (before torch 2.6
 # even with weights_only=True, CVE-2025-32434), so a base must have safetensors.
-_PICKLED_WEIGHTS = ("pytorch_model*.bin", "*.pt", "*.pth", "*.ckpt")
-
-
-def require_safetensors(folder: Path) -> None:
-    """Refuse a Hugging Face model folder whose weights are not safetensors (``model.safetensors``
-    or its shards), with the one command that converts them; from a folder with both, only the
-    safetensors are ever read."""
-    if any(folder.glob("model*.safetensors")):
-        return
-    pickles = sorted(p.name for pattern in _PICKLED_WEIGHTS for p in folder.glob(pattern))
-    found = (
-        f"its weights are a PyTorch pickle ({pickles[0]})" if pickles else "no model*.safetensors"
-    )
-    raise ModelError(
-        f"{folder}: {found}; only safetensors weights are read, since a pickle can run code when "
-        'loaded. If you trust the file, convert it once: python -c "from transformers import '
-        f"WhisperForConditionalGeneration as W; W.from_pretrained('{folder}')"
-        f".save_pretrained('{folder}', safe_serialization=True)\""
-    )
-
-
 def make_optimizer(model, config: TrainingConfig):
     """AdamW over the adapters' parameters (the only trainable ones)."""
     import torch
