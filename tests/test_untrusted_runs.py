@@ -300,15 +300,23 @@ def test_any_optimizer_file_loads_or_is_our_error(tmp_path_factory, data, groups
             assert str(path) in str(e)
 
 
-def test_pickle_weights_of_a_base_are_refused(tiny_whisper, data_dirs, tmp_path, capsys):
-    """A Hugging Face base with pytorch_model.bin only: refused before anything is loaded, with
-    the command that converts it; the payload in it never runs."""
+@pytest.fixture
+def pickled_base(tiny_whisper, tmp_path) -> tuple[Path, Path]:
+    """A Hugging Face base whose only weights are a pickle with a payload that touches the
+    returned marker file."""
     base = tmp_path / "pickled-base"
     shutil.copytree(tiny_whisper, base)
     for weights in base.glob("model*.safetensors"):
         weights.unlink()
     marker = tmp_path / "MARKER"
     plant(base / "pytorch_model.bin", marker)
+    return base, marker
+
+
+def test_pickle_weights_of_a_base_are_refused(pickled_base, data_dirs, tmp_path, capsys):
+    """A Hugging Face base with pytorch_model.bin only: refused before anything is loaded, with
+    the command that converts it; the payload in it never runs."""
+    base, marker = pickled_base
     (tmp_path / "r.json").write_text(json.dumps(recipe(base, data_dirs)))
     result = run_cli(capsys, "finetune", tmp_path / "r.json", "--run-dir", tmp_path / "run")
     assert result.code == 1
@@ -319,19 +327,14 @@ def test_pickle_weights_of_a_base_are_refused(tiny_whisper, data_dirs, tmp_path,
     assert not (tmp_path / "run").exists()  # training had not started: nothing left behind
 
 
-def test_every_loader_of_a_run_s_base_refuses_pickle_weights(tiny_whisper, tmp_path):
+def test_every_loader_of_a_run_s_base_refuses_pickle_weights(pickled_base, tmp_path):
     """What evaluate and export load from a run folder (the base, a merged stage) goes through
     the same check as training: the payload never runs, whichever torch is installed."""
     from hsb_whisper.errors import ModelError
     from hsb_whisper.evaluation import HFDecoder
     from hsb_whisper.export import merge_adapter
 
-    base = tmp_path / "pickled-base"
-    shutil.copytree(tiny_whisper, base)
-    for weights in base.glob("model*.safetensors"):
-        weights.unlink()
-    marker = tmp_path / "MARKER"
-    plant(base / "pytorch_model.bin", marker)
+    base, marker = pickled_base
     adapter = tmp_path / "adapter"
     adapter.mkdir()
     (adapter / "adapter_config.json").write_text("{}")

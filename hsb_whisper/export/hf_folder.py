@@ -257,16 +257,26 @@ def read_text(folder: Path, name: str) -> str:
     return _read_plain(folder, name, _MAX_TEXT_BYTES).decode("utf-8", errors="replace")
 
 
-def _read_json_bytes(raw: bytes, where: Path | str) -> dict[str, Any]:
+def json_object(raw: bytes) -> dict[str, Any]:
+    """``raw`` (a file from anyone) as a JSON object, or ``ValueError`` with the phrase that says
+    why not: bad UTF-8 or JSON, a number of thousands of digits, nesting deep enough to exhaust
+    Python's stack, another kind of value."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except RecursionError as e:
-        raise ModelError(f"{where}: not valid JSON (nested too deeply)") from e
-    except ValueError as e:  # bad UTF-8, bad JSON, a number of thousands of digits
-        raise ModelError(f"{where}: not valid JSON ({str(e)[:120]})") from e
+        raise ValueError("not valid JSON (nested too deeply)") from e
+    except ValueError as e:
+        raise ValueError(f"not valid JSON ({str(e)[:120]})") from e
     if not isinstance(data, dict):
-        raise ModelError(f"{where}: must be a JSON object, not {_short(data)}")
+        raise ValueError(f"must be a JSON object, not {_short(data)}")
     return data
+
+
+def _read_json_bytes(raw: bytes, where: Path | str) -> dict[str, Any]:
+    try:
+        return json_object(raw)
+    except ValueError as e:
+        raise ModelError(f"{where}: {e}") from e
 
 
 # --- what each file must be -------------------------------------------------------------------

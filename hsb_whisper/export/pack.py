@@ -12,7 +12,6 @@ Nothing here ever unpickles or imports a model; files are only copied, hashed an
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export.ct2 import BINARY_VERSIONS, WHISPER_SPEC
+from hsb_whisper.export.hf_folder import json_object
 from hsb_whisper.export.metadata import METADATA_FILE, FileRecord, ModelInfo
 from hsb_whisper.files import atomic_open
 
@@ -473,13 +473,9 @@ def _check_json_file(path: Path, rel: str, where: Where) -> None:
     if len(raw) > _MAX_JSON_BYTES:
         raise PackError(f"{where(rel)}: more than {_MAX_JSON_BYTES} bytes; not a model's {rel}")
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except RecursionError as e:
-        raise PackError(f"{where(rel)}: not valid JSON (nested too deeply)") from e
-    except ValueError as e:  # bad UTF-8, bad JSON, a number of thousands of digits
-        raise PackError(f"{where(rel)}: not valid JSON ({e})") from e
-    if not isinstance(data, dict):
-        raise PackError(f"{where(rel)}: must be a JSON object")
+        data = json_object(raw)
+    except ValueError as e:
+        raise PackError(f"{where(rel)}: {e}") from e
     if rel != "preprocessor_config.json":
         return
     problem = preprocessor_problem(data)
