@@ -34,3 +34,8 @@ class ModelError(HsbWhisperError):
 
 class OptionError(HsbWhisperError):
     """An option or configuration value that is not allowed; the message names the allowed ones."""
+
+
+class OutputError(HsbWhisperError):
+    """An output folder or file that cannot be written (a file where a folder should be, no
+    permission, a name too long); the message names the option or the path."""

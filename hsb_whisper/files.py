@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from hsb_whisper.errors import OutputError
+
 
 def current_umask() -> int:
     """The process's umask (read by setting and restoring it)."""
@@ -83,3 +85,41 @@ def remove_tree(path: str | Path) -> None:
     trash = Path(tempfile.mkdtemp(prefix=f".{path.name}.trash-", dir=path.parent))
     os.rename(path, trash / path.name)
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def cannot_write(folder: Path) -> str | None:
+    """Why no file can be written in ``folder`` (which exists), or None: tried with a temporary
+    file, because permission bits do not tell (root, read-only mounts, ACLs)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".hsb-whisper-", suffix=".probe", dir=folder)
+    except OSError as e:
+        return e.strerror or str(e)
+    os.close(fd)
+    os.unlink(name)
+    return None
+
+
+def prepare_output_folder(folder: Path, option: str) -> None:
+    """Make the output folder ``folder`` (if needed) and check that files can be written in it,
+    before any work: a file, a path under a file, a folder that cannot be made (a name too long)
+    or written in is an ``OutputError`` naming ``option`` (``--out``, ``--output-dir``)."""
+    there = next((p for p in (folder, *folder.parents) if _exists(p)), None)
+    if there is not None and not there.is_dir():
+        what = "is a file" if there == folder else f"is under {there}, which is a file"
+        raise OutputError(f"{option} {folder}: {what}, not a folder; give a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(
+            f"{option} {folder}: the folder cannot be made ({e.strerror or e})"
+        ) from e
+    problem = cannot_write(folder)
+    if problem:
+        raise OutputError(f"{option} {folder}: cannot write there ({problem})")
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a name too long to exist
+        return False

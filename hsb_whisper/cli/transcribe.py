@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from hsb_whisper.desktop.outputs import OutputPlan, plan_outputs
 from hsb_whisper.desktop.transcriber import speaker_name_problem
 from hsb_whisper.errors import HsbWhisperError, OptionError
 from hsb_whisper.export import COMPUTE_TYPES, ModelStore
+from hsb_whisper.files import cannot_write, prepare_output_folder
 
 log = logging.getLogger(__name__)
 
@@ -156,35 +155,6 @@ def _speaker_names(value: str | None, speakers: int | None) -> list[str]:
     return names
 
 
-def _cannot_write(folder: Path) -> str | None:
-    """Why no file can be written in ``folder`` (which exists), or None: tried with a temporary
-    file, because permission bits do not tell (root, read-only mounts, ACLs)."""
-    try:
-        fd, name = tempfile.mkstemp(prefix=".hsb-whisper-", suffix=".probe", dir=folder)
-    except OSError as e:
-        return e.strerror or str(e)
-    os.close(fd)
-    os.unlink(name)
-    return None
-
-
-def _output_folder(folder: Path) -> None:
-    """Make ``--output-dir`` (if needed) and check that files can be written in it."""
-    there = next((p for p in (folder, *folder.parents) if p.exists()), None)
-    if there is not None and not there.is_dir():
-        what = "is a file" if there == folder else f"is under {there}, which is a file"
-        raise HsbWhisperError(f"--output-dir {folder}: {what}, not a folder; give a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise HsbWhisperError(
-            f"--output-dir {folder}: the folder cannot be made ({e.strerror or e})"
-        ) from e
-    problem = _cannot_write(folder)
-    if problem:
-        raise HsbWhisperError(f"--output-dir {folder}: cannot write there ({problem})")
-
-
 def _refusals(files: list[Path], plan: OutputPlan) -> dict[Path, str]:
     """Inputs whose outputs cannot or must not be written, with the reason; found before
     anything is transcribed, so that no work is lost and no input is overwritten."""
@@ -208,7 +178,7 @@ def _refusals(files: list[Path], plan: OutputPlan) -> dict[Path, str]:
             folder = out.parent
             if path.exists() and folder.is_dir():  # a missing input gets its own message
                 if folder not in writable:
-                    writable[folder] = _cannot_write(folder)
+                    writable[folder] = cannot_write(folder)
                 if writable[folder]:
                     refused[path] = (
                         f"{path}: cannot write its output in {folder} ({writable[folder]}); "
@@ -249,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
     except OptionError as e:
         raise argparse.ArgumentError(None, str(e)) from e
     if args.output_dir:
-        _output_folder(args.output_dir)
+        prepare_output_folder(args.output_dir, "--output-dir")
     model = ModelStore().resolve(args.model)
     try:
         transcriber = Transcriber(model, options)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from hsb_whisper.data.checks import CheckResult, Reject, check_clips
 from hsb_whisper.data.manifest import Clip, read_manifest, write_manifest
 from hsb_whisper.data.report import build_report, write_rejects, write_report
 from hsb_whisper.data.split import split_clips
-from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.errors import OutputError
+from hsb_whisper.files import prepare_output_folder
 
 log = logging.getLogger(__name__)
 
@@ -53,34 +53,6 @@ def _check(splits: dict[str, list[Clip]], decode: bool, progress: Progress) -> C
     unique = {c.audio for clips in splits.values() for c in clips}
     progress.stage("checking clips", len(unique))
     return check_clips(splits, decode=decode, progress=progress.advance)
-
-
-class OutputError(HsbWhisperError):
-    """An output folder or file that cannot be written."""
-
-
-def prepare_output(out: Path, option: str = "--out") -> None:
-    """Make the output folder ``out`` (if needed) and check that files can be written in it,
-    before any work: a file, a path under a file, an unwritable or impossible folder is one
-    line naming ``option``."""
-    there = next((p for p in (out, *out.parents) if _exists(p)), None)
-    if there is not None and not there.is_dir():
-        what = "is a file" if there == out else f"is under {there}, which is a file"
-        raise OutputError(f"{option} {out}: {what}, not a folder; give a folder")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".hsb-whisper-", suffix=".probe", dir=out)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as e:
-        raise OutputError(f"{option} {out}: cannot write there ({e.strerror or e})") from e
-
-
-def _exists(path: Path) -> bool:
-    try:
-        return path.exists()
-    except OSError:  # a name too long to exist
-        return False
 
 
 def _write(out: Path, result: CheckResult, report: dict[str, Any], extra: dict) -> Outcome:
@@ -117,7 +89,7 @@ def import_common_voice(
     progress: Progress | None = None,
 ) -> Outcome:
     progress = progress or Progress()
-    prepare_output(out)
+    prepare_output_folder(out, "--out")
     tables = list(commonvoice.OFFICIAL_SPLITS)
     tables += ["validated"] * use_validated + ["other"] * add_other
     progress.stage("reading tables", 0)
@@ -177,7 +149,7 @@ def import_folder(
     progress = progress or Progress()
     if not source.is_dir():
         raise folder.FolderError(f"{source}: not a folder")
-    prepare_output(out)
+    prepare_output_folder(out, "--out")
     table = table or folder.find_table(source)
     if table is not None:
         clips = folder.read_table(table, source)
@@ -237,7 +209,7 @@ def import_annotations(
     if not files:
         raise annotations.AnnotationError("\n".join(u["problem"] for u in unreadable))
     annotations.choose_tiers(files, options.tiers)  # before any cutting: fail fast
-    prepare_output(out)
+    prepare_output_folder(out, "--out")
     progress.stage("cutting clips", len(files))
     cut = annotations.cut_corpus(files, out / "clips", options, progress.advance)
     result = _check({"all": cut.clips}, decode, progress)
