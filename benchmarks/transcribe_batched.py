@@ -11,13 +11,16 @@ language forced to ``en``, all cores. In the same process, taking turns, ``--rou
 - ``ours batch 1``: ``Transcriber`` with batch size 1 (what ``transcribe`` did before);
 - ``fw batched B``: faster-whisper's ``BatchedInferencePipeline`` with its defaults;
 - ``ours batch B``: ``Transcriber`` with batch size B (windows cut into sentences by word times,
-  windows that look wrong decoded again).
+  windows that look wrong or have far too few words for their speech decoded again);
+- ``unchecked B``: the same without the check for too few words (``CHECK_MISSING_WORDS`` off),
+  at the default batch size only: what that check costs and changes.
 
 Printed per setting: the median wall time, its ratio to ``ours batch 1`` (> 1: faster), the WER
 against the text that was read and against the sequential transcript, for ours the overhead
 over faster-whisper's batched pipeline at the same batch size, and the peak resident memory
 during the run above what the process held before it (sampled every 10 ms, freed memory handed
-back to the system between runs). Then the many-short-files case:
+back to the system between runs); then the fewest words per second of speech in any window
+and the windows the word check decoded again. Then the many-short-files case:
 ``transcribe_many`` at batch 1 against the default batch size.
 
 The speech is synthetic: the WERs compare settings with each other, they say nothing of accuracy
@@ -167,6 +170,7 @@ def main() -> int:
 
     from hsb_whisper.audio import load_audio
     from hsb_whisper.desktop import DEFAULT_BATCH_SIZE, TranscribeOptions, Transcriber
+    from hsb_whisper.desktop import transcriber as transcriber_module
     from hsb_whisper.export import ModelStore
 
     model = ModelStore().resolve(None)
@@ -190,16 +194,33 @@ def main() -> int:
 
         return run
 
-    def our(b: int):
+    def our(b: int, check: bool = True):
         def run() -> str:
-            return " ".join(s.text for s in ours[b].transcribe_all(long).segments)
+            transcriber_module.CHECK_MISSING_WORDS = check
+            try:
+                return " ".join(s.text for s in ours[b].transcribe_all(long).segments)
+            finally:
+                transcriber_module.CHECK_MISSING_WORDS = True
 
         return run
 
+    # the word check's verdicts: (words per second of speech, decoded again)
+    verdicts: list[tuple[float, bool]] = []
+    judge = transcriber_module._words_missing
+
+    def watched(window, regions) -> bool:
+        missing = judge(window, regions)
+        speech = sum(r["end"] - r["start"] for r in regions) / transcriber_module.SAMPLE_RATE
+        verdicts.append((len(window.words or ()) / speech, missing))
+        return missing
+
+    transcriber_module._words_missing = watched
     runs = {"fw sequential": fw_sequential, "ours batch 1": our(1)}
     for b in sizes:
         runs[f"fw batched {b}"] = fw_batched(b)
         runs[f"ours batch {b}"] = our(b)
+    if DEFAULT_BATCH_SIZE in ours:
+        runs[f"unchecked {DEFAULT_BATCH_SIZE}"] = our(DEFAULT_BATCH_SIZE, check=False)
     times: dict[str, list[float]] = {name: [] for name in runs}
     memory: dict[str, float] = {name: 0.0 for name in runs}
     texts: dict[str, str] = {}
@@ -223,12 +244,17 @@ def main() -> int:
         wer = jiwer.wer(normalise(reference), normalise(texts[name]))
         versus = jiwer.wer(sequential_text, normalise(texts[name]))
         overhead = ""
-        if name.startswith("ours batch") and name != "ours batch 1":
-            fw = statistics.median(times[name.replace("ours batch", "fw batched")])
+        if name != "ours batch 1" and name.startswith(("ours batch", "unchecked")):
+            fw = statistics.median(times[f"fw batched {name.split()[-1]}"])
             overhead = f"{wall / fw - 1:+.1%}"
         print(
             f"{name:16} {wall:7.1f} {base / wall:6.2f} {wer:6.3f} {versus:7.3f} {overhead:>9}"
             f" {memory[name]:8.0f}"
+        )
+    if verdicts:
+        print(
+            f"word check: {len(verdicts)} windows judged, fewest words per second of speech"
+            f" {min(v for v, _ in verdicts):.2f}, {sum(m for _, m in verdicts)} decoded again"
         )
 
     # many short files: one after the other against decoded together

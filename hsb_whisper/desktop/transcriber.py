@@ -47,10 +47,24 @@ SPLIT_PAUSE_S = 1.0
 MAX_SEGMENT_S = 12.0
 SENTENCE_END = (".", "!", "?", "…")
 # faster-whisper's tests for a failed decoding (its defaults for the temperature fallback): a
-# window failing them is decoded again sequentially, with REDO_PAD_S of audio around it.
+# window failing them is decoded again sequentially, from its first speech region's start to
+# its last one's end (the VAD's regions are already padded by 0.4 s).
 COMPRESSION_RATIO_THRESHOLD = 2.4
 LOG_PROB_THRESHOLD = -1.0
-REDO_PAD_S = 0.2
+# A window decoded without timestamps can also stop (or start) its text early with a good log
+# probability: 14 of 88 words, the middle of 26 s of speech, at avg_logprob -0.57 (issue 21).
+# With at least CHECKED_SPEECH_S of speech (VAD), a window is decoded again when it has fewer
+# than MIN_WORDS_PER_S words per second of that speech, or when MISSED_SPEECH_S of its speech
+# lies before its first word or after its last. Speech is 2-3 words/s, and a second of the VAD's
+# speech holds less (each region is padded by 0.4 s): 2.7 words/s in that recording as read,
+# 2.62 the fewest in any of the 9 windows of benchmarks/transcribe_batched.py; the window above
+# had 0.54. 5 s of speech is 10-15 words: far more than an end word's time error or a cough
+# Whisper rightly leaves out. Below 5 s of speech a word count says little (a short answer and
+# its padding). A false alarm costs only time: that window decoded sequentially.
+CHECK_MISSING_WORDS = True  # benchmarks/transcribe_batched.py turns it off for its baseline
+CHECKED_SPEECH_S = 5.0
+MIN_WORDS_PER_S = 1.0
+MISSED_SPEECH_S = 5.0
 FRAMES_PER_SECOND = 100  # Whisper's mel frames (faster-whisper's segment "seek" counts them)
 MAX_SPEAKERS = 20  # --speakers N: more is a mistake (ELAN and the editor list one tier/row each)
 
@@ -370,8 +384,9 @@ class Transcriber:
         of a full window was often left out: 3 points of WER on our 5-minute benchmark; without,
         within 0.4 points of sequential decoding) and with word times, at which its text is cut
         into sentence-sized segments (:func:`_split_window`). A window whose text looks wrong by
-        faster-whisper's own tests (repetitive, or improbable) is decoded again the sequential
-        way, with its temperature fallback: batched decoding has none.
+        faster-whisper's own tests (repetitive, or improbable), or that has far too few words for
+        its speech (:func:`_words_missing`), is decoded again the sequential way, with its
+        temperature fallback: batched decoding has none.
 
         Returns ``(index of the recording, segment)`` pairs, lazily, in order, with times from
         the start of that recording, and the pipeline's ``TranscriptionInfo``."""
@@ -379,11 +394,11 @@ class Transcriber:
 
         clips, owner, placed, position = [], {}, [], 0
         for index, speech in enumerate(speeches):
-            for chunk, offset in zip(speech.chunks, speech.offsets):
+            for chunk, offset, regions in zip(speech.chunks, speech.offsets, speech.groups):
                 start = position / SAMPLE_RATE  # a whole second: exact as a float
                 # +0.5 sample: the pipeline takes int(seconds × rate), which must not round down
                 clips.append({"start": start, "end": (position + len(chunk) + 0.5) / SAMPLE_RATE})
-                owner[round(start * FRAMES_PER_SECOND)] = (index, offset - start)
+                owner[round(start * FRAMES_PER_SECOND)] = (index, offset - start, regions)
                 placed.append((position, chunk))
                 position += -(-len(chunk) // SAMPLE_RATE) * SAMPLE_RATE
         laid_out = np.zeros(position, dtype=np.float32)
@@ -408,24 +423,24 @@ class Transcriber:
 
         keep_words = self.options.words
         for window in windows:
-            index, shift = owner[window.seek]
+            index, shift, regions = owner[window.seek]
             speech = speeches[index]
             window = next(
                 restore_speech_timestamps([_moved(window, shift)], speech.regions, SAMPLE_RATE)
             )
-            if _looks_wrong(window):
-                log.debug("window %.1f–%.1f s decoded again: %r", window.start, window.end, window)
-                for segment in self._redo(window, speech.audio, language):
+            if _looks_wrong(window) or (CHECK_MISSING_WORDS and _words_missing(window, regions)):
+                start, end = regions[0]["start"] / SAMPLE_RATE, regions[-1]["end"] / SAMPLE_RATE
+                log.debug("window %.1f–%.1f s decoded again: %r", start, end, window)
+                for segment in self._redo(start, end, speech.audio, language):
                     yield index, segment
                 continue
             for segment in _split_window(window):
                 yield index, segment if keep_words else dataclasses.replace(segment, words=None)
 
-    def _redo(self, window, audio, language: str) -> Iterator:
-        """The sequential decoding of one window's stretch of audio, times from the start of
-        ``audio``."""
-        first = max(0, _samples(window.start - REDO_PAD_S))
-        last = min(len(audio), _samples(window.end + REDO_PAD_S))
+    def _redo(self, start: float, end: float, audio, language: str) -> Iterator:
+        """The sequential decoding of ``audio`` from ``start`` to ``end`` (seconds: one window's
+        speech), times from the start of ``audio``."""
+        first, last = _samples(start), _samples(end)
         opts = self.options
         segments, _ = self._whisper.transcribe(
             audio[first:last],
@@ -642,6 +657,25 @@ def _looks_wrong(window) -> bool:
     )
 
 
+def _words_missing(window, regions: list[dict]) -> bool:
+    """Whether a window (word times from the start of its recording) has far too few words for
+    the speech its VAD ``regions`` (samples) hold: fewer than :data:`MIN_WORDS_PER_S` a second,
+    or :data:`MISSED_SPEECH_S` of speech before its first word or after its last. Windows of
+    less than :data:`CHECKED_SPEECH_S` of speech are not judged."""
+    speech = sum(r["end"] - r["start"] for r in regions) / SAMPLE_RATE
+    if speech < CHECKED_SPEECH_S:
+        return False
+    words = [w for w in window.words or () if w.word.strip()]
+    if len(words) < MIN_WORDS_PER_S * speech:
+        return True
+    first, last = _samples(words[0].start), _samples(words[-1].end)
+    missed = sum(
+        max(0, min(r["end"], first) - r["start"]) + max(0, r["end"] - max(r["start"], last))
+        for r in regions
+    )
+    return missed / SAMPLE_RATE >= MISSED_SPEECH_S
+
+
 def _split_window(window) -> list:
     """One batched window (faster-whisper ``Segment`` with word times) as segments of about a
     sentence: cut after a word that ends a sentence and at pauses of :data:`SPLIT_PAUSE_S`, then
@@ -688,12 +722,14 @@ def _shorten(words: list) -> list[list]:
 class _Speech:
     """One recording (or piece) prepared for batched decoding: its speech regions (samples) and
     the windows of up to 30 s they are joined into, with each window's start in the speech-only
-    time line (seconds), as faster-whisper's batched pipeline makes them."""
+    time line (seconds), as faster-whisper's batched pipeline makes them, and the regions each
+    window holds."""
 
     audio: np.ndarray
     regions: list[dict]
     chunks: list[np.ndarray]
     offsets: list[float]
+    groups: list[list[dict]]
 
     @classmethod
     def find(cls, audio: np.ndarray) -> _Speech:
@@ -702,9 +738,19 @@ class _Speech:
         options = VadOptions(max_speech_duration_s=CHUNK_LENGTH, min_silence_duration_ms=160)
         regions = get_speech_timestamps(audio, options, SAMPLE_RATE)
         if not regions:
-            return cls(audio, [], [], [])
+            return cls(audio, [], [], [], [])
         chunks, metadata = collect_chunks(audio, regions, SAMPLE_RATE, CHUNK_LENGTH)
-        return cls(audio, regions, chunks, [m["offset"] for m in metadata])
+        # a window is its regions' samples joined: take regions until they fill its length
+        # (not the metadata's "segments", which leave out the first region of every window
+        # but the first)
+        groups, left = [], iter(regions)
+        for chunk in chunks:
+            group, filled = [], 0
+            while filled < len(chunk):
+                group.append(next(left))
+                filled += group[-1]["end"] - group[-1]["start"]
+            groups.append(group)
+        return cls(audio, regions, chunks, [m["offset"] for m in metadata], groups)
 
 
 def _moved(segment, seconds: float):
