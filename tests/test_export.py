@@ -105,7 +105,8 @@ def test_failed_verification_leaves_no_model(tiny_run, tmp_path, monkeypatch):
 
 def test_existing_name_and_bad_quantization_are_refused(capsys, tiny_run):
     result = run_cli(capsys, "export", tiny_run, "--name", "whisper-base")
-    assert result.code == 1 and "already exists; choose another name" in result.err
+    assert result.code == 1 and "the embedded default model" in result.err
+    assert "choose another name" in result.err
     with pytest.raises(SystemExit) as exit_info:  # argparse: not one of the choices
         run_cli(capsys, "export", tiny_run, "--name", "x", "--quantization", "int4")
     assert exit_info.value.code == 2
