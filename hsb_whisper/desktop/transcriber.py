@@ -439,7 +439,10 @@ class Transcriber:
 
     def _redo(self, start: float, end: float, audio, language: str) -> Iterator:
         """The sequential decoding of ``audio`` from ``start`` to ``end`` (seconds: one window's
-        speech), times from the start of ``audio``."""
+        speech), times from the start of ``audio``. Always with word times, as the batched
+        windows are decoded: sequential decoding moves on from a segment's last word when it has
+        word times, so with them and without, its text may differ, and the text must not depend
+        on whether words (or speakers, which need them) were asked for."""
         first, last = _samples(start), _samples(end)
         opts = self.options
         segments, _ = self._whisper.transcribe(
@@ -447,11 +450,12 @@ class Transcriber:
             language=language,
             beam_size=opts.beam_size,
             vad_filter=True,
-            word_timestamps=opts.words,
+            word_timestamps=True,
             no_repeat_ngram_size=NO_REPEAT_NGRAM_SIZE,
         )
         for segment in segments:
-            yield _moved(segment, first / SAMPLE_RATE)
+            segment = _moved(segment, first / SAMPLE_RATE)
+            yield segment if opts.words else dataclasses.replace(segment, words=None)
 
     def transcribe_many(self, paths) -> Iterator[tuple[Path, tuple | Exception]]:
         """Transcribe several files: ``(path, (segments, info))`` for each, in order, or
