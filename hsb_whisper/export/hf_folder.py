@@ -268,7 +268,7 @@ def json_object(raw: bytes) -> dict[str, Any]:
     except ValueError as e:
         raise ValueError(f"not valid JSON ({str(e)[:120]})") from e
     if not isinstance(data, dict):
-        raise ValueError(f"must be a JSON object, not {_short(data)}")
+        raise ValueError(f"must be a JSON object, not {short_value(data)}")
     return data
 
 
@@ -282,7 +282,7 @@ def _read_json_bytes(raw: bytes, where: Path | str) -> dict[str, Any]:
 # --- what each file must be -------------------------------------------------------------------
 
 
-def _short(value: object) -> str:
+def short_value(value: object) -> str:
     """A JSON value for a message: numbers and strings shortened, containers by kind."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
         return "a number of more than 30 digits"
@@ -300,13 +300,16 @@ def config_problem(config: dict[str, Any]) -> str | None:
     """Why ``config`` (a ``config.json``) is not a Whisper config within :data:`CONFIG_LIMITS`
     (and at most :data:`MAX_PARAMETERS` parameters); ``None`` when it is."""
     if config.get("model_type") != "whisper":
-        return f"model_type is {_short(config.get('model_type'))}, not 'whisper'"
+        return f"model_type is {short_value(config.get('model_type'))}, not 'whisper'"
     if "auto_map" in config:
         return "names custom model code (auto_map), which would run when loaded"
     for key, allowed in CONFIG_LIMITS.items():
         value = config.get(key)
         if not _is_int(value) or value not in allowed:
-            return f"{key} is {_short(value)}; a Whisper model has {allowed.start} to {allowed[-1]}"
+            return (
+                f"{key} is {short_value(value)}; a Whisper model has {allowed.start} to "
+                f"{allowed[-1]}"
+            )
     for side in ("encoder", "decoder"):
         heads = config[f"{side}_attention_heads"]
         if config["d_model"] % heads:
@@ -316,12 +319,12 @@ def config_problem(config: dict[str, Any]) -> str | None:
     for key in _TOKEN_ID_KEYS:
         value = config.get(key)
         if value is not None and not (_is_int(value) and 0 <= value < config["vocab_size"]):
-            return f"{key} is {_short(value)}; not a token of the {config['vocab_size']}"
+            return f"{key} is {short_value(value)}; not a token of the {config['vocab_size']}"
     activation = config.get("activation_function", "gelu")
     if activation != "gelu":
-        return f"activation_function is {_short(activation)}; Whisper uses 'gelu'"
+        return f"activation_function is {short_value(activation)}; Whisper uses 'gelu'"
     if not isinstance(config.get("scale_embedding", False), bool):
-        return f"scale_embedding is {_short(config['scale_embedding'])}; true or false"
+        return f"scale_embedding is {short_value(config['scale_embedding'])}; true or false"
     parameters = sum(math.prod(shape) for shape in expected_shapes(config).values())
     if parameters > MAX_PARAMETERS:
         return (
@@ -339,15 +342,18 @@ def tokenizer_problem(tokenizer: dict[str, Any], vocab_size: int) -> str | None:
         return "not a tokenizer (no model with a vocab object)"
     added = tokenizer.get("added_tokens")
     if not isinstance(added, list):
-        return f"added_tokens is {_short(added)}; a Whisper tokenizer lists its special tokens"
+        return f"added_tokens is {short_value(added)}; a Whisper tokenizer lists its special tokens"
     ids = list(model["vocab"].values())
     for token in added:
         if not (isinstance(token, dict) and isinstance(token.get("content"), str)):
-            return f"added_tokens holds {_short(token)}; each must have a content string and an id"
+            return (
+                f"added_tokens holds {short_value(token)}; each must have a content string "
+                "and an id"
+            )
         ids.append(token.get("id"))
     bad = next((i for i in ids if not (_is_int(i) and 0 <= i < vocab_size)), None)
     if bad is not None or not ids:
-        return f"token id {_short(bad)}; the model (config.json) has {vocab_size} tokens"
+        return f"token id {short_value(bad)}; the model (config.json) has {vocab_size} tokens"
     return None
 
 
@@ -402,7 +408,7 @@ def generation_problem(data: dict[str, Any], config: dict[str, Any]) -> str | No
     }
     for key, ok in checks.items():
         if data.get(key) is not None and not ok(data[key]):
-            return f"{key} is {_short(data[key])}, not what a Whisper generation config holds"
+            return f"{key} is {short_value(data[key])}, not what a Whisper generation config holds"
     return None
 
 
@@ -415,7 +421,7 @@ def _no_code(data: dict[str, Any], config: dict[str, Any]) -> str | None:
 def _processor_problem(data: dict[str, Any], config: dict[str, Any]) -> str | None:
     settings = data.get("feature_extractor")
     if settings is not None and not isinstance(settings, dict):
-        return f"feature_extractor is {_short(settings)}, not a JSON object"
+        return f"feature_extractor is {short_value(settings)}, not a JSON object"
     return _no_code(data, config)
 
 
@@ -485,14 +491,16 @@ def safetensors_shapes(path: Path, where: Path) -> dict[str, tuple[str, list[int
         if name == "__metadata__":
             continue
         if not isinstance(entry, dict):
-            raise ModelError(f"{where}: tensor {name[:80]!r} is described by {_short(entry)}")
+            raise ModelError(f"{where}: tensor {name[:80]!r} is described by {short_value(entry)}")
         dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
         if dtype not in _DTYPE_BYTES:
-            raise ModelError(f"{where}: tensor {name[:80]!r} has the unknown dtype {_short(dtype)}")
+            raise ModelError(
+                f"{where}: tensor {name[:80]!r} has the unknown dtype {short_value(dtype)}"
+            )
         if not _int_list(shape) or not _int_list(offsets, 2) or offsets[0] > offsets[1]:
             raise ModelError(
-                f"{where}: tensor {name[:80]!r}: shape {_short(shape)} or data_offsets "
-                f"{_short(offsets)} are not lists of non-negative integers"
+                f"{where}: tensor {name[:80]!r}: shape {short_value(shape)} or data_offsets "
+                f"{short_value(offsets)} are not lists of non-negative integers"
             )
         expected = math.prod(shape) * _DTYPE_BYTES[dtype]
         if offsets[1] - offsets[0] != expected or offsets[1] > data_bytes:

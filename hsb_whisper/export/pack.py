@@ -24,7 +24,7 @@ from pathlib import Path
 
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export.ct2 import BINARY_VERSIONS, WHISPER_SPEC
-from hsb_whisper.export.hf_folder import json_object
+from hsb_whisper.export.hf_folder import json_object, short_value
 from hsb_whisper.export.metadata import METADATA_FILE, FileRecord, ModelInfo
 from hsb_whisper.files import atomic_open
 
@@ -490,18 +490,8 @@ def preprocessor_problem(settings: dict) -> str | None:
         value = settings.get(key, allowed.start)
         if type(value) is not int or value not in allowed:  # type: not true, not 80.0
             span = f"{allowed.start} to {allowed.stop - 1}" if len(allowed) > 1 else allowed.start
-            return f"{key} is {_short(value)}; a Whisper model has {span}"
+            return f"{key} is {short_value(value)}; a Whisper model has {span}"
     return None
-
-
-def _short(value: object) -> str:
-    """A JSON value for a message: numbers and strings shortened, containers by kind."""
-    if isinstance(value, int) and abs(value) >= 10**30:
-        return "a number of more than 30 digits"
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        text = repr(value)
-        return text if len(text) <= 40 else text[:40] + "…"
-    return f"a {type(value).__name__}"
 
 
 def _check_records(info: ModelInfo, records: dict[str, FileRecord], where: Where) -> None:
