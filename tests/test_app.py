@@ -65,17 +65,24 @@ def test_drop_file_transcribe_and_export_srt(qtbot, window, clips, tmp_path):
     assert out.read_text(encoding="utf-8").startswith("1\n00:00:00,000 --> ")
 
 
-def test_cancel_midway(qtbot, window, clips, tmp_path):
+def test_cancel_midway(qtbot, window, clips, tmp_path, monkeypatch):
     samples, rate = read_wav(clips["en_long"])
     long = write_wav(tmp_path / "long.wav", np.concatenate([samples, samples, samples]), rate)
-    # The worker waits after its first segment (at its progress report, once the segment is on
-    # its way) until the click has been made: batched decoding hands over a window's segments
-    # at once, and the job could end before the click lands.
+    # The worker holds at its cancellation check before the second segment until the click has
+    # been made: batched decoding hands over a window's segments at once, and the job could end
+    # before the click lands. It holds in plain Python between segments, never inside a Qt
+    # emit (a slot that blocks the emitting thread hung the suite on a CI machine once).
     clicked = threading.Event()
-    window.file_worker.progress.connect(
-        lambda _job, done, _total: done > 0 and clicked.wait(WAIT_MS / 1000),
-        Qt.ConnectionType.DirectConnection,
-    )
+    checks = []
+    is_cancelled = window.file_worker._is_cancelled
+
+    def held_check(job_id):
+        checks.append(job_id)
+        if len(checks) == 3:  # 1: before the job, 2: before its first segment, 3: before the next
+            clicked.wait(WAIT_MS / 1000)
+        return is_cancelled(job_id)
+
+    monkeypatch.setattr(window.file_worker, "_is_cancelled", held_check)
     with qtbot.waitSignal(window.file_worker.segment, timeout=WAIT_MS) as first:
         job_ids = window.files.add_paths([long])
     window.files.table.selectRow(0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -191,7 +192,10 @@ def test_app_opens_a_window_on_an_x_server(tmp_path):
         text=True,
     )
     try:
-        display = f":{xvfb.stdout.readline().strip()}"  # written once the server is ready
+        # The display number is written once the server is ready (never waited for forever).
+        if not select.select([xvfb.stdout], [], [], 60)[0]:
+            pytest.fail("Xvfb did not start within 60 s")
+        display = f":{xvfb.stdout.readline().strip()}"
         env = {"DISPLAY": display, "HSB_WHISPER_QUIT_AFTER_MS": "1000"}
         check = run(QT_CHECK, tmp_path, DISPLAY=display)
         assert check.stdout.startswith("ok "), check.stdout + check.stderr
