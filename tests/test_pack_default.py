@@ -15,7 +15,7 @@ PACKED = "packed into shared 30 s windows"  # in the event "stage hsb: N clips, 
 
 def test_auto_is_the_shipped_default_and_packs_only_on_a_cpu():
     pytest.importorskip("torch")
-    from hsb_whisper.finetune.train import packs
+    from hsb_whisper.finetune.setup import packs
 
     for name in ("classic", "two-stage"):
         for stage in load_recipe(name).stages:

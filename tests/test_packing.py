@@ -200,31 +200,31 @@ def test_packing_and_bf16_follow_the_device(monkeypatch):
     pytest.importorskip("torch")  # train's precision choice asks torch about the GPU
     import importlib
 
-    from hsb_whisper.finetune.train import _precision, packs
+    from hsb_whisper.finetune.setup import _precision, packs
 
-    estimate_module = importlib.import_module("hsb_whisper.finetune.estimate")
+    hardware_module = importlib.import_module("hsb_whisper.finetune.hardware")
     assert packs(TrainingConfig(pack="auto"), "cpu") and not packs(
         TrainingConfig(pack="auto"), "cuda"
     )
     assert packs(TrainingConfig(pack=True), "cuda") and not packs(TrainingConfig(pack=False), "cpu")
     assert packs(TrainingConfig(), "cpu") and not packs(TrainingConfig(), "cuda")  # the default
 
-    monkeypatch.setattr(estimate_module, "_cpu_flags", lambda: {"avx2", "avx512f", "avx512_bf16"})
-    assert estimate_module.cpu_has_fast_bf16()
+    monkeypatch.setattr(hardware_module, "_cpu_flags", lambda: {"avx2", "avx512f", "avx512_bf16"})
+    assert hardware_module.cpu_has_fast_bf16()
     assert _precision(TrainingConfig(), cuda=False) == "bf16"
     assert _precision(TrainingConfig(precision="fp32"), cuda=False) == "no"
-    monkeypatch.setattr(estimate_module, "_cpu_flags", lambda: {"avx2", "amx_bf16", "amx_tile"})
+    monkeypatch.setattr(hardware_module, "_cpu_flags", lambda: {"avx2", "amx_bf16", "amx_tile"})
     assert _precision(TrainingConfig(), cuda=False) == "bf16"
-    monkeypatch.setattr(estimate_module, "_cpu_flags", lambda: {"avx2", "avx512f"})  # emulated
-    assert not estimate_module.cpu_has_fast_bf16()
+    monkeypatch.setattr(hardware_module, "_cpu_flags", lambda: {"avx2", "avx512f"})  # emulated
+    assert not hardware_module.cpu_has_fast_bf16()
     assert _precision(TrainingConfig(), cuda=False) == "no"
-    monkeypatch.setattr(estimate_module, "_cpu_flags", set)  # nothing known (e.g. ARM)
+    monkeypatch.setattr(hardware_module, "_cpu_flags", set)  # nothing known (e.g. ARM)
     assert _precision(TrainingConfig(), cuda=False) == "no"
     assert _precision(TrainingConfig(precision="bf16"), cuda=False) == "bf16"  # as asked
 
 
 def test_the_cpu_flags_probe_reads_this_machine():
-    from hsb_whisper.finetune.estimate import _cpu_flags
+    from hsb_whisper.finetune.hardware import _cpu_flags
 
     flags = _cpu_flags()
     try:

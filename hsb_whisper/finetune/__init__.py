@@ -1,12 +1,14 @@
 """Fine-tuning: recipes (typed TOML), training features, the LoRA training loop, the run folder
-it writes, how long a recipe would train here, and publishing a finished run as a model.
+it writes, this computer's hardware and how long a recipe would train here, and publishing a
+finished run as a model.
 
 May use ``hsb_whisper.evaluation`` (dev WER), ``hsb_whisper.data`` and ``hsb_whisper.export``.
 torch, transformers and peft are imported only inside the functions that train.
 """
 
 from hsb_whisper.finetune.config import Recipe, load_recipe, shipped_recipes
-from hsb_whisper.finetune.estimate import Estimate, Hardware, estimate, format_duration, hardware
+from hsb_whisper.finetune.estimate import Estimate, estimate, format_duration
+from hsb_whisper.finetune.hardware import Hardware, hardware
 from hsb_whisper.finetune.libraries import (
     TRAINING_LIBRARIES,
     missing_training_libraries,
@@ -20,13 +22,8 @@ from hsb_whisper.finetune.publish import (
     untrained_default,
 )
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
-from hsb_whisper.finetune.train import (
-    EXIT_PAUSED,
-    Event,
-    TrainingError,
-    TrainingPaused,
-    train,
-)
+from hsb_whisper.finetune.setup import TrainingError
+from hsb_whisper.finetune.train import EXIT_PAUSED, Event, TrainingPaused, train
 
 __all__ = [
     "ADAPTERS",

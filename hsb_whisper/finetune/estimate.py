@@ -1,10 +1,11 @@
 """How long a recipe would train here: the hardware, the steps, and a measured warm-up.
 
 The number of optimiser steps of each stage is what :func:`~hsb_whisper.finetune.train.train`
-will take (the same function counts them). The time per step is measured, not guessed: the
-recipe's base with the stage's LoRA adapters runs a few optimiser steps on random log-mel
-features of the real shape (batch × mel bins × 3000 frames) with short random labels, on the
-device and in the precision training would use. A stage that packs clips into shared windows
+will take (the same function counts them: :func:`~hsb_whisper.finetune.setup.optimizer_steps`).
+The time per step is measured, not guessed: the recipe's base with the stage's LoRA adapters runs
+a few optimiser steps on random log-mel features of the real shape (batch × mel bins × 3000
+frames) with short random labels, on the device and in the precision training would use (the
+same :mod:`~hsb_whisper.finetune.setup` builds them). A stage that packs clips into shared windows
 (``training.pack``) is timed on as many windows as training would pack its batches into: the
 batches of the first epoch are planned from the manifest's durations and the transcripts' token
 counts, and the warm-up steps take batches spread over that plan (the mean of their times).
@@ -16,8 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import platform
 import statistics
 import tempfile
 import time
@@ -26,43 +25,29 @@ from pathlib import Path
 
 from hsb_whisper.errors import OptionError
 from hsb_whisper.finetune.config import Recipe, Stage, check_manifests
-from hsb_whisper.parallel import available_cores
+from hsb_whisper.finetune.hardware import GB, Hardware, hardware
+from hsb_whisper.finetune.setup import (
+    lora_model,
+    make_accelerator,
+    make_optimizer,
+    optimizer_steps,
+    out_of_memory,
+    packs,
+    precision_name,
+)
 
 log = logging.getLogger(__name__)
 
-GB = 1024**3
 # A label of the warm-up batch: a Common Voice sentence (7.5 s on average) is about 30 tokens.
 LABEL_TOKENS = 40
 # A clip whose duration the manifest does not give is taken to last a Common Voice average.
 MEAN_CLIP_S = 7.5
-# CPU instructions that compute bf16 natively; without them bf16 autocast is slower than fp32.
-BF16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
 # Beyond this much training on a CPU the estimate suggests a machine with a GPU.
 CPU_WARNING_HOURS = 8
 MAX_WARM_UP_STEPS = 100
 
 # (message, steps done, steps in all): the caller shows it (a terminal bar, the app's wizard)
 Progress = Callable[[str, int, int], None]
-
-
-@dataclasses.dataclass(frozen=True)
-class Hardware:
-    """What this computer offers for training."""
-
-    device: str  # the fastest torch device here: "cuda", "mps" or "cpu" (training uses CUDA only)
-    name: str  # the GPU's name, else the CPU's
-    gpu_memory_gb: float | None  # the NVIDIA GPU's memory; None without one
-    cpu_cores: int  # the cores this process may use
-    ram_gb: float | None  # None where it cannot be read
-    cpu_bf16: bool = False  # the CPU computes bf16 natively (see cpu_has_fast_bf16)
-
-    def describe(self) -> str:
-        ram = f", {self.ram_gb:.0f} GB RAM" if self.ram_gb is not None else ""
-        if self.device == "cuda":
-            return f"GPU {self.name} ({self.gpu_memory_gb:.0f} GB), {self.cpu_cores} CPU cores{ram}"
-        gpu = ", an Apple GPU (not used for training)" if self.device == "mps" else ", no GPU"
-        bf16 = ", bf16 instructions" if self.cpu_bf16 else ""
-        return f"CPU {self.name}, {self.cpu_cores} cores{bf16}{ram}{gpu}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,51 +96,6 @@ def format_duration(seconds: float) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def hardware() -> Hardware:
-    """This computer's GPU (if torch is installed and sees one), CPU cores and memory."""
-    cores = available_cores()
-    ram = _ram_gb()
-    bf16 = cpu_has_fast_bf16()
-    try:
-        import torch
-    except ImportError:  # a transcription-only install: no GPU can be used for training
-        return Hardware("cpu", _cpu_name(), None, cores, ram, bf16)
-    if torch.cuda.is_available():
-        props = torch.cuda.get_device_properties(0)
-        return Hardware("cuda", props.name, props.total_memory / GB, cores, ram, bf16)
-    mps = getattr(torch.backends, "mps", None)
-    device = "mps" if mps is not None and mps.is_available() else "cpu"
-    return Hardware(device, _cpu_name(), None, cores, ram, bf16)
-
-
-def cpu_has_fast_bf16() -> bool:
-    """Whether this CPU has bf16 instructions (AVX512-BF16 or AMX-BF16: recent Intel Xeons,
-    AMD Zen 4 and later, laptops included), where training in bf16 autocast is faster than
-    fp32. Elsewhere (older x86, ARM) PyTorch emulates bf16, which is slower than fp32."""
-    return bool(_cpu_flags() & set(BF16_CPU_FLAGS))
-
-
-def _cpu_flags() -> set[str]:
-    """The CPU's instruction-set flags as PyTorch reports them (any OS), else /proc/cpuinfo's."""
-    try:
-        import torch
-
-        # no public API tells bf16 support: torch.backends.cpu.get_cpu_capability() says only
-        # "AVX512", which CPUs without bf16 instructions report too
-        capabilities = torch._C._cpu._get_cpu_capability()
-        return {name for name, value in capabilities.items() if value is True}
-    except (ImportError, AttributeError, RuntimeError):
-        pass
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:  # Linux
-            for line in f:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
 def estimate(
     recipe: Recipe, steps: int = 3, progress: Progress | None = None, cache: Path | None = None
 ) -> Estimate:
@@ -169,7 +109,6 @@ def estimate(
     """
     from hsb_whisper.data import read_manifest
     from hsb_whisper.export import hf_base_folder
-    from hsb_whisper.finetune.train import optimizer_steps
 
     if not 1 <= steps <= MAX_WARM_UP_STEPS:
         raise OptionError(f"warm-up steps: {steps} is not allowed; use 1 to {MAX_WARM_UP_STEPS}")
@@ -226,15 +165,6 @@ def _measure(
     import torch
     from transformers import WhisperFeatureExtractor
 
-    from hsb_whisper.finetune.train import (
-        _PRECISION_NAMES,
-        lora_model,
-        make_accelerator,
-        make_optimizer,
-        out_of_memory,
-        packs,
-    )
-
     cfg = stage.training
     accelerator = make_accelerator(cfg)
     device = accelerator.device
@@ -284,7 +214,7 @@ def _measure(
     seconds = typical * cfg.gradient_accumulation
     windows = statistics.mean(w for w, _ in plan) if packed else None
     log.info("warm-up of %s: %.3f s per step on %s", stage.name, seconds, device.type)
-    precision = _PRECISION_NAMES.get(accelerator.mixed_precision, "fp32")
+    precision = precision_name(accelerator)
     del model, optimizer
     accelerator.free_memory()
     return seconds, device.type, peak, packed, precision, windows
@@ -339,21 +269,3 @@ def _warning(stages: tuple[StageEstimate, ...], here: Hardware) -> str | None:
         "instead: copy the data and RUN/recipe.toml there and run "
         "'hsb-whisper finetune recipe.toml'."
     )
-
-
-def _cpu_name() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:  # Linux
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown CPU"
-
-
-def _ram_gb() -> float | None:
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GB
-    except (AttributeError, ValueError, OSError):  # not POSIX, or not told
-        return None
