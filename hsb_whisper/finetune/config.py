@@ -18,7 +18,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,40 @@ def _check(condition: bool, key: str, value: Any, allowed: str) -> None:
         raise OptionError(f"{key} = {_show(value)} is not allowed; {allowed}")
 
 
+@dataclasses.dataclass(frozen=True)
+class _Rule:
+    """The values one key allows, and the hint that says which when it holds another."""
+
+    allows: Callable[[Any], bool]
+    hint: str
+
+
+def _between(
+    low: float, high: float, hint: str = "", *, low_open: bool = False, high_open: bool = False
+) -> _Rule:
+    """``low <= value <= high`` (``<`` at an open end), which also refuses nan; the hint is
+    "use LOW to HIGH" unless given."""
+
+    def allows(value: Any) -> bool:
+        return (low < value if low_open else low <= value) and (
+            value < high if high_open else value <= high
+        )
+
+    return _Rule(allows, hint or f"use {low} to {high}")
+
+
+def _one_of(choices: tuple[str, ...]) -> _Rule:
+    return _Rule(lambda value: value in choices, f"choose one of {', '.join(choices)}")
+
+
+def _check_rules(config: Any, prefix: str, rules: tuple[tuple[str, _Rule], ...]) -> None:
+    """Each ``(field, rule)`` of ``rules`` in order: the first field of ``config`` that its rule
+    does not allow is a one-line :class:`OptionError` naming ``prefix + field``."""
+    for name, rule in rules:
+        value = getattr(config, name)
+        _check(rule.allows(value), prefix + name, value, rule.hint)
+
+
 def _is_name(value: Any, dots: bool) -> bool:
     """One folder name: letters, digits, '-' and '_' (and '.' if ``dots``), not starting with
     '.', so never a path, '..' or a hidden file."""
@@ -71,6 +105,47 @@ def _is_name(value: Any, dots: bool) -> bool:
         return False
     core = value.replace("-", "").replace("_", "")
     return (core.replace(".", "") if dots else core).isalnum()
+
+
+# The checks of TrainingConfig's fields, in the order they are made (the first failing one is
+# the message); the ranges also refuse nan and inf.
+_TRAINING_RULES: tuple[tuple[str, _Rule], ...] = (
+    ("batch_size", _between(1, MAX_BATCH)),
+    ("gradient_accumulation", _between(1, MAX_BATCH)),
+    (
+        "learning_rate",
+        _between(0, 1, "use a value between 0 and 1, e.g. 1e-3", low_open=True, high_open=True),
+    ),
+    ("epochs", _between(0, MAX_EPOCHS, f"use a positive number up to {MAX_EPOCHS}", low_open=True)),
+    ("max_steps", _between(0, MAX_COUNT, f"use 0 (no limit) to {MAX_COUNT}")),
+    ("warmup_ratio", _between(0, 1, "use a fraction in [0, 1)", high_open=True)),
+    ("scheduler", _one_of(SCHEDULERS)),
+    ("precision", _one_of(PRECISIONS)),
+    ("device", _one_of(DEVICES)),
+    (
+        "pack",  # not `in (True, False, "auto")`, which 1 and 0 would pass
+        _Rule(
+            lambda value: value is True or value is False or value == "auto",
+            'use true, false or "auto" (packed when training on a CPU)',
+        ),
+    ),
+    ("eval_every", _between(0, MAX_COUNT)),
+    ("eval_max_clips", _between(0, MAX_COUNT)),
+    ("weight_decay", _between(0, 1, "use a number from 0 to 1, e.g. 0.01")),
+    (
+        "max_grad_norm",
+        _Rule(lambda value: value > 0 and math.isfinite(value), "use a positive number, e.g. 1.0"),
+    ),
+    ("checkpoint_every", _between(1, MAX_COUNT)),
+    ("keep_checkpoints", _between(1, 1000)),
+    ("seed", _between(0, MAX_SEED)),
+    ("eval_max_new_tokens", _between(1, MAX_NEW_TOKENS)),
+)
+_LORA_RULES: tuple[tuple[str, _Rule], ...] = (
+    ("r", _between(1, MAX_RANK)),
+    ("alpha", _between(1, 4 * MAX_RANK)),
+    ("dropout", _between(0, 1, "use a fraction in [0, 1)", high_open=True)),
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,89 +180,7 @@ class TrainingConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        k = "training."  # the ranges below also refuse nan and inf
-        for name in ("batch_size", "gradient_accumulation"):
-            value = getattr(self, name)
-            _check(1 <= value <= MAX_BATCH, k + name, value, f"use 1 to {MAX_BATCH}")
-        _check(
-            0 < self.learning_rate < 1,
-            k + "learning_rate",
-            self.learning_rate,
-            "use a value between 0 and 1, e.g. 1e-3",
-        )
-        _check(
-            0 < self.epochs <= MAX_EPOCHS,
-            k + "epochs",
-            self.epochs,
-            f"use a positive number up to {MAX_EPOCHS}",
-        )
-        _check(
-            0 <= self.max_steps <= MAX_COUNT,
-            k + "max_steps",
-            self.max_steps,
-            f"use 0 (no limit) to {MAX_COUNT}",
-        )
-        _check(
-            0 <= self.warmup_ratio < 1,
-            k + "warmup_ratio",
-            self.warmup_ratio,
-            "use a fraction in [0, 1)",
-        )
-        _check(
-            self.scheduler in SCHEDULERS,
-            k + "scheduler",
-            self.scheduler,
-            f"choose one of {', '.join(SCHEDULERS)}",
-        )
-        _check(
-            self.precision in PRECISIONS,
-            k + "precision",
-            self.precision,
-            f"choose one of {', '.join(PRECISIONS)}",
-        )
-        _check(
-            self.device in DEVICES, k + "device", self.device, f"choose one of {', '.join(DEVICES)}"
-        )
-        _check(
-            self.pack is True or self.pack is False or self.pack == "auto",
-            k + "pack",
-            self.pack,
-            'use true, false or "auto" (packed when training on a CPU)',
-        )
-        for name in ("eval_every", "eval_max_clips"):
-            value = getattr(self, name)
-            _check(0 <= value <= MAX_COUNT, k + name, value, f"use 0 to {MAX_COUNT}")
-        _check(
-            0 <= self.weight_decay <= 1,
-            k + "weight_decay",
-            self.weight_decay,
-            "use a number from 0 to 1, e.g. 0.01",
-        )
-        _check(
-            self.max_grad_norm > 0 and math.isfinite(self.max_grad_norm),
-            k + "max_grad_norm",
-            self.max_grad_norm,
-            "use a positive number, e.g. 1.0",
-        )
-        _check(
-            1 <= self.checkpoint_every <= MAX_COUNT,
-            k + "checkpoint_every",
-            self.checkpoint_every,
-            f"use 1 to {MAX_COUNT}",
-        )
-        _check(
-            1 <= self.keep_checkpoints <= 1000,
-            k + "keep_checkpoints",
-            self.keep_checkpoints,
-            "use 1 to 1000",
-        )
-        _check(0 <= self.seed <= MAX_SEED, k + "seed", self.seed, f"use 0 to {MAX_SEED}")
-        _check(
-            1 <= self.eval_max_new_tokens <= MAX_NEW_TOKENS,
-            k + "eval_max_new_tokens",
-            self.eval_max_new_tokens,
-            f"use 1 to {MAX_NEW_TOKENS}",
-        )
+        _check_rules(self, "training.", _TRAINING_RULES)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,11 +191,7 @@ class LoraSettings:
     target_modules: tuple[str, ...] = ("q_proj", "v_proj")  # in every attention block
 
     def __post_init__(self) -> None:
-        _check(1 <= self.r <= MAX_RANK, "lora.r", self.r, f"use 1 to {MAX_RANK}")
-        _check(
-            1 <= self.alpha <= 4 * MAX_RANK, "lora.alpha", self.alpha, f"use 1 to {4 * MAX_RANK}"
-        )
-        _check(0 <= self.dropout < 1, "lora.dropout", self.dropout, "use a fraction in [0, 1)")
+        _check_rules(self, "lora.", _LORA_RULES)
         bad = [t for t in self.target_modules if t not in LORA_TARGETS]
         _check(
             bool(self.target_modules) and not bad,
