@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import json
 import logging
 import pickle
@@ -34,6 +35,21 @@ log = logging.getLogger(__name__)
 STATE_FILE = "trainer_state.json"  # in a checkpoint; written last, so its presence = complete
 
 
+@dataclasses.dataclass
+class StageState:
+    """Where a stage's training is; :data:`STATE_FILE` holds it as a JSON object whose keys are
+    these fields, in this order."""
+
+    step: int = 0  # optimiser steps taken
+    epoch: int = 0  # epochs finished
+    batch_in_epoch: int = 0  # batches of the current epoch taken (a resumed epoch skips them)
+    best_wer: float | None = None  # the best dev WER so far (its adapter is the best one)
+    last_wer: float | None = None  # the latest dev WER
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self)) + "\n"
+
+
 def save_adapter(model, target: Path) -> None:
     """Replace ``target`` with the model's current adapter, never leaving it half-written."""
     shutil.rmtree(target.with_name(target.name + ".new"), ignore_errors=True)  # a crash's leftover
@@ -51,11 +67,13 @@ def latest_checkpoint(folder: Path) -> Path | None:
     return max(complete, key=lambda p: int(p.name.split("-")[1]), default=None)
 
 
-def save_checkpoint(folder, state, accelerator, model, optimizer, scheduler, cfg) -> None:
+def save_checkpoint(
+    folder, state: StageState, accelerator, model, optimizer, scheduler, cfg
+) -> None:
     accelerator.wait_for_everyone()
     if not accelerator.is_main_process:
         return
-    target = folder / f"step-{state['step']:06d}"
+    target = folder / f"step-{state.step:06d}"
     if target.exists():
         return
     with staging_dir(target) as tmp:
@@ -63,12 +81,12 @@ def save_checkpoint(folder, state, accelerator, model, optimizer, scheduler, cfg
         _save_optimizer(optimizer.state_dict(), tmp / OPTIMIZER_FILE)
         atomic_write_text(tmp / SCHEDULER_FILE, json.dumps(scheduler.state_dict()) + "\n")
         atomic_write_text(tmp / RNG_FILE, json.dumps(_rng_states()) + "\n")
-        (tmp / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")  # last: complete
+        (tmp / STATE_FILE).write_text(state.to_json(), encoding="utf-8")  # last: complete
     for old in sorted(folder.glob("step-*"), key=lambda p: p.name)[: -cfg.keep_checkpoints]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def load_checkpoint(folder: Path, model, optimizer, scheduler) -> dict:
+def load_checkpoint(folder: Path, model, optimizer, scheduler) -> StageState:
     """Restore a checkpoint into the model, optimiser, scheduler and random generators; returns
     its trainer state. Nothing in it is unpickled except, for checkpoints written before the
     pickle-free files, torch's restricted ``weights_only`` loader on torch 2.6 or newer (older
@@ -86,6 +104,8 @@ def load_checkpoint(folder: Path, model, optimizer, scheduler) -> dict:
         for key in ("step", "epoch", "batch_in_epoch"):
             if not isinstance(state[key], int) or isinstance(state[key], bool) or state[key] < 0:
                 raise ValueError(f"{key} is not a count")
+        # the keys it needs (any others are not kept: hsb-whisper never wrote others)
+        state = StageState(**{key: state[key] for key in _STATE_KEYS})
     if (folder / OPTIMIZER_FILE).exists():
         with _refusing(folder / OPTIMIZER_FILE):
             optimizer.load_state_dict(_load_optimizer(folder / OPTIMIZER_FILE, optimizer))
@@ -125,7 +145,7 @@ def load_checkpoint(folder: Path, model, optimizer, scheduler) -> dict:
 OPTIMIZER_FILE = "optimizer.safetensors"  # tensors; the rest of the state dict as metadata
 SCHEDULER_FILE = "scheduler.json"
 RNG_FILE = "rng.json"
-_STATE_KEYS = {"step", "epoch", "batch_in_epoch", "best_wer", "last_wer"}
+_STATE_KEYS = {field.name for field in dataclasses.fields(StageState)}
 _OPTIMIZER_FORMAT = "hsb-whisper optimizer state 1"
 _ADAMW_STATE = {"step", "exp_avg", "exp_avg_sq"}
 

@@ -26,6 +26,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,12 +36,13 @@ from hsb_whisper.evaluation import DecodingOptions, HFDecoder, corpus_scores, sc
 from hsb_whisper.export import hf_base_folder, merge_adapter, require_safetensors
 from hsb_whisper.files import atomic_write_text
 from hsb_whisper.finetune.checkpoint import (
+    StageState,
     latest_checkpoint,
     load_checkpoint,
     save_adapter,
     save_checkpoint,
 )
-from hsb_whisper.finetune.config import Recipe, Stage
+from hsb_whisper.finetune.config import Recipe, Stage, TrainingConfig
 from hsb_whisper.finetune.features import (
     FeatureCache,
     LengthGroupedBatches,
@@ -229,25 +231,66 @@ def _checked_clips(stage: Stage) -> tuple[list[Clip], list[Clip]]:
     return result.kept["train"], result.kept["dev"]
 
 
+@dataclasses.dataclass(frozen=True)
+class _StageData:
+    """A stage's checked clips, their cached features, and the training clips' label ids."""
+
+    processor: Any  # the base's WhisperProcessor
+    train_clips: list[Clip]
+    dev_clips: list[Clip]  # at most training.eval_max_clips
+    train_features: list[Path]
+    dev_features: list[Path]
+    labels: list[list[int]]
+
+
 def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResult:
     """Train one LoRA adapter; keeps the one with the best dev WER and the last one in the run."""
-    import torch
     from accelerate.utils import set_seed
-    from torch.utils.data import DataLoader
-    from transformers import WhisperProcessor, get_scheduler
 
     cfg = stage.training
     accelerator = make_accelerator(cfg)
     emit.main = accelerator.is_main_process
     set_seed(cfg.seed)
+    data = _stage_data(stage, base, accelerator, emit)
+    model = lora_model(base, stage)
+    trainable, total = model.get_nb_trainable_parameters()
+    log.info("stage %s: %d trainable of %d parameters", stage.name, trainable, total)
+    packed = packs(cfg, accelerator.device.type)
+    sampler, loader = _batches(cfg, data, packed, model.config.max_target_positions)  # 448
+    total_steps = optimizer_steps(cfg, len(data.labels))
+    optimizer = make_optimizer(model, cfg)
+    scheduler = _scheduler(cfg, optimizer, total_steps)
+    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
+    stage_loop = _StageLoop(
+        stage=stage,
+        run=run,
+        emit=emit,
+        accelerator=accelerator,
+        data=data,
+        model=model,
+        optimizer=optimizer,
+        scheduler=scheduler,
+        sampler=sampler,
+        loader=loader,
+        total_steps=total_steps,
+    )
+    stage_loop.resume_or_start(packed)
+    stage_loop.train()
+    return stage_loop.finish()
+
+
+def _stage_data(stage: Stage, base: Path, accelerator, emit: _Emitter) -> _StageData:
+    """The stage's clips, checked; their features, computed once into the shared cache (by the
+    main process; the others find them there); the training transcripts' label ids."""
+    from transformers import WhisperProcessor
+
     emit(Event("stage", stage.name, message=f"stage {stage.name}: checking data"))
     train_clips, dev_clips = _checked_clips(stage)
-    if cfg.eval_max_clips:
-        dev_clips = dev_clips[: cfg.eval_max_clips]
+    if stage.training.eval_max_clips:
+        dev_clips = dev_clips[: stage.training.eval_max_clips]
 
     processor = WhisperProcessor.from_pretrained(base, local_files_only=True)
-    extractor = processor.feature_extractor
-    cache = FeatureCache(extractor.to_dict())
+    cache = FeatureCache(processor.feature_extractor.to_dict())
     emit(
         Event(
             "prepare", stage.name, message=f"features for {len(train_clips) + len(dev_clips)} clips"
@@ -264,25 +307,29 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
                 f"writable, or set {HOME_ENV} to a folder where it can be made"
             ) from e
     labels = [label_ids(processor.tokenizer, c.text, stage.language) for c in train_clips]
-    n_frames = extractor.nb_max_frames
+    return _StageData(processor, train_clips, dev_clips, train_features, dev_features, labels)
 
-    model = lora_model(base, stage)
-    trainable, total = model.get_nb_trainable_parameters()
-    log.info("stage %s: %d trainable of %d parameters", stage.name, trainable, total)
 
-    # Packed, a batch is still batch_size clips (so steps, epochs and the learning rate mean
-    # what they mean unpacked: the loss is the mean over the same clips' tokens); the clips
-    # share as few 30 s windows as they fit in.
-    packed = packs(cfg, accelerator.device.type)
-    max_tokens = model.config.max_target_positions  # 448
+def _batches(config: TrainingConfig, data: _StageData, packed: bool, max_tokens: int):
+    """The batch sampler (its ``epoch`` and ``skip`` say where an epoch starts) and the
+    DataLoader of the stage's training clips.
+
+    Packed, a batch is still batch_size clips (so steps, epochs and the learning rate mean what
+    they mean unpacked: the loss is the mean over the same clips' tokens); the clips share as few
+    30 s windows as they fit in.
+    """
+    import torch
+    from torch.utils.data import DataLoader
+
+    n_frames = data.processor.feature_extractor.nb_max_frames
     sampler = LengthGroupedBatches(
-        [len(ids) for ids in labels],
-        cfg.batch_size,
-        cfg.seed,
-        frames=frame_counts(train_features) if packed else None,
+        [len(ids) for ids in data.labels],
+        config.batch_size,
+        config.seed,
+        frames=frame_counts(data.train_features) if packed else None,
     )
     loader = DataLoader(
-        SpeechDataset(train_features, labels),
+        SpeechDataset(data.train_features, data.labels),
         batch_sampler=sampler,
         collate_fn=(
             (lambda items: collate_packed(items, n_frames, max_tokens))
@@ -294,144 +341,244 @@ def train_stage(stage: Stage, base: Path, run: Run, emit: _Emitter) -> StageResu
         # dropout masks than an uninterrupted run. The order comes from our sampler.
         generator=torch.Generator(),
     )
-    batches_per_epoch = math.ceil(len(labels) / cfg.batch_size)
-    total_steps = optimizer_steps(cfg, len(labels))
-    optimizer = make_optimizer(model, cfg)
-    scheduler = get_scheduler(
-        cfg.scheduler if cfg.scheduler != "constant" else "constant_with_warmup",
+    return sampler, loader
+
+
+def _scheduler(config: TrainingConfig, optimizer, total_steps: int):
+    """The learning rate over the stage's steps: a linear warm-up, then the recipe's decay."""
+    from transformers import get_scheduler
+
+    return get_scheduler(
+        config.scheduler if config.scheduler != "constant" else "constant_with_warmup",
         optimizer,
-        num_warmup_steps=round(cfg.warmup_ratio * total_steps),
+        num_warmup_steps=round(config.warmup_ratio * total_steps),
         num_training_steps=total_steps,
     )
-    model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)
 
-    checkpoints = run.checkpoints(stage.name)
-    state = {"step": 0, "epoch": 0, "batch_in_epoch": 0, "best_wer": None, "last_wer": None}
-    latest = latest_checkpoint(checkpoints)
-    if latest is not None:
-        state = load_checkpoint(latest, accelerator.unwrap_model(model), optimizer, scheduler)
-        if accelerator.is_main_process:
-            _trim_metrics(emit.path, stage.name, state["step"])
-        emit(
+
+class _StepClock:
+    """The seconds each optimiser step took, and their running mean (for the time left)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.mean: float | None = None
+
+    def tick(self) -> float:
+        """The seconds since the step before (or since the clock started)."""
+        now = time.perf_counter()
+        elapsed, self.last = now - self.last, now
+        self.mean = (
+            elapsed
+            if self.mean is None
+            else (_ETA_SMOOTHING * self.mean + (1 - _ETA_SMOOTHING) * elapsed)
+        )
+        return elapsed
+
+
+@dataclasses.dataclass(eq=False)
+class _StageLoop:
+    """The optimiser steps of one prepared stage (model, optimiser, scheduler and loader as
+    ``accelerator.prepare`` returned them), with its dev evaluations, checkpoints and pauses.
+    ``state`` is where it is: what a checkpoint keeps and a resumed stage starts from."""
+
+    stage: Stage
+    run: Run
+    emit: _Emitter
+    accelerator: Any
+    data: _StageData
+    model: Any
+    optimizer: Any
+    scheduler: Any
+    sampler: LengthGroupedBatches
+    loader: Any
+    total_steps: int
+    state: StageState = dataclasses.field(default_factory=StageState)
+    evaluated_at: int = -1  # the step of the latest dev evaluation
+
+    def __post_init__(self) -> None:
+        cfg = self.stage.training
+        self.decoder = HFDecoder(
+            self.accelerator.unwrap_model(self.model),
+            self.data.processor,
+            device=self.accelerator.device,
+            batch_size=cfg.batch_size,
+        )
+        self.decoding = DecodingOptions(
+            language=self.stage.language, max_new_tokens=cfg.eval_max_new_tokens
+        )
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.run.checkpoints(self.stage.name)
+
+    def resume_or_start(self, packed: bool) -> None:
+        """Go on from the stage's latest checkpoint if it has one (forgetting what a killed run
+        logged after it); tell that the stage starts, or resumes."""
+        name = self.stage.name
+        latest = latest_checkpoint(self.checkpoints)
+        if latest is None:
+            self.emit(
+                Event(
+                    "stage",
+                    name,
+                    total_steps=self.total_steps,
+                    message=f"stage {name}: {len(self.data.train_clips)} clips, "
+                    f"{self.total_steps} steps"
+                    + (", packed into shared 30 s windows" if packed else "")
+                    + f", {precision_name(self.accelerator)}",
+                )
+            )
+            return
+        self.state = load_checkpoint(
+            latest, self.accelerator.unwrap_model(self.model), self.optimizer, self.scheduler
+        )
+        if self.accelerator.is_main_process:
+            _trim_metrics(self.emit.path, name, self.state.step)
+        self.emit(
             Event(
                 "stage",
-                stage.name,
-                step=state["step"],
-                total_steps=total_steps,
-                message=f"resuming {stage.name} from {latest.name}",
+                name,
+                step=self.state.step,
+                total_steps=self.total_steps,
+                message=f"resuming {name} from {latest.name}",
             )
         )
-    else:
-        emit(
+
+    def train(self) -> None:
+        """Epoch after epoch (the first one resumed where ``state`` says) until the stage has
+        taken its steps; without ``eval_every``, a dev evaluation after each epoch but the last."""
+        cfg = self.stage.training
+        state = self.state
+        self.model.train()
+        clock = _StepClock()
+        while state.step < self.total_steps:
+            self.sampler.epoch, self.sampler.skip = state.epoch, state.batch_in_epoch
+            for batch in self.loader:
+                loss = self._learn(batch)
+                state.batch_in_epoch += 1
+                if not self.accelerator.sync_gradients:
+                    continue
+                state.step += 1
+                self._after_step(loss, clock)
+                if state.step >= self.total_steps:
+                    break
+            else:  # the epoch ran out
+                state.epoch += 1
+                state.batch_in_epoch = 0
+                if not cfg.eval_every and state.step < self.total_steps:
+                    self.evaluate()
+
+    def _learn(self, batch):
+        """The loss of one batch and its gradients; an optimiser step once the batches of a
+        step (gradient accumulation) are in. Returns the loss."""
+        import torch
+
+        cfg = self.stage.training
+        accelerator = self.accelerator
+        try:
+            with accelerator.accumulate(self.model):
+                loss = self.model(**batch).loss
+                accelerator.backward(loss)
+                if accelerator.sync_gradients:
+                    accelerator.clip_grad_norm_(self.model.parameters(), cfg.max_grad_norm)
+                self.optimizer.step()
+                self.scheduler.step()
+                self.optimizer.zero_grad()
+        except torch.cuda.OutOfMemoryError as e:
+            raise out_of_memory(cfg) from e
+        return loss
+
+    def _after_step(self, loss, clock: _StepClock) -> None:
+        """Tell the step; a dev evaluation every ``eval_every`` steps; a checkpoint every
+        ``checkpoint_every`` steps and after the last, where a pause asked for stops training."""
+        cfg = self.stage.training
+        state = self.state
+        elapsed = clock.tick()
+        batches_per_epoch = math.ceil(len(self.data.labels) / cfg.batch_size)
+        samples_per_step = (
+            cfg.batch_size * cfg.gradient_accumulation * self.accelerator.num_processes
+        )
+        self.emit(
             Event(
-                "stage",
-                stage.name,
-                total_steps=total_steps,
-                message=f"stage {stage.name}: {len(train_clips)} clips, {total_steps} steps"
-                + (", packed into shared 30 s windows" if packed else "")
-                + f", {precision_name(accelerator)}",
+                "step",
+                self.stage.name,
+                step=state.step,
+                total_steps=self.total_steps,
+                epoch=state.epoch + state.batch_in_epoch / batches_per_epoch,
+                loss=float(loss.detach()),
+                learning_rate=self.scheduler.get_last_lr()[0],
+                samples_per_s=samples_per_step / elapsed,
+                eta_s=clock.mean * (self.total_steps - state.step),
             )
         )
+        if cfg.eval_every and state.step % cfg.eval_every == 0:
+            self.evaluate()
+        if state.step % cfg.checkpoint_every == 0 or state.step == self.total_steps:
+            self._save_checkpoint()
+            self.emit(
+                Event("checkpoint", self.stage.name, step=state.step, total_steps=self.total_steps)
+            )
+            if state.step < self.total_steps and _pause_asked(self.run, self.accelerator):
+                self._pause()
 
-    decoder = HFDecoder(
-        accelerator.unwrap_model(model),
-        processor,
-        device=accelerator.device,
-        batch_size=cfg.batch_size,
-    )
-    decoding = DecodingOptions(language=stage.language, max_new_tokens=cfg.eval_max_new_tokens)
+    def _pause(self) -> None:
+        self.emit(
+            Event("paused", self.stage.name, step=self.state.step, total_steps=self.total_steps)
+        )
+        raise TrainingPaused(
+            f"paused after step {self.state.step} of {self.total_steps} ({self.stage.name}); "
+            f"continue with: hsb-whisper finetune --resume {self.run.path}"
+        )
 
-    def evaluate() -> float:
-        wer = _dev_wer(decoder, dev_clips, dev_features, decoding)
-        model.train()
-        state["last_wer"] = wer
-        emit(
+    def evaluate(self) -> None:
+        """The dev WER now; the adapter is kept as the best one when it is the lowest yet."""
+        state = self.state
+        wer = _dev_wer(self.decoder, self.data.dev_clips, self.data.dev_features, self.decoding)
+        self.model.train()
+        state.last_wer = wer
+        self.evaluated_at = state.step
+        self.emit(
             Event(
                 "eval",
-                stage.name,
-                step=state["step"],
-                total_steps=total_steps,
-                epoch=state["epoch"],
+                self.stage.name,
+                step=state.step,
+                total_steps=self.total_steps,
+                epoch=state.epoch,
                 dev_wer=wer,
             )
         )
-        if state["best_wer"] is None or wer < state["best_wer"]:
-            state["best_wer"] = wer
-            if accelerator.is_main_process:
-                save_adapter(accelerator.unwrap_model(model), run.adapter_dir(stage.name))
-        return wer
-
-    model.train()
-    step_time = None
-    last = time.perf_counter()
-    samples_per_step = cfg.batch_size * cfg.gradient_accumulation * accelerator.num_processes
-    evaluated_at = -1
-    while state["step"] < total_steps:
-        sampler.epoch, sampler.skip = state["epoch"], state["batch_in_epoch"]
-        for batch in loader:
-            try:
-                with accelerator.accumulate(model):
-                    loss = model(**batch).loss
-                    accelerator.backward(loss)
-                    if accelerator.sync_gradients:
-                        accelerator.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
-                    optimizer.step()
-                    scheduler.step()
-                    optimizer.zero_grad()
-            except torch.cuda.OutOfMemoryError as e:
-                raise out_of_memory(cfg) from e
-            state["batch_in_epoch"] += 1
-            if not accelerator.sync_gradients:
-                continue
-            state["step"] += 1
-            now = time.perf_counter()
-            elapsed, last = now - last, now
-            step_time = (
-                elapsed
-                if step_time is None
-                else (_ETA_SMOOTHING * step_time + (1 - _ETA_SMOOTHING) * elapsed)
-            )
-            emit(
-                Event(
-                    "step",
-                    stage.name,
-                    step=state["step"],
-                    total_steps=total_steps,
-                    epoch=state["epoch"] + state["batch_in_epoch"] / batches_per_epoch,
-                    loss=float(loss.detach()),
-                    learning_rate=scheduler.get_last_lr()[0],
-                    samples_per_s=samples_per_step / elapsed,
-                    eta_s=step_time * (total_steps - state["step"]),
+        if state.best_wer is None or wer < state.best_wer:
+            state.best_wer = wer
+            if self.accelerator.is_main_process:
+                save_adapter(
+                    self.accelerator.unwrap_model(self.model), self.run.adapter_dir(self.stage.name)
                 )
+
+    def _save_checkpoint(self) -> None:
+        save_checkpoint(
+            self.checkpoints,
+            self.state,
+            self.accelerator,
+            self.model,
+            self.optimizer,
+            self.scheduler,
+            self.stage.training,
+        )
+
+    def finish(self) -> StageResult:
+        """A last dev evaluation and checkpoint unless the last step had them (or no evaluation
+        found a best adapter yet); the last adapter and the stage's plots."""
+        if self.evaluated_at != self.state.step or self.state.best_wer is None:
+            self.evaluate()
+            self._save_checkpoint()
+        self.accelerator.wait_for_everyone()
+        if self.accelerator.is_main_process:
+            save_adapter(
+                self.accelerator.unwrap_model(self.model),
+                self.run.adapter_dir(self.stage.name, "last"),
             )
-            if cfg.eval_every and state["step"] % cfg.eval_every == 0:
-                evaluate()
-                evaluated_at = state["step"]
-            if state["step"] % cfg.checkpoint_every == 0 or state["step"] == total_steps:
-                save_checkpoint(checkpoints, state, accelerator, model, optimizer, scheduler, cfg)
-                emit(Event("checkpoint", stage.name, step=state["step"], total_steps=total_steps))
-                if state["step"] < total_steps and _pause_asked(run, accelerator):
-                    emit(Event("paused", stage.name, step=state["step"], total_steps=total_steps))
-                    raise TrainingPaused(
-                        f"paused after step {state['step']} of {total_steps} ({stage.name}); "
-                        f"continue with: hsb-whisper finetune --resume {run.path}"
-                    )
-            if state["step"] >= total_steps:
-                break
-        else:  # the epoch ran out
-            state["epoch"] += 1
-            state["batch_in_epoch"] = 0
-            if not cfg.eval_every and state["step"] < total_steps:
-                evaluate()
-                evaluated_at = state["step"]
-    if evaluated_at != state["step"] or state["best_wer"] is None:
-        evaluate()
-        save_checkpoint(checkpoints, state, accelerator, model, optimizer, scheduler, cfg)
-    accelerator.wait_for_everyone()
-    if accelerator.is_main_process:
-        save_adapter(accelerator.unwrap_model(model), run.adapter_dir(stage.name, "last"))
-        _plots(emit.path, stage.name, run.plots)
-    return StageResult(best_dev_wer=state["best_wer"], last_dev_wer=state["last_wer"])
+            _plots(self.emit.path, self.stage.name, self.run.plots)
+        return StageResult(best_dev_wer=self.state.best_wer, last_dev_wer=self.state.last_wer)
 
 
 def _pause_asked(run: Run, accelerator) -> bool:
