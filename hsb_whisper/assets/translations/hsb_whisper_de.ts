@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>Curves</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="80"/>
         <source>waiting for steps…</source>
         <translation>Warten auf Schritte…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="111"/>
         <source>step {0}</source>
         <translation>Schritt {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
         <source>training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
         <source>dev WER</source>
         <translation>dev-WER</translation>
     </message>
@@ -26,62 +27,62 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="117" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="117"/>
         <source>Training data</source>
         <translation>Trainingsdaten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="120" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="120"/>
         <source>Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.</source>
         <translation>Obersorbische Aufnahmen mit ihren Transkripten. Jeder Clip wird geprüft; unbrauchbare Clips werden mit Begründung aussortiert.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="124" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="124"/>
         <source>Upper Sorbian</source>
         <translation>Obersorbisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="125" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
         <source>Also Czech data (for the two-stage recipe)</source>
         <translation>Auch tschechische Daten (für das zweistufige Rezept)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="126" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
         <source>Czech</source>
         <translation>Tschechisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="129" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="129"/>
         <source>&amp;Import and check</source>
         <translation>&amp;Importieren und prüfen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="139" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="139"/>
         <source>&amp;Continue that run</source>
         <translation>Diesen Lauf &amp;fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="170" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="170"/>
         <source>An unfinished training run is waiting: {0}</source>
         <translation>Ein nicht abgeschlossener Trainingslauf wartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="204" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="204"/>
         <source>The data is ready. Go on with Next.</source>
         <translation>Die Daten sind bereit. Fahren Sie mit „Weiter“ fort.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="210" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="210"/>
         <source>Choose where the {0} data is.</source>
         <translation>Wählen Sie, wo die Daten ({0}) liegen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="215" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="215"/>
         <source>Importing {0}…</source>
         <translation>{0} wird importiert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="246" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="246"/>
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation>Für {0} ({1}) bleiben keine brauchbaren Clips übrig: siehe Bericht unten.</translation>
     </message>
@@ -89,62 +90,62 @@
 <context>
     <name>DataSource</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="77" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="77"/>
         <source>path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="78" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="84"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="85" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
         <source>Where</source>
         <translation>Ort</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="90" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="90"/>
         <source>a Common Voice archive (.tar.gz) or its extracted folder</source>
         <translation>ein Common-Voice-Archiv (.tar.gz) oder sein entpackter Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="91" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
         <source>a folder of recordings with transcripts</source>
         <translation>ein Ordner mit Aufnahmen und Transkripten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="92" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
         <source>an ELAN corpus (.eaf files with their recordings)</source>
         <translation>ein ELAN-Korpus (.eaf-Dateien mit ihren Aufnahmen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="93" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
         <source>a Praat corpus (.TextGrid files with their recordings)</source>
         <translation>ein Praat-Korpus (.TextGrid-Dateien mit ihren Aufnahmen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="94" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
         <source>a folder of checked manifests (train.jsonl, dev.jsonl)</source>
         <translation>ein Ordner mit geprüften Manifesten (train.jsonl, dev.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="104" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="104"/>
         <source>Choose a folder</source>
         <translation>Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
         <source>Choose the archive</source>
         <translation>Archiv wählen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
         <source>Archives (*.tar.gz *.tgz)</source>
         <translation>Archive (*.tar.gz *.tgz)</translation>
     </message>
@@ -152,57 +153,57 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="38" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="38"/>
         <source>Export and install</source>
         <translation>Exportieren und installieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="41" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="41"/>
         <source>The new model goes into your models, checked, ready for the transcription pages. A pack (.zip) shares it with others.</source>
         <translation>Das neue Modell kommt geprüft zu Ihren Modellen, bereit zum Transkribieren. Mit einem Paket (.zip) teilen Sie es mit anderen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="50" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="50"/>
         <source>Use it as the &amp;default model</source>
         <translation>Als Standard&amp;modell verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="52" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="52"/>
         <source>&amp;Export and install</source>
         <translation>&amp;Exportieren und installieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="54" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="54"/>
         <source>Save as a &amp;pack to share…</source>
         <translation>Als &amp;Paket zum Teilen speichern…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="63" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="63"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="64" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="64"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="111"/>
         <source>{0} is installed{1}.</source>
         <translation>{0} ist installiert{1}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="112" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="112"/>
         <source> and is the default model</source>
         <translation> und ist das Standardmodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="129" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="129"/>
         <source>Save the pack</source>
         <translation>Paket speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="137" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="137"/>
         <source>Pack saved: {0}</source>
         <translation>Paket gespeichert: {0}</translation>
     </message>
@@ -210,92 +211,92 @@
 <context>
     <name>FilesPage</name>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="65" />
+        <location filename="../../desktop/ui/files_page.py" line="66"/>
         <source>File</source>
         <translation>Datei</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="65" />
+        <location filename="../../desktop/ui/files_page.py" line="66"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="65" />
+        <location filename="../../desktop/ui/files_page.py" line="66"/>
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="73" />
+        <location filename="../../desktop/ui/files_page.py" line="74"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="75" />
+        <location filename="../../desktop/ui/files_page.py" line="76"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="77" />
+        <location filename="../../desktop/ui/files_page.py" line="78"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="79" />
+        <location filename="../../desktop/ui/files_page.py" line="80"/>
         <source>Retry</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="81" />
+        <location filename="../../desktop/ui/files_page.py" line="82"/>
         <source>Open transcript</source>
         <translation>Transkript öffnen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="94" />
+        <location filename="../../desktop/ui/files_page.py" line="95"/>
         <source>Add audio files or a folder, or drop them here.</source>
         <translation>Fügen Sie Audiodateien oder einen Ordner hinzu oder ziehen Sie sie hierher.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="97" />
+        <location filename="../../desktop/ui/files_page.py" line="98"/>
         <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.</source>
         <translation>Das eingebaute Modell whisper-base ist nicht für Obersorbisch trainiert (es schreibt tschechische Rechtschreibung): Importieren Sie unter Modelle ein besseres Modell.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="134" />
+        <location filename="../../desktop/ui/files_page.py" line="135"/>
         <source>Audio files</source>
         <translation>Audiodateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="136" />
+        <location filename="../../desktop/ui/files_page.py" line="137"/>
         <source>Audio</source>
         <translation>Audio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="141" />
+        <location filename="../../desktop/ui/files_page.py" line="142"/>
         <source>Folder with recordings</source>
         <translation>Ordner mit Aufnahmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="159" />
+        <location filename="../../desktop/ui/files_page.py" line="160"/>
         <source>queued</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="160" />
+        <location filename="../../desktop/ui/files_page.py" line="161"/>
         <source>transcribing</source>
         <translation>wird transkribiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="161" />
+        <location filename="../../desktop/ui/files_page.py" line="162"/>
         <source>done</source>
         <translation>fertig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="162" />
+        <location filename="../../desktop/ui/files_page.py" line="163"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="163" />
+        <location filename="../../desktop/ui/files_page.py" line="164"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -303,52 +304,52 @@
 <context>
     <name>HardwarePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="25" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="25"/>
         <source>This computer</source>
         <translation>Dieser Computer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="28" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="28"/>
         <source>A few training steps of the real model are timed here, to tell how long the whole training would take on this computer.</source>
         <translation>Einige Trainingsschritte des echten Modells werden hier gemessen, um abzuschätzen, wie lange das ganze Training auf diesem Computer dauern würde.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="32" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="32"/>
         <source>&amp;Measure again</source>
         <translation>Erneut &amp;messen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="59" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="59"/>
         <source>Measuring… (the base model is prepared first; this can take minutes)</source>
         <translation>Messung läuft… (zuerst wird das Basismodell vorbereitet; das kann Minuten dauern)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="70" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="70"/>
         <source>Hardware: {0}</source>
         <translation>Hardware: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="73" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="73"/>
         <source>Stage {0}: {1} steps × {2} s = {3} (on {4})</source>
         <translation>Stufe {0}: {1} Schritte × {2} s = {3} (auf {4})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84"/>
         <source>Fast training: the recordings of a step share {0} windows of 30 seconds on average instead of one each ({1}).</source>
         <translation>Schnelles Training: Die Aufnahmen eines Schritts teilen sich im Mittel {0} Fenster zu 30 Sekunden statt je eines ({1}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90"/>
         <source>Training would take about {0} (hours:minutes).</source>
         <translation>Das Training würde etwa {0} dauern (Stunden:Minuten).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101"/>
         <source>Could not measure: {0}</source>
         <translation>Messung nicht möglich: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103"/>
         <source>You can still train; the time is then not known in advance.</source>
         <translation>Sie können trotzdem trainieren; die Dauer ist dann vorab nicht bekannt.</translation>
     </message>
@@ -356,57 +357,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47" />
+        <location filename="../../desktop/ui/main_window.py" line="52"/>
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="48" />
+        <location filename="../../desktop/ui/main_window.py" line="53"/>
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49" />
+        <location filename="../../desktop/ui/main_window.py" line="54"/>
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="50" />
+        <location filename="../../desktop/ui/main_window.py" line="55"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="52" />
+        <location filename="../../desktop/ui/main_window.py" line="57"/>
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="53" />
+        <location filename="../../desktop/ui/main_window.py" line="58"/>
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="54" />
+        <location filename="../../desktop/ui/main_window.py" line="59"/>
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="55" />
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="101" />
+        <location filename="../../desktop/ui/main_window.py" line="106"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="146" />
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="149" />
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>Cannot play: {0}</source>
         <translation>Wiedergabe nicht möglich: {0}</translation>
     </message>
@@ -414,158 +415,158 @@
 <context>
     <name>MergeSpeakersDialog</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="367" />
+        <location filename="../../desktop/ui/editor.py" line="367"/>
         <source>Merge speakers</source>
         <translation>Sprecher zusammenführen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="377" />
+        <location filename="../../desktop/ui/editor.py" line="377"/>
         <source>Segments of</source>
         <translation>Die Abschnitte von</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="378" />
+        <location filename="../../desktop/ui/editor.py" line="378"/>
         <source>become those of</source>
         <translation>werden die von</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="379" />
-        <source>The two are then one speaker, with the second one's name.</source>
+        <location filename="../../desktop/ui/editor.py" line="379"/>
+        <source>The two are then one speaker, with the second one&apos;s name.</source>
         <translation>Die beiden sind dann ein Sprecher, mit dem Namen des zweiten.</translation>
     </message>
 </context>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="68" />
+        <location filename="../../desktop/ui/models_page.py" line="68"/>
         <source>Install model pack…</source>
         <translation>Modellpaket installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70" />
+        <location filename="../../desktop/ui/models_page.py" line="70"/>
         <source>Install model folder…</source>
         <translation>Modellordner installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="72" />
+        <location filename="../../desktop/ui/models_page.py" line="72"/>
         <source>Import a Whisper model…</source>
         <translation>Whisper-Modell importieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75" />
+        <location filename="../../desktop/ui/models_page.py" line="75"/>
         <source>Use as default</source>
         <translation>Als Standard verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="82" />
+        <location filename="../../desktop/ui/models_page.py" line="82"/>
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="99" />
+        <location filename="../../desktop/ui/models_page.py" line="99"/>
         <source>damaged: {0}</source>
         <translation>beschädigt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="101" />
+        <location filename="../../desktop/ui/models_page.py" line="101"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="114" />
-        <location filename="../../desktop/ui/models_page.py" line="181" />
+        <location filename="../../desktop/ui/models_page.py" line="114"/>
+        <location filename="../../desktop/ui/models_page.py" line="181"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="115" />
-        <location filename="../../desktop/ui/models_page.py" line="168" />
+        <location filename="../../desktop/ui/models_page.py" line="115"/>
+        <location filename="../../desktop/ui/models_page.py" line="168"/>
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="116" />
+        <location filename="../../desktop/ui/models_page.py" line="116"/>
         <source>Base</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="117" />
+        <location filename="../../desktop/ui/models_page.py" line="117"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="118" />
+        <location filename="../../desktop/ui/models_page.py" line="118"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="119" />
+        <location filename="../../desktop/ui/models_page.py" line="119"/>
         <source>WER</source>
         <translation>WER (Wortfehlerrate)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="120" />
+        <location filename="../../desktop/ui/models_page.py" line="120"/>
         <source>Source</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="121" />
+        <location filename="../../desktop/ui/models_page.py" line="121"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="122" />
+        <location filename="../../desktop/ui/models_page.py" line="122"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="127" />
+        <location filename="../../desktop/ui/models_page.py" line="127"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation>Nicht für Obersorbisch trainiert (schreibt tschechische Rechtschreibung).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="130" />
+        <location filename="../../desktop/ui/models_page.py" line="130"/>
         <source>Copyleft licence: {0}</source>
         <translation>Copyleft-Lizenz: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140" />
+        <location filename="../../desktop/ui/models_page.py" line="140"/>
         <source>Model pack</source>
         <translation>Modellpaket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140" />
+        <location filename="../../desktop/ui/models_page.py" line="140"/>
         <source>Model packs</source>
         <translation>Modellpakete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="145" />
+        <location filename="../../desktop/ui/models_page.py" line="145"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="153" />
+        <location filename="../../desktop/ui/models_page.py" line="153"/>
         <source>Not installed</source>
         <translation>Nicht installiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156" />
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
         <source>Hugging Face Whisper folder</source>
         <translation>Hugging-Face-Whisper-Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="162" />
-        <location filename="../../desktop/ui/models_page.py" line="217" />
+        <location filename="../../desktop/ui/models_page.py" line="162"/>
+        <location filename="../../desktop/ui/models_page.py" line="217"/>
         <source>Not imported</source>
         <translation>Nicht importiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="170" />
+        <location filename="../../desktop/ui/models_page.py" line="170"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation>Das Modell gibt nicht an, welches Whisper-Sprach-Token erzwungen werden soll. Obersorbische Modelle verwenden cs, de oder pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="181" />
+        <location filename="../../desktop/ui/models_page.py" line="181"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>
@@ -573,107 +574,107 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
         <source>How to train: the two recipes of the original research.</source>
         <translation>Wie trainiert wird: die zwei Rezepte der ursprünglichen Forschung.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
         <source>&amp;Classic</source>
         <translation>&amp;Klassisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42"/>
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation>Ein Adapter wird direkt mit den obersorbischen Daten trainiert. Er braucht nur obersorbische Aufnahmen und ist der schnellere der beiden.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46"/>
         <source>&amp;Two-stage</source>
         <translation>Zwei&amp;stufig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49"/>
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation>Zuerst wird ein Adapter auf Tschechisch trainiert und ins Modell übernommen, dann ein zweiter auf Obersorbisch. Laut der ursprünglichen Forschung senkt das die Wortfehlerrate im Obersorbischen; dafür braucht es auch tschechische Daten.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64"/>
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation>whisper-small, wie in der Forschung (wird einmalig heruntergeladen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68"/>
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation>whisper-base, das eingebaute Modell (offline, schneller)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70"/>
         <source>another Whisper folder…</source>
         <translation>ein anderer Whisper-Ordner…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75"/>
         <source>&amp;Fast training on a computer without a GPU</source>
         <translation>&amp;Schnelles Training auf einem Computer ohne GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79"/>
         <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
         <translation>Mehrere kurze Aufnahmen teilen sich ein 30-Sekunden-Fenster, mit einer kurzen Stille dazwischen, so wie Whisper selbst trainiert wurde: Das Modell hört sie in einem Durchgang, was das Training auf einem Prozessor um ein Mehrfaches beschleunigt, während weiterhin das ganze Modell angepasst wird. Jede Aufnahme wird weiterhin einmal pro Epoche verwendet. Auf einem Computer mit NVIDIA-GPU wird dies nicht verwendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89"/>
         <source>&amp;Advanced settings</source>
         <translation>&amp;Erweiterte Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98"/>
         <source>all epochs</source>
         <translation>alle Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100"/>
         <source>Epochs</source>
         <translation>Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
         <source>LoRA rank r</source>
         <translation>LoRA-Rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
         <source>LoRA alpha</source>
         <translation>LoRA-Alpha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
         <source>Stop after steps</source>
         <translation>Nach Schritten anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107"/>
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110"/>
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -682,12 +683,12 @@ as finetune --set)</source>
 wie finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
         <source>Base model</source>
         <translation>Basismodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141"/>
         <source>A Whisper model folder</source>
         <translation>Whisper-Modellordner</translation>
     </message>
@@ -695,48 +696,48 @@ wie finetune --set)</translation>
 <context>
     <name>RecordPage</name>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="56" />
+        <location filename="../../desktop/ui/record_page.py" line="56"/>
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="57" />
-        <location filename="../../desktop/ui/record_page.py" line="105" />
+        <location filename="../../desktop/ui/record_page.py" line="57"/>
+        <location filename="../../desktop/ui/record_page.py" line="105"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="58" />
+        <location filename="../../desktop/ui/record_page.py" line="58"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="64" />
+        <location filename="../../desktop/ui/record_page.py" line="64"/>
         <source>Text appears here while you speak.</source>
         <translation>Der Text erscheint hier, während Sie sprechen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="66" />
+        <location filename="../../desktop/ui/record_page.py" line="66"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="93" />
+        <location filename="../../desktop/ui/record_page.py" line="93"/>
         <source>No microphone found. Connect one and restart; transcribing files still works.</source>
         <translation>Kein Mikrofon gefunden. Schließen Sie eines an und starten Sie neu; Dateien transkribieren geht weiterhin.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="105" />
+        <location filename="../../desktop/ui/record_page.py" line="105"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="129" />
+        <location filename="../../desktop/ui/record_page.py" line="129"/>
         <source>Recording to {0}</source>
         <translation>Aufnahme nach {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="158" />
+        <location filename="../../desktop/ui/record_page.py" line="158"/>
         <source>Saved {0} ({1:.1f} s); transcribing it in Files.</source>
         <translation>{0} gespeichert ({1:.1f} s); wird unter Dateien transkribiert.</translation>
     </message>
@@ -744,52 +745,52 @@ wie finetune --set)</translation>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="84"/>
         <source>Results</source>
         <translation>Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="86"/>
         <source>The base model and the new one on clips that were not trained on.</source>
         <translation>Das Basismodell und das neue auf Clips, mit denen nicht trainiert wurde.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
         <source>WER</source>
         <translation>WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
         <source>Recognised</source>
         <translation>Erkannt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="101" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="101"/>
         <source>&amp;Play the selected utterance</source>
         <translation>Ausgewählte Äußerung &amp;abspielen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="104" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="104"/>
         <source>The worst utterances of the new model:</source>
         <translation>Die schlechtesten Äußerungen des neuen Modells:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="135" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="135"/>
         <source>Report: {0}</source>
         <translation>Bericht: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="154" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="154"/>
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="157" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="157"/>
         <source>Cannot play {0}: {1}</source>
         <translation>{0} kann nicht abgespielt werden: {1}</translation>
     </message>
@@ -797,92 +798,92 @@ wie finetune --set)</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="30" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="30"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="31" />
-        <source>the model's own</source>
+        <location filename="../../desktop/ui/settings_dialog.py" line="31"/>
+        <source>the model&apos;s own</source>
         <translation>das des Modells</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="37" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="37"/>
         <source>all cores</source>
         <translation>alle Kerne</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="38" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="38"/>
         <source>skip silence (VAD)</source>
         <translation>Stille überspringen (VAD)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="40" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="40"/>
         <source>automatic ({0})</source>
         <translation>automatisch ({0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="43" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="43"/>
         <source>Speech windows of up to 30 s decoded together: faster on long recordings. 1 decodes one after the other. Needs “skip silence”.</source>
         <translation>Sprachfenster bis 30 s werden gemeinsam dekodiert: schneller bei langen Aufnahmen. 1 dekodiert eines nach dem anderen. Braucht „Stille überspringen“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="50" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="50"/>
         <source>Off</source>
         <translation>Aus</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="51"/>
         <source>Automatic</source>
         <translation>Automatisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="59" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="59"/>
         <source>Labels who spoke when: each segment of a transcribed file gets a speaker, whom you can name, reassign and merge in the transcript. “Automatic” finds the number of speakers; a number labels exactly that many. Live text has no speakers.</source>
         <translation>Kennzeichnet, wer wann gesprochen hat: Jeder Abschnitt einer transkribierten Datei bekommt einen Sprecher, den Sie im Transkript benennen, neu zuordnen und mit einem anderen zusammenführen können. „Automatisch“ ermittelt die Zahl der Sprecher; eine Zahl kennzeichnet genau so viele. Der Live-Text hat keine Sprecher.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="64" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="64"/>
         <source>next to the audio</source>
         <translation>neben der Audiodatei</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="70" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="70"/>
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="71" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Beam size</source>
         <translation>Strahlbreite (Beam)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="72" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="72"/>
         <source>Compute type</source>
         <translation>Rechentyp</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="73" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="73"/>
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="75" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="76" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
         <source>Speakers</source>
         <translation>Sprecher</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="77" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
         <source>Output folder</source>
         <translation>Ausgabeordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="78" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="78"/>
         <source>Interface language (after a restart)</source>
         <translation>Sprache der Oberfläche (nach Neustart)</translation>
     </message>
@@ -890,78 +891,78 @@ wie finetune --set)</translation>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="125" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="125"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="128" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="128"/>
         <source>Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.</source>
         <translation>Das Training läuft in einem eigenen Prozess. Pausieren hält es nach dem nächsten Prüfpunkt an; es lässt sich später fortsetzen, auch nach dem Schließen der App.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="132" />
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="132"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
         <source>&amp;Start training</source>
         <translation>Training &amp;starten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="133" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="133"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pausieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="134" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="134"/>
         <source>Ca&amp;ncel</source>
         <translation>Ab&amp;brechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="185" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="185"/>
         <source>Starting… (run folder {0})</source>
         <translation>Wird gestartet… (Ordner des Laufs: {0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="192" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="192"/>
         <source>Pausing after the next checkpoint…</source>
         <translation>Pausiert nach dem nächsten Prüfpunkt…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="210" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="210"/>
         <source>Training finished. Go on with Next to see the results.</source>
         <translation>Training abgeschlossen. „Weiter“ zeigt die Ergebnisse.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="213" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="213"/>
         <source>Paused. Start continues the run (also after closing the app).</source>
         <translation>Pausiert. Der Lauf lässt sich fortsetzen (auch nach dem Schließen der App).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="216" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="216"/>
         <source>Cancelled. Start continues from the last checkpoint.</source>
         <translation>Abgebrochen. Der Lauf lässt sich ab dem letzten Prüfpunkt fortsetzen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="221" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="221"/>
         <source>Training failed: {0}</source>
         <translation>Training fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="223" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="223"/>
         <source>Details: {0}</source>
         <translation>Details: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="235" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="235"/>
         <source>stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left</source>
         <translation>Stufe {0}: Schritt {1} von {2}, Epoche {3}, Verlust {4}, noch {5}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="246" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="246"/>
         <source>stage {0}, step {1}: dev WER {2}</source>
         <translation>Stufe {0}, Schritt {1}: dev-WER {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
         <source>&amp;Continue training</source>
         <translation>Training &amp;fortsetzen</translation>
     </message>
@@ -969,27 +970,27 @@ wie finetune --set)</translation>
 <context>
     <name>TrainingWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="86" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="86"/>
         <source>Train a model</source>
         <translation>Modell trainieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="91" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="91"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="92" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="92"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Weiter &gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="93" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="93"/>
         <source>&amp;Finish</source>
         <translation>Ab&amp;schließen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="94" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="94"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
@@ -997,104 +998,104 @@ wie finetune --set)</translation>
 <context>
     <name>TranscriptEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="107" />
+        <location filename="../../desktop/ui/editor.py" line="107"/>
         <source>No transcript open. Transcribe a file or a recording.</source>
         <translation>Kein Transkript geöffnet. Transkribieren Sie eine Datei oder eine Aufnahme.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="108" />
+        <location filename="../../desktop/ui/editor.py" line="108"/>
         <source>Search…</source>
         <translation>Suchen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>Start</source>
         <translation>Anfang</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>End</source>
         <translation>Ende</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>Speaker</source>
         <translation>Sprecher</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="124" />
+        <location filename="../../desktop/ui/editor.py" line="124"/>
         <source>Play segment</source>
         <translation>Abschnitt abspielen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="127" />
+        <location filename="../../desktop/ui/editor.py" line="127"/>
         <source>Rename speaker…</source>
         <translation>Sprecher umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="129" />
+        <location filename="../../desktop/ui/editor.py" line="129"/>
         <source>Give the speaker of the selected segment a name, in the whole transcript.</source>
         <translation>Dem Sprecher des ausgewählten Abschnitts einen Namen geben, im ganzen Transkript.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="132" />
-        <location filename="../../desktop/ui/editor.py" line="299" />
+        <location filename="../../desktop/ui/editor.py" line="132"/>
+        <location filename="../../desktop/ui/editor.py" line="299"/>
         <source>Assign to speaker</source>
         <translation>Sprecher zuordnen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="134" />
+        <location filename="../../desktop/ui/editor.py" line="134"/>
         <source>The selected segments were said by another speaker.</source>
         <translation>Die ausgewählten Abschnitte hat ein anderer Sprecher gesagt.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="139" />
-        <location filename="../../desktop/ui/editor.py" line="300" />
+        <location filename="../../desktop/ui/editor.py" line="139"/>
+        <location filename="../../desktop/ui/editor.py" line="300"/>
         <source>Merge speakers…</source>
         <translation>Sprecher zusammenführen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="140" />
+        <location filename="../../desktop/ui/editor.py" line="140"/>
         <source>Two speakers are one person: make them one.</source>
         <translation>Zwei Sprecher sind eine Person: zu einem zusammenführen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="154" />
+        <location filename="../../desktop/ui/editor.py" line="154"/>
         <source>Save {0}</source>
         <translation>{0} speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="269" />
+        <location filename="../../desktop/ui/editor.py" line="269"/>
         <source>Rename speaker</source>
         <translation>Sprecher umbenennen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="270" />
+        <location filename="../../desktop/ui/editor.py" line="270"/>
         <source>Name of {0} in the whole transcript (empty: {1}):</source>
         <translation>Name für {0} im ganzen Transkript (leer: {1}):</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="286" />
+        <location filename="../../desktop/ui/editor.py" line="286"/>
         <source>New speaker</source>
         <translation>Neuer Sprecher</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="296" />
+        <location filename="../../desktop/ui/editor.py" line="296"/>
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="354" />
+        <location filename="../../desktop/ui/editor.py" line="354"/>
         <source>Save transcript</source>
         <translation>Transkript speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="359" />
+        <location filename="../../desktop/ui/editor.py" line="359"/>
         <source>Not saved</source>
         <translation>Nicht gespeichert</translation>
     </message>

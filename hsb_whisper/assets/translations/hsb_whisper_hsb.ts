@@ -1,995 +1,996 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="hsb_DE">
 <context>
     <name>Curves</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="80" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="80"/>
         <source>waiting for steps…</source>
-        <translation>čaka so na kroki…</translation>
+        <translation type="unfinished">čaka so na kroki…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="111"/>
         <source>step {0}</source>
-        <translation>krok {0}</translation>
+        <translation type="unfinished">krok {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
         <source>training loss</source>
-        <translation>strata</translation>
+        <translation type="unfinished">strata</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
         <source>dev WER</source>
-        <translation>dev-WER</translation>
+        <translation type="unfinished">dev-WER</translation>
     </message>
 </context>
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="117" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="117"/>
         <source>Training data</source>
-        <translation>Trenowanske daty</translation>
+        <translation type="unfinished">Trenowanske daty</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="120" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="120"/>
         <source>Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.</source>
-        <translation>Hornjoserbske nahrawki z jich přepisami. Kóžda nahrawka so přepruwuje; nahrawki, kotrež njehodźa so wužiwać, so z přičinu na bok staja.</translation>
+        <translation type="unfinished">Hornjoserbske nahrawki z jich přepisami. Kóžda nahrawka so přepruwuje; nahrawki, kotrež njehodźa so wužiwać, so z přičinu na bok staja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="124" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="124"/>
         <source>Upper Sorbian</source>
         <translation>Hornjoserbšćina</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="125" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
         <source>Also Czech data (for the two-stage recipe)</source>
-        <translation>Tež čěske daty (za recept w dwěmaj etapomaj)</translation>
+        <translation type="unfinished">Tež čěske daty (za recept w dwěmaj etapomaj)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="126" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
         <source>Czech</source>
         <translation>Čěšćina</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="129" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="129"/>
         <source>&amp;Import and check</source>
-        <translation>&amp;Importować a přepruwować</translation>
+        <translation type="unfinished">&amp;Importować a přepruwować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="139" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="139"/>
         <source>&amp;Continue that run</source>
-        <translation>Z tym běhom &amp;pokročować</translation>
+        <translation type="unfinished">Z tym běhom &amp;pokročować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="170" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="170"/>
         <source>An unfinished training run is waiting: {0}</source>
-        <translation>Njedokónčeny trenowanski běh čaka: {0}</translation>
+        <translation type="unfinished">Njedokónčeny trenowanski běh čaka: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="204" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="204"/>
         <source>The data is ready. Go on with Next.</source>
-        <translation>Daty su hotowe. Pokročujće z „Dale“.</translation>
+        <translation type="unfinished">Daty su hotowe. Pokročujće z „Dale“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="210" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="210"/>
         <source>Choose where the {0} data is.</source>
-        <translation>Wubjerće, hdźe su daty ({0}).</translation>
+        <translation type="unfinished">Wubjerće, hdźe su daty ({0}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="215" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="215"/>
         <source>Importing {0}…</source>
-        <translation>{0} so importuje…</translation>
+        <translation type="unfinished">{0} so importuje…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="246" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="246"/>
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
-        <translation>Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.</translation>
+        <translation type="unfinished">Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.</translation>
     </message>
 </context>
 <context>
     <name>DataSource</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="77" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="77"/>
         <source>path</source>
         <translation>šćežka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="78" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
         <source>Browse…</source>
         <translation>Přepytać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="84"/>
         <source>Data</source>
         <translation>Daty</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="85" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
         <source>Where</source>
-        <translation>Hdźe</translation>
+        <translation type="unfinished">Hdźe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="90" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="90"/>
         <source>a Common Voice archive (.tar.gz) or its extracted folder</source>
-        <translation>archiw Common Voice (.tar.gz) abo jeho wupakowany rjadowak</translation>
+        <translation type="unfinished">archiw Common Voice (.tar.gz) abo jeho wupakowany rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="91" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
         <source>a folder of recordings with transcripts</source>
-        <translation>rjadowak z nahrawkami a přepisami</translation>
+        <translation type="unfinished">rjadowak z nahrawkami a přepisami</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="92" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
         <source>an ELAN corpus (.eaf files with their recordings)</source>
-        <translation>korpus ELAN (dataje .eaf z jich nahrawkami)</translation>
+        <translation type="unfinished">korpus ELAN (dataje .eaf z jich nahrawkami)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="93" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
         <source>a Praat corpus (.TextGrid files with their recordings)</source>
-        <translation>korpus Praat (dataje .TextGrid z jich nahrawkami)</translation>
+        <translation type="unfinished">korpus Praat (dataje .TextGrid z jich nahrawkami)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="94" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
         <source>a folder of checked manifests (train.jsonl, dev.jsonl)</source>
-        <translation>rjadowak z přepruwowanymi manifestami (train.jsonl, dev.jsonl)</translation>
+        <translation type="unfinished">rjadowak z přepruwowanymi manifestami (train.jsonl, dev.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="104" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="104"/>
         <source>Choose a folder</source>
         <translation>Rjadowak wubrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
         <source>Choose the archive</source>
-        <translation>Archiw wubrać</translation>
+        <translation type="unfinished">Archiw wubrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107" />
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
         <source>Archives (*.tar.gz *.tgz)</source>
-        <translation>Archiwy (*.tar.gz *.tgz)</translation>
+        <translation type="unfinished">Archiwy (*.tar.gz *.tgz)</translation>
     </message>
 </context>
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="38" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="38"/>
         <source>Export and install</source>
-        <translation>Eksportować a instalować</translation>
+        <translation type="unfinished">Eksportować a instalować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="41" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="41"/>
         <source>The new model goes into your models, checked, ready for the transcription pages. A pack (.zip) shares it with others.</source>
-        <translation>Nowy model so přepruwuje a k wašim modelam přida, hotowy za přepisowanje. Z paketom (.zip) móžeće jón z druhimi dźělić.</translation>
+        <translation type="unfinished">Nowy model so přepruwuje a k wašim modelam přida, hotowy za přepisowanje. Z paketom (.zip) móžeće jón z druhimi dźělić.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="50" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="50"/>
         <source>Use it as the &amp;default model</source>
-        <translation>Jako &amp;standardny model wužiwać</translation>
+        <translation type="unfinished">Jako &amp;standardny model wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="52" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="52"/>
         <source>&amp;Export and install</source>
-        <translation>&amp;Eksportować a instalować</translation>
+        <translation type="unfinished">&amp;Eksportować a instalować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="54" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="54"/>
         <source>Save as a &amp;pack to share…</source>
-        <translation>Jako &amp;paket za dźělenje składować…</translation>
+        <translation type="unfinished">Jako &amp;paket za dźělenje składować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="63" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="63"/>
         <source>Model name</source>
-        <translation>Mjeno modela</translation>
+        <translation type="unfinished">Mjeno modela</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="64" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="64"/>
         <source>Weights</source>
-        <translation>Wahi</translation>
+        <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="111" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="111"/>
         <source>{0} is installed{1}.</source>
-        <translation>{0} je instalowany{1}.</translation>
+        <translation type="unfinished">{0} je instalowany{1}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="112" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="112"/>
         <source> and is the default model</source>
-        <translation> a je standardny model</translation>
+        <translation type="unfinished"> a je standardny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="129" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="129"/>
         <source>Save the pack</source>
-        <translation>Paket składować</translation>
+        <translation type="unfinished">Paket składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="137" />
+        <location filename="../../desktop/ui/wizard/export_page.py" line="137"/>
         <source>Pack saved: {0}</source>
-        <translation>Paket składowany: {0}</translation>
+        <translation type="unfinished">Paket składowany: {0}</translation>
     </message>
 </context>
 <context>
     <name>FilesPage</name>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="65" />
+        <location filename="../../desktop/ui/files_page.py" line="66"/>
         <source>File</source>
         <translation>Dataja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="65" />
+        <location filename="../../desktop/ui/files_page.py" line="66"/>
         <source>State</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="65" />
+        <location filename="../../desktop/ui/files_page.py" line="66"/>
         <source>Progress</source>
-        <translation>Postup</translation>
+        <translation type="unfinished">Postup</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="73" />
+        <location filename="../../desktop/ui/files_page.py" line="74"/>
         <source>Add files…</source>
-        <translation>Dataje přidać…</translation>
+        <translation type="unfinished">Dataje přidać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="75" />
+        <location filename="../../desktop/ui/files_page.py" line="76"/>
         <source>Add folder…</source>
         <translation>Rjadowak přidać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="77" />
+        <location filename="../../desktop/ui/files_page.py" line="78"/>
         <source>Cancel</source>
         <translation>Přetorhnyć</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="79" />
+        <location filename="../../desktop/ui/files_page.py" line="80"/>
         <source>Retry</source>
         <translation>Hišće raz spytać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="81" />
+        <location filename="../../desktop/ui/files_page.py" line="82"/>
         <source>Open transcript</source>
-        <translation>Přepis wočinić</translation>
+        <translation type="unfinished">Přepis wočinić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="94" />
+        <location filename="../../desktop/ui/files_page.py" line="95"/>
         <source>Add audio files or a folder, or drop them here.</source>
-        <translation>Přidajće awdiodataje abo rjadowak abo ćehńće je sem.</translation>
+        <translation type="unfinished">Přidajće awdiodataje abo rjadowak abo ćehńće je sem.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="97" />
+        <location filename="../../desktop/ui/files_page.py" line="98"/>
         <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.</source>
-        <translation>Zatwarjeny model whisper-base njeje za hornjoserbšćinu trenowany (pisa čěski prawopis): importujće lěpši model na stronje Modele.</translation>
+        <translation type="unfinished">Zatwarjeny model whisper-base njeje za hornjoserbšćinu trenowany (pisa čěski prawopis): importujće lěpši model na stronje Modele.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="134" />
+        <location filename="../../desktop/ui/files_page.py" line="135"/>
         <source>Audio files</source>
-        <translation>Awdiodataje</translation>
+        <translation type="unfinished">Awdiodataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="136" />
+        <location filename="../../desktop/ui/files_page.py" line="137"/>
         <source>Audio</source>
-        <translation>Awdio</translation>
+        <translation type="unfinished">Awdio</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="141" />
+        <location filename="../../desktop/ui/files_page.py" line="142"/>
         <source>Folder with recordings</source>
-        <translation>Rjadowak z nahrawkami</translation>
+        <translation type="unfinished">Rjadowak z nahrawkami</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="159" />
+        <location filename="../../desktop/ui/files_page.py" line="160"/>
         <source>queued</source>
-        <translation>čaka</translation>
+        <translation type="unfinished">čaka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="160" />
+        <location filename="../../desktop/ui/files_page.py" line="161"/>
         <source>transcribing</source>
-        <translation>přepisuje so</translation>
+        <translation type="unfinished">přepisuje so</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="161" />
+        <location filename="../../desktop/ui/files_page.py" line="162"/>
         <source>done</source>
         <translation>dokónčene</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="162" />
+        <location filename="../../desktop/ui/files_page.py" line="163"/>
         <source>failed</source>
         <translation>njeporadźiło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/files_page.py" line="163" />
+        <location filename="../../desktop/ui/files_page.py" line="164"/>
         <source>cancelled</source>
-        <translation>přetorhnjene</translation>
+        <translation type="unfinished">přetorhnjene</translation>
     </message>
 </context>
 <context>
     <name>HardwarePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="25" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="25"/>
         <source>This computer</source>
-        <translation>Tutón ličak</translation>
+        <translation type="unfinished">Tutón ličak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="28" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="28"/>
         <source>A few training steps of the real model are timed here, to tell how long the whole training would take on this computer.</source>
-        <translation>Někotre trenowanske kroki woprawdźiteho modela so tu měrja, zo by so zwěsćiło, kak dołho by cyłe trenowanje na tutym ličaku trało.</translation>
+        <translation type="unfinished">Někotre trenowanske kroki woprawdźiteho modela so tu měrja, zo by so zwěsćiło, kak dołho by cyłe trenowanje na tutym ličaku trało.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="32" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="32"/>
         <source>&amp;Measure again</source>
-        <translation>Znowa &amp;měrić</translation>
+        <translation type="unfinished">Znowa &amp;měrić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="59" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="59"/>
         <source>Measuring… (the base model is prepared first; this can take minutes)</source>
-        <translation>Měri so… (najprjedy so zakładny model přihotuje; to móže minuty trać)</translation>
+        <translation type="unfinished">Měri so… (najprjedy so zakładny model přihotuje; to móže minuty trać)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="70" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="70"/>
         <source>Hardware: {0}</source>
-        <translation>Hardwara: {0}</translation>
+        <translation type="unfinished">Hardwara: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="73" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="73"/>
         <source>Stage {0}: {1} steps × {2} s = {3} (on {4})</source>
-        <translation>Etapa {0}: {1} krokow × {2} s = {3} (na {4})</translation>
+        <translation type="unfinished">Etapa {0}: {1} krokow × {2} s = {3} (na {4})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84"/>
         <source>Fast training: the recordings of a step share {0} windows of 30 seconds on average instead of one each ({1}).</source>
-        <translation>Spěšne trenowanje: nahrawki jednoho kroka so w přerězku do {0} woknow po 30 sekundach dźěla město jednoho za kóždu ({1}).</translation>
+        <translation type="unfinished">Spěšne trenowanje: nahrawki jednoho kroka so w přerězku do {0} woknow po 30 sekundach dźěla město jednoho za kóždu ({1}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90"/>
         <source>Training would take about {0} (hours:minutes).</source>
-        <translation>Trenowanje by přibližnje {0} trało (hodźiny:mjeńšiny).</translation>
+        <translation type="unfinished">Trenowanje by přibližnje {0} trało (hodźiny:mjeńšiny).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101"/>
         <source>Could not measure: {0}</source>
-        <translation>Měrjenje njeje so poradźiło: {0}</translation>
+        <translation type="unfinished">Měrjenje njeje so poradźiło: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103" />
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103"/>
         <source>You can still train; the time is then not known in advance.</source>
-        <translation>Móžeće přiwšěm trenować; trajo je potom njeznate.</translation>
+        <translation type="unfinished">Móžeće přiwšěm trenować; trajo je potom njeznate.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="47" />
+        <location filename="../../desktop/ui/main_window.py" line="52"/>
         <source>Files</source>
-        <translation>Dataje</translation>
+        <translation type="unfinished">Dataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="48" />
+        <location filename="../../desktop/ui/main_window.py" line="53"/>
         <source>Record</source>
-        <translation>Nahrać</translation>
+        <translation type="unfinished">Nahrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="49" />
+        <location filename="../../desktop/ui/main_window.py" line="54"/>
         <source>Transcript</source>
-        <translation>Přepis</translation>
+        <translation type="unfinished">Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="50" />
+        <location filename="../../desktop/ui/main_window.py" line="55"/>
         <source>Models</source>
-        <translation>Modele</translation>
+        <translation type="unfinished">Modele</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="52" />
+        <location filename="../../desktop/ui/main_window.py" line="57"/>
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="53" />
+        <location filename="../../desktop/ui/main_window.py" line="58"/>
         <source>Settings…</source>
         <translation>Nastajenja…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="54" />
+        <location filename="../../desktop/ui/main_window.py" line="59"/>
         <source>Train a model…</source>
-        <translation>Model trenować…</translation>
+        <translation type="unfinished">Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="55" />
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Quit</source>
         <translation>Skónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="101" />
+        <location filename="../../desktop/ui/main_window.py" line="106"/>
         <source>Ready</source>
-        <translation>Hotowy</translation>
+        <translation type="unfinished">Hotowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="146" />
+        <location filename="../../desktop/ui/main_window.py" line="163"/>
         <source>no audio output</source>
-        <translation>žadyn awdiowudaće</translation>
+        <translation type="unfinished">žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="149" />
+        <location filename="../../desktop/ui/main_window.py" line="166"/>
         <source>Cannot play: {0}</source>
-        <translation>Wothrać njemóžno: {0}</translation>
+        <translation type="unfinished">Wothrać njemóžno: {0}</translation>
     </message>
 </context>
 <context>
     <name>MergeSpeakersDialog</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="367" />
+        <location filename="../../desktop/ui/editor.py" line="367"/>
         <source>Merge speakers</source>
-        <translation>Rěčnikow zjednoćić</translation>
+        <translation type="unfinished">Rěčnikow zjednoćić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="377" />
+        <location filename="../../desktop/ui/editor.py" line="377"/>
         <source>Segments of</source>
-        <translation>Wotrězki rěčnika</translation>
+        <translation type="unfinished">Wotrězki rěčnika</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="378" />
+        <location filename="../../desktop/ui/editor.py" line="378"/>
         <source>become those of</source>
-        <translation>budu wotrězki rěčnika</translation>
+        <translation type="unfinished">budu wotrězki rěčnika</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="379" />
-        <source>The two are then one speaker, with the second one's name.</source>
-        <translation>Wobaj staj potom jedyn rěčnik z mjenom druheho.</translation>
+        <location filename="../../desktop/ui/editor.py" line="379"/>
+        <source>The two are then one speaker, with the second one&apos;s name.</source>
+        <translation type="unfinished">Wobaj staj potom jedyn rěčnik z mjenom druheho.</translation>
     </message>
 </context>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="68" />
+        <location filename="../../desktop/ui/models_page.py" line="68"/>
         <source>Install model pack…</source>
-        <translation>Modelowy paket instalować…</translation>
+        <translation type="unfinished">Modelowy paket instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70" />
+        <location filename="../../desktop/ui/models_page.py" line="70"/>
         <source>Install model folder…</source>
-        <translation>Modelowy rjadowak instalować…</translation>
+        <translation type="unfinished">Modelowy rjadowak instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="72" />
+        <location filename="../../desktop/ui/models_page.py" line="72"/>
         <source>Import a Whisper model…</source>
-        <translation>Whisper-model importować…</translation>
+        <translation type="unfinished">Whisper-model importować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75" />
+        <location filename="../../desktop/ui/models_page.py" line="75"/>
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="82" />
+        <location filename="../../desktop/ui/models_page.py" line="82"/>
         <source>Train a model…</source>
-        <translation>Model trenować…</translation>
+        <translation type="unfinished">Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="99" />
+        <location filename="../../desktop/ui/models_page.py" line="99"/>
         <source>damaged: {0}</source>
-        <translation>wobškodźene: {0}</translation>
+        <translation type="unfinished">wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="101" />
+        <location filename="../../desktop/ui/models_page.py" line="101"/>
         <source> (default)</source>
-        <translation> (standard)</translation>
+        <translation type="unfinished"> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="114" />
-        <location filename="../../desktop/ui/models_page.py" line="181" />
+        <location filename="../../desktop/ui/models_page.py" line="114"/>
+        <location filename="../../desktop/ui/models_page.py" line="181"/>
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="115" />
-        <location filename="../../desktop/ui/models_page.py" line="168" />
+        <location filename="../../desktop/ui/models_page.py" line="115"/>
+        <location filename="../../desktop/ui/models_page.py" line="168"/>
         <source>Language token</source>
-        <translation>Rěčny token</translation>
+        <translation type="unfinished">Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="116" />
+        <location filename="../../desktop/ui/models_page.py" line="116"/>
         <source>Base</source>
-        <translation>Zakład</translation>
+        <translation type="unfinished">Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="117" />
+        <location filename="../../desktop/ui/models_page.py" line="117"/>
         <source>Weights</source>
-        <translation>Wahi</translation>
+        <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="118" />
+        <location filename="../../desktop/ui/models_page.py" line="118"/>
         <source>Recipe</source>
-        <translation>Recept</translation>
+        <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="119" />
+        <location filename="../../desktop/ui/models_page.py" line="119"/>
         <source>WER</source>
-        <translation>WER (zmylkowa kwota słowow)</translation>
+        <translation type="unfinished">WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="120" />
+        <location filename="../../desktop/ui/models_page.py" line="120"/>
         <source>Source</source>
-        <translation>Žórło</translation>
+        <translation type="unfinished">Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="121" />
+        <location filename="../../desktop/ui/models_page.py" line="121"/>
         <source>Licence</source>
-        <translation>Licenca</translation>
+        <translation type="unfinished">Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="122" />
+        <location filename="../../desktop/ui/models_page.py" line="122"/>
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="127" />
+        <location filename="../../desktop/ui/models_page.py" line="127"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
-        <translation>Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
+        <translation type="unfinished">Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="130" />
+        <location filename="../../desktop/ui/models_page.py" line="130"/>
         <source>Copyleft licence: {0}</source>
-        <translation>Copyleft-licenca: {0}</translation>
+        <translation type="unfinished">Copyleft-licenca: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140" />
+        <location filename="../../desktop/ui/models_page.py" line="140"/>
         <source>Model pack</source>
-        <translation>Modelowy paket</translation>
+        <translation type="unfinished">Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140" />
+        <location filename="../../desktop/ui/models_page.py" line="140"/>
         <source>Model packs</source>
-        <translation>Modelowe pakety</translation>
+        <translation type="unfinished">Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="145" />
+        <location filename="../../desktop/ui/models_page.py" line="145"/>
         <source>Model folder</source>
-        <translation>Modelowy rjadowak</translation>
+        <translation type="unfinished">Modelowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="153" />
+        <location filename="../../desktop/ui/models_page.py" line="153"/>
         <source>Not installed</source>
-        <translation>Njeinstalowane</translation>
+        <translation type="unfinished">Njeinstalowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156" />
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
         <source>Hugging Face Whisper folder</source>
-        <translation>Rjadowak Hugging Face Whisper</translation>
+        <translation type="unfinished">Rjadowak Hugging Face Whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="162" />
-        <location filename="../../desktop/ui/models_page.py" line="217" />
+        <location filename="../../desktop/ui/models_page.py" line="162"/>
+        <location filename="../../desktop/ui/models_page.py" line="217"/>
         <source>Not imported</source>
-        <translation>Njeimportowane</translation>
+        <translation type="unfinished">Njeimportowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="170" />
+        <location filename="../../desktop/ui/models_page.py" line="170"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
-        <translation>Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
+        <translation type="unfinished">Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="181" />
+        <location filename="../../desktop/ui/models_page.py" line="181"/>
         <source>Model name</source>
-        <translation>Mjeno modela</translation>
+        <translation type="unfinished">Mjeno modela</translation>
     </message>
 </context>
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37"/>
         <source>Recipe</source>
-        <translation>Recept</translation>
+        <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
         <source>How to train: the two recipes of the original research.</source>
-        <translation>Kak trenować: dwaj receptaj originalneho slědźenja.</translation>
+        <translation type="unfinished">Kak trenować: dwaj receptaj originalneho slědźenja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
         <source>&amp;Classic</source>
-        <translation>&amp;Klasiski</translation>
+        <translation type="unfinished">&amp;Klasiski</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42"/>
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
-        <translation>Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.</translation>
+        <translation type="unfinished">Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46"/>
         <source>&amp;Two-stage</source>
-        <translation>Dwě &amp;etapje</translation>
+        <translation type="unfinished">Dwě &amp;etapje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49"/>
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
-        <translation>Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.</translation>
+        <translation type="unfinished">Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64"/>
         <source>whisper-small, as in the research (downloaded once if not here)</source>
-        <translation>whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)</translation>
+        <translation type="unfinished">whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68"/>
         <source>whisper-base, the embedded model (works offline, quicker)</source>
-        <translation>whisper-base, zatwarjeny model (dźěła offline, spěšniši)</translation>
+        <translation type="unfinished">whisper-base, zatwarjeny model (dźěła offline, spěšniši)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70"/>
         <source>another Whisper folder…</source>
-        <translation>druhi rjadowak Whisper…</translation>
+        <translation type="unfinished">druhi rjadowak Whisper…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75"/>
         <source>&amp;Fast training on a computer without a GPU</source>
-        <translation>&amp;Spěšne trenowanje na ličaku bjez GPU</translation>
+        <translation type="unfinished">&amp;Spěšne trenowanje na ličaku bjez GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79"/>
         <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
-        <translation>Wjacore krótke nahrawki so do jednoho 30-sekundoweho wokna z krótkej ćišinu mjez nimi zestajeja, kaž je so Whisper sam trenował: model je w jednym přeběhu słyši, štož trenowanje na procesorje wjacekróć spěšniše čini, a cyły model so dale přiměrja. Kóžda nahrawka so dale jónu na epochu wužiwa. Na ličaku z GPU NVIDIA so to njewužiwa.</translation>
+        <translation type="unfinished">Wjacore krótke nahrawki so do jednoho 30-sekundoweho wokna z krótkej ćišinu mjez nimi zestajeja, kaž je so Whisper sam trenował: model je w jednym přeběhu słyši, štož trenowanje na procesorje wjacekróć spěšniše čini, a cyły model so dale přiměrja. Kóžda nahrawka so dale jónu na epochu wužiwa. Na ličaku z GPU NVIDIA so to njewužiwa.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89"/>
         <source>&amp;Advanced settings</source>
         <translation>&amp;Rozšěrjene nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98"/>
         <source>all epochs</source>
-        <translation>wšě epochi</translation>
+        <translation type="unfinished">wšě epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100"/>
         <source>Epochs</source>
-        <translation>Epochi</translation>
+        <translation type="unfinished">Epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
         <source>Batch size</source>
-        <translation>Wulkosć batcha</translation>
+        <translation type="unfinished">Wulkosć batcha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
         <source>Learning rate</source>
-        <translation>Spěšnosć wuknjenja</translation>
+        <translation type="unfinished">Spěšnosć wuknjenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
         <source>LoRA rank r</source>
-        <translation>LoRA-rang r</translation>
+        <translation type="unfinished">LoRA-rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
         <source>LoRA alpha</source>
-        <translation>LoRA-alfa</translation>
+        <translation type="unfinished">LoRA-alfa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
         <source>Stop after steps</source>
-        <translation>Po krokach zastajić</translation>
+        <translation type="unfinished">Po krokach zastajić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107"/>
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110"/>
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
-        <translation>Dalše nastajenja
+        <translation type="unfinished">Dalše nastajenja
 (KLUČ=HÓDNOTA, jedne na linku,
 kaž finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
         <source>Base model</source>
-        <translation>Zakładny model</translation>
+        <translation type="unfinished">Zakładny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141" />
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141"/>
         <source>A Whisper model folder</source>
-        <translation>Rjadowak modela Whisper</translation>
+        <translation type="unfinished">Rjadowak modela Whisper</translation>
     </message>
 </context>
 <context>
     <name>RecordPage</name>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="56" />
+        <location filename="../../desktop/ui/record_page.py" line="56"/>
         <source>Record</source>
-        <translation>Nahrać</translation>
+        <translation type="unfinished">Nahrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="57" />
-        <location filename="../../desktop/ui/record_page.py" line="105" />
+        <location filename="../../desktop/ui/record_page.py" line="57"/>
+        <location filename="../../desktop/ui/record_page.py" line="105"/>
         <source>Pause</source>
         <translation>Přestawka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="58" />
+        <location filename="../../desktop/ui/record_page.py" line="58"/>
         <source>Stop</source>
         <translation>Zastajić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="64" />
+        <location filename="../../desktop/ui/record_page.py" line="64"/>
         <source>Text appears here while you speak.</source>
-        <translation>Tekst so tu pokazuje, mjeztym zo rěčiće.</translation>
+        <translation type="unfinished">Tekst so tu pokazuje, mjeztym zo rěčiće.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="66" />
+        <location filename="../../desktop/ui/record_page.py" line="66"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="93" />
+        <location filename="../../desktop/ui/record_page.py" line="93"/>
         <source>No microphone found. Connect one and restart; transcribing files still works.</source>
-        <translation>Žadyn mikrofon namakany. Zwjazajće jedyn a startujće znowa; přepis datajow dale funguje.</translation>
+        <translation type="unfinished">Žadyn mikrofon namakany. Zwjazajće jedyn a startujće znowa; přepis datajow dale funguje.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="105" />
+        <location filename="../../desktop/ui/record_page.py" line="105"/>
         <source>Resume</source>
         <translation>Pokročować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="129" />
+        <location filename="../../desktop/ui/record_page.py" line="129"/>
         <source>Recording to {0}</source>
-        <translation>Nahrawa so do {0}</translation>
+        <translation type="unfinished">Nahrawa so do {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/record_page.py" line="158" />
+        <location filename="../../desktop/ui/record_page.py" line="158"/>
         <source>Saved {0} ({1:.1f} s); transcribing it in Files.</source>
-        <translation>{0} składowane ({1:.1f} s); přepisuje so w Datajach.</translation>
+        <translation type="unfinished">{0} składowane ({1:.1f} s); přepisuje so w Datajach.</translation>
     </message>
 </context>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="84" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="84"/>
         <source>Results</source>
         <translation>Wuslědki</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="86" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="86"/>
         <source>The base model and the new one on clips that were not trained on.</source>
-        <translation>Zakładny a nowy model na nahrawkach, z kotrymiž so njeje trenowało.</translation>
+        <translation type="unfinished">Zakładny a nowy model na nahrawkach, z kotrymiž so njeje trenowało.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
         <source>WER</source>
-        <translation>WER</translation>
+        <translation type="unfinished">WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
         <source>Transcript</source>
-        <translation>Přepis</translation>
+        <translation type="unfinished">Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
         <source>Recognised</source>
-        <translation>Spóznate</translation>
+        <translation type="unfinished">Spóznate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="101" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="101"/>
         <source>&amp;Play the selected utterance</source>
-        <translation>Wubrane wuprajenje wot&amp;hrać</translation>
+        <translation type="unfinished">Wubrane wuprajenje wot&amp;hrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="104" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="104"/>
         <source>The worst utterances of the new model:</source>
-        <translation>Najhórše wuprajenja noweho modela:</translation>
+        <translation type="unfinished">Najhórše wuprajenja noweho modela:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="135" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="135"/>
         <source>Report: {0}</source>
-        <translation>Rozprawa: {0}</translation>
+        <translation type="unfinished">Rozprawa: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="154" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="154"/>
         <source>no audio output</source>
-        <translation>žadyn awdiowudaće</translation>
+        <translation type="unfinished">žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="157" />
+        <location filename="../../desktop/ui/wizard/results_page.py" line="157"/>
         <source>Cannot play {0}: {1}</source>
-        <translation>{0} njeda so wothrać: {1}</translation>
+        <translation type="unfinished">{0} njeda so wothrać: {1}</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="30" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="30"/>
         <source>Settings</source>
         <translation>Nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="31" />
-        <source>the model's own</source>
-        <translation>modelowy</translation>
+        <location filename="../../desktop/ui/settings_dialog.py" line="31"/>
+        <source>the model&apos;s own</source>
+        <translation type="unfinished">modelowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="37" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="37"/>
         <source>all cores</source>
-        <translation>wšě jadra</translation>
+        <translation type="unfinished">wšě jadra</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="38" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="38"/>
         <source>skip silence (VAD)</source>
-        <translation>ćišinu přeskočić (VAD)</translation>
+        <translation type="unfinished">ćišinu přeskočić (VAD)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="40" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="40"/>
         <source>automatic ({0})</source>
-        <translation>awtomatisce ({0})</translation>
+        <translation type="unfinished">awtomatisce ({0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="43" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="43"/>
         <source>Speech windows of up to 30 s decoded together: faster on long recordings. 1 decodes one after the other. Needs “skip silence”.</source>
-        <translation>Wokna rěče hač do 30 s so zhromadnje dekoduja: spěšnišo při dołhich nahrawkach. 1 dekoduje jedne po druhim. Trjeba „ćišinu přeskočić“.</translation>
+        <translation type="unfinished">Wokna rěče hač do 30 s so zhromadnje dekoduja: spěšnišo při dołhich nahrawkach. 1 dekoduje jedne po druhim. Trjeba „ćišinu přeskočić“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="50" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="50"/>
         <source>Off</source>
-        <translation>Wupinjene</translation>
+        <translation type="unfinished">Wupinjene</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="51" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="51"/>
         <source>Automatic</source>
-        <translation>Awtomatisce</translation>
+        <translation type="unfinished">Awtomatisce</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="59" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="59"/>
         <source>Labels who spoke when: each segment of a transcribed file gets a speaker, whom you can name, reassign and merge in the transcript. “Automatic” finds the number of speakers; a number labels exactly that many. Live text has no speakers.</source>
-        <translation>Woznamjenja, štó je hdy rěčał: kóždy wotrězk přepisaneje dataje dóstanje rěčnika, kotrehož móžeće w přepisu pomjenować, druhemu rěčnikej přirjadować a z druhim zjednoćić. „Awtomatisce“ ličbu rěčnikow sam zwěsći; ličba woznamjenja runje telko rěčnikow. Tekst při nahrawanju rěčnikow nima.</translation>
+        <translation type="unfinished">Woznamjenja, štó je hdy rěčał: kóždy wotrězk přepisaneje dataje dóstanje rěčnika, kotrehož móžeće w přepisu pomjenować, druhemu rěčnikej přirjadować a z druhim zjednoćić. „Awtomatisce“ ličbu rěčnikow sam zwěsći; ličba woznamjenja runje telko rěčnikow. Tekst při nahrawanju rěčnikow nima.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="64" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="64"/>
         <source>next to the audio</source>
-        <translation>pódla awdiodataje</translation>
+        <translation type="unfinished">pódla awdiodataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="70" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="70"/>
         <source>Language token</source>
-        <translation>Rěčny token</translation>
+        <translation type="unfinished">Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="71" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="71"/>
         <source>Beam size</source>
-        <translation>Šěrokosć pytanja (beam)</translation>
+        <translation type="unfinished">Šěrokosć pytanja (beam)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="72" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="72"/>
         <source>Compute type</source>
-        <translation>Typ wobličenja</translation>
+        <translation type="unfinished">Typ wobličenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="73" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="73"/>
         <source>Threads</source>
         <translation>Nitki</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="75" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="75"/>
         <source>Batch size</source>
-        <translation>Wulkosć batcha</translation>
+        <translation type="unfinished">Wulkosć batcha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="76" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="76"/>
         <source>Speakers</source>
-        <translation>Rěčnicy</translation>
+        <translation type="unfinished">Rěčnicy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="77" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
         <source>Output folder</source>
-        <translation>Cilowy rjadowak</translation>
+        <translation type="unfinished">Cilowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="78" />
+        <location filename="../../desktop/ui/settings_dialog.py" line="78"/>
         <source>Interface language (after a restart)</source>
-        <translation>Rěč powjercha (po nowym starće)</translation>
+        <translation type="unfinished">Rěč powjercha (po nowym starće)</translation>
     </message>
 </context>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="125" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="125"/>
         <source>Training</source>
-        <translation>Trenowanje</translation>
+        <translation type="unfinished">Trenowanje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="128" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="128"/>
         <source>Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.</source>
-        <translation>Trenowanje běži w swójskim procesu. Přestawka je po přichodnym kontrolnym dypku zastaji; pozdźišo da so z nim pokročować, tež po začinjenju nałoženja.</translation>
+        <translation type="unfinished">Trenowanje běži w swójskim procesu. Přestawka je po přichodnym kontrolnym dypku zastaji; pozdźišo da so z nim pokročować, tež po začinjenju nałoženja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="132" />
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="132"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
         <source>&amp;Start training</source>
-        <translation>Trenowanje &amp;startować</translation>
+        <translation type="unfinished">Trenowanje &amp;startować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="133" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="133"/>
         <source>&amp;Pause</source>
         <translation>&amp;Přestawka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="134" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="134"/>
         <source>Ca&amp;ncel</source>
         <translation>Přetorh&amp;nyć</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="185" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="185"/>
         <source>Starting… (run folder {0})</source>
-        <translation>Startuje so… (rjadowak běha: {0})</translation>
+        <translation type="unfinished">Startuje so… (rjadowak běha: {0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="192" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="192"/>
         <source>Pausing after the next checkpoint…</source>
-        <translation>Přestawka po přichodnym kontrolnym dypku…</translation>
+        <translation type="unfinished">Přestawka po přichodnym kontrolnym dypku…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="210" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="210"/>
         <source>Training finished. Go on with Next to see the results.</source>
-        <translation>Trenowanje je dokónčene. „Dale“ pokazuje wuslědki.</translation>
+        <translation type="unfinished">Trenowanje je dokónčene. „Dale“ pokazuje wuslědki.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="213" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="213"/>
         <source>Paused. Start continues the run (also after closing the app).</source>
-        <translation>Přestawka. Z běhom da so pokročować (tež po začinjenju nałoženja).</translation>
+        <translation type="unfinished">Přestawka. Z běhom da so pokročować (tež po začinjenju nałoženja).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="216" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="216"/>
         <source>Cancelled. Start continues from the last checkpoint.</source>
-        <translation>Přetorhnjene. Z běhom da so wot posledneho kontrolneho dypka pokročować.</translation>
+        <translation type="unfinished">Přetorhnjene. Z běhom da so wot posledneho kontrolneho dypka pokročować.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="221" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="221"/>
         <source>Training failed: {0}</source>
-        <translation>Trenowanje njeje so poradźiło: {0}</translation>
+        <translation type="unfinished">Trenowanje njeje so poradźiło: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="223" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="223"/>
         <source>Details: {0}</source>
-        <translation>Podrobnosće: {0}</translation>
+        <translation type="unfinished">Podrobnosće: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="235" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="235"/>
         <source>stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left</source>
-        <translation>etapa {0}: krok {1} z {2}, epocha {3}, strata {4}, wostawa {5}</translation>
+        <translation type="unfinished">etapa {0}: krok {1} z {2}, epocha {3}, strata {4}, wostawa {5}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="246" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="246"/>
         <source>stage {0}, step {1}: dev WER {2}</source>
-        <translation>etapa {0}, krok {1}: dev-WER {2}</translation>
+        <translation type="unfinished">etapa {0}, krok {1}: dev-WER {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256" />
+        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
         <source>&amp;Continue training</source>
-        <translation>Z trenowanjom po&amp;kročować</translation>
+        <translation type="unfinished">Z trenowanjom po&amp;kročować</translation>
     </message>
 </context>
 <context>
     <name>TrainingWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="86" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="86"/>
         <source>Train a model</source>
-        <translation>Model trenować</translation>
+        <translation type="unfinished">Model trenować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="91" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="91"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Wróćo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="92" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="92"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Dale &gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="93" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="93"/>
         <source>&amp;Finish</source>
         <translation>&amp;Dokónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="94" />
+        <location filename="../../desktop/ui/wizard/__init__.py" line="94"/>
         <source>Cancel</source>
         <translation>Přetorhnyć</translation>
     </message>
@@ -997,106 +998,106 @@ kaž finetune --set)</translation>
 <context>
     <name>TranscriptEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="107" />
+        <location filename="../../desktop/ui/editor.py" line="107"/>
         <source>No transcript open. Transcribe a file or a recording.</source>
-        <translation>Žadyn přepis wočinjeny. Přepisajće dataju abo nahrawku.</translation>
+        <translation type="unfinished">Žadyn přepis wočinjeny. Přepisajće dataju abo nahrawku.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="108" />
+        <location filename="../../desktop/ui/editor.py" line="108"/>
         <source>Search…</source>
         <translation>Pytać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>Start</source>
-        <translation>Spočatk</translation>
+        <translation type="unfinished">Spočatk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>End</source>
-        <translation>Kónc</translation>
+        <translation type="unfinished">Kónc</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>Text</source>
         <translation>Tekst</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112" />
+        <location filename="../../desktop/ui/editor.py" line="112"/>
         <source>Speaker</source>
-        <translation>Rěčnik</translation>
+        <translation type="unfinished">Rěčnik</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="124" />
+        <location filename="../../desktop/ui/editor.py" line="124"/>
         <source>Play segment</source>
-        <translation>Wotrězk wothrać</translation>
+        <translation type="unfinished">Wotrězk wothrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="127" />
+        <location filename="../../desktop/ui/editor.py" line="127"/>
         <source>Rename speaker…</source>
-        <translation>Rěčnika přemjenować…</translation>
+        <translation type="unfinished">Rěčnika přemjenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="129" />
+        <location filename="../../desktop/ui/editor.py" line="129"/>
         <source>Give the speaker of the selected segment a name, in the whole transcript.</source>
-        <translation>Rěčnikej wubraneho wotrězka mjeno dać, w cyłym přepisu.</translation>
+        <translation type="unfinished">Rěčnikej wubraneho wotrězka mjeno dać, w cyłym přepisu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="132" />
-        <location filename="../../desktop/ui/editor.py" line="299" />
+        <location filename="../../desktop/ui/editor.py" line="132"/>
+        <location filename="../../desktop/ui/editor.py" line="299"/>
         <source>Assign to speaker</source>
-        <translation>Rěčnikej přirjadować</translation>
+        <translation type="unfinished">Rěčnikej přirjadować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="134" />
+        <location filename="../../desktop/ui/editor.py" line="134"/>
         <source>The selected segments were said by another speaker.</source>
-        <translation>Wubrane wotrězki je druhi rěčnik prajił.</translation>
+        <translation type="unfinished">Wubrane wotrězki je druhi rěčnik prajił.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="139" />
-        <location filename="../../desktop/ui/editor.py" line="300" />
+        <location filename="../../desktop/ui/editor.py" line="139"/>
+        <location filename="../../desktop/ui/editor.py" line="300"/>
         <source>Merge speakers…</source>
-        <translation>Rěčnikow zjednoćić…</translation>
+        <translation type="unfinished">Rěčnikow zjednoćić…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="140" />
+        <location filename="../../desktop/ui/editor.py" line="140"/>
         <source>Two speakers are one person: make them one.</source>
-        <translation>Dwaj rěčnikaj stej jedna wosoba: zjednoćće jeju.</translation>
+        <translation type="unfinished">Dwaj rěčnikaj stej jedna wosoba: zjednoćće jeju.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="154" />
+        <location filename="../../desktop/ui/editor.py" line="154"/>
         <source>Save {0}</source>
-        <translation>{0} składować</translation>
+        <translation type="unfinished">{0} składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="269" />
+        <location filename="../../desktop/ui/editor.py" line="269"/>
         <source>Rename speaker</source>
-        <translation>Rěčnika přemjenować</translation>
+        <translation type="unfinished">Rěčnika přemjenować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="270" />
+        <location filename="../../desktop/ui/editor.py" line="270"/>
         <source>Name of {0} in the whole transcript (empty: {1}):</source>
-        <translation>Mjeno za {0} w cyłym přepisu (prózdne: {1}):</translation>
+        <translation type="unfinished">Mjeno za {0} w cyłym přepisu (prózdne: {1}):</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="286" />
+        <location filename="../../desktop/ui/editor.py" line="286"/>
         <source>New speaker</source>
-        <translation>Nowy rěčnik</translation>
+        <translation type="unfinished">Nowy rěčnik</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="296" />
+        <location filename="../../desktop/ui/editor.py" line="296"/>
         <source>Rename {0}…</source>
-        <translation>{0} přemjenować…</translation>
+        <translation type="unfinished">{0} přemjenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="354" />
+        <location filename="../../desktop/ui/editor.py" line="354"/>
         <source>Save transcript</source>
-        <translation>Přepis składować</translation>
+        <translation type="unfinished">Přepis składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="359" />
+        <location filename="../../desktop/ui/editor.py" line="359"/>
         <source>Not saved</source>
-        <translation>Njeskładowane</translation>
+        <translation type="unfinished">Njeskładowane</translation>
     </message>
 </context>
 </TS>
