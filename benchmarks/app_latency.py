@@ -101,9 +101,9 @@ def run_app(mic: Path, long: Path, rounds: int) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from hsb_whisper.desktop.memory import use_one_heap
     from hsb_whisper.desktop.ui.main_window import MainWindow
     from hsb_whisper.desktop.ui.settings import AppSettings
+    from hsb_whisper.transcription.memory import use_one_heap
 
     from fake_stream import FakeSoundDevice
 

@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hsb_whisper.audio import load_audio  # noqa: E402
-from hsb_whisper.desktop import TranscribeOptions, Transcriber  # noqa: E402
-from hsb_whisper.desktop.speakers import SpeakerTrack  # noqa: E402
 from hsb_whisper.evaluation import diarization_error  # noqa: E402
 from hsb_whisper.export import ModelStore, SpeakerEncoder  # noqa: E402
+from hsb_whisper.transcription import TranscribeOptions, Transcriber  # noqa: E402
+from hsb_whisper.transcription.speakers import SpeakerTrack  # noqa: E402
 
 from long_audio_memory import peak_rss_mb  # noqa: E402
 from speech import speak_conversation  # noqa: E402

@@ -131,7 +131,7 @@ class PeakRss:
     """The highest VmRSS of this process while the block runs, above its level at the start."""
 
     def __enter__(self):
-        from hsb_whisper.desktop.memory import release_freed_memory
+        from hsb_whisper.transcription.memory import release_freed_memory
 
         release_freed_memory()
         self.start = self.peak = rss_mb()
@@ -169,9 +169,13 @@ def main() -> int:
     from faster_whisper import BatchedInferencePipeline
 
     from hsb_whisper.audio import load_audio
-    from hsb_whisper.desktop import DEFAULT_BATCH_SIZE, TranscribeOptions, Transcriber
-    from hsb_whisper.desktop import transcriber as transcriber_module
     from hsb_whisper.export import ModelStore
+    from hsb_whisper.transcription import (
+        DEFAULT_BATCH_SIZE,
+        TranscribeOptions,
+        Transcriber,
+        batched,
+    )
 
     model = ModelStore().resolve(None)
     ours = {
@@ -196,25 +200,25 @@ def main() -> int:
 
     def our(b: int, check: bool = True):
         def run() -> str:
-            transcriber_module.CHECK_MISSING_WORDS = check
+            batched.CHECK_MISSING_WORDS = check
             try:
                 return " ".join(s.text for s in ours[b].transcribe_all(long).segments)
             finally:
-                transcriber_module.CHECK_MISSING_WORDS = True
+                batched.CHECK_MISSING_WORDS = True
 
         return run
 
     # the word check's verdicts: (words per second of speech, decoded again)
     verdicts: list[tuple[float, bool]] = []
-    judge = transcriber_module._words_missing
+    judge = batched._words_missing
 
     def watched(window, regions) -> bool:
         missing = judge(window, regions)
-        speech = sum(r["end"] - r["start"] for r in regions) / transcriber_module.SAMPLE_RATE
+        speech = sum(r["end"] - r["start"] for r in regions) / batched.SAMPLE_RATE
         verdicts.append((len(window.words or ()) / speech, missing))
         return missing
 
-    transcriber_module._words_missing = watched
+    batched._words_missing = watched
     runs = {"fw sequential": fw_sequential, "ours batch 1": our(1)}
     for b in sizes:
         runs[f"fw batched {b}"] = fw_batched(b)

@@ -64,7 +64,7 @@ def store_left_as_it_was(default_model):
 
 @pytest.fixture(scope="session")
 def en_transcriber(default_model):
-    from hsb_whisper.desktop import TranscribeOptions, Transcriber
+    from hsb_whisper.transcription import TranscribeOptions, Transcriber
 
     return Transcriber(default_model, TranscribeOptions(language="en"))
 

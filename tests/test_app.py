@@ -11,12 +11,12 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from hsb_whisper.audio import load_audio
-from hsb_whisper.desktop.live import Utterance
-from hsb_whisper.desktop.transcriber import TranscribeOptions, Transcriber
 from hsb_whisper.desktop.ui import workers
 from hsb_whisper.desktop.ui.main_window import MainWindow
 from hsb_whisper.desktop.ui.settings import AppSettings, load_settings, save_settings
 from hsb_whisper.desktop.ui.workers import LiveWorker, TranscriberCache
+from hsb_whisper.transcription.engine import TranscribeOptions, Transcriber
+from hsb_whisper.transcription.live import Utterance
 
 from conftest import EN_SENTENCES
 from fake_stream import FakeSoundDevice

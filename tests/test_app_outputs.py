@@ -6,9 +6,9 @@ from __future__ import annotations
 import io
 import shutil
 
-from hsb_whisper.desktop import formats
 from hsb_whisper.desktop.ui.main_window import MainWindow
 from hsb_whisper.desktop.ui.settings import AppSettings
+from hsb_whisper.transcription import formats
 
 from fake_stream import FakeSoundDevice
 

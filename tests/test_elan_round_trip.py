@@ -21,9 +21,9 @@ from hsb_whisper.data import CutOptions, import_annotations
 from hsb_whisper.data.annotations import read_eaf, read_textgrid
 from hsb_whisper.data.manifest import Clip, read_manifest
 from hsb_whisper.data.split import BLOCK_SECONDS, Origin, split_clips
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript, Word
 from hsb_whisper.errors import OptionError
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
 from cli_runner import run_cli
 from speech import read_wav, speak, write_wav

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript, Word
 from hsb_whisper.errors import OptionError
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
 TRANSCRIPT = Transcript(
     AudioInfo(Path("a.wav"), 3725.5, "cs", 1.0),

@@ -37,7 +37,7 @@ def saved_by_transformers5(hf_base: Path, tmp_path_factory: pytest.TempPathFacto
         WhisperTokenizerFast,
     )
 
-    from hsb_whisper.desktop.selftest import TINY_WHISPER
+    from hsb_whisper.selftest import TINY_WHISPER
 
     out = tmp_path_factory.mktemp("v5") / "tiny-whisper-128"
     config = WhisperConfig.from_pretrained(hf_base)

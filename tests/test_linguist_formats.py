@@ -12,8 +12,8 @@ import pytest
 from praatio import textgrid
 from pympi import Elan
 
-from hsb_whisper.desktop import TranscribeOptions, Transcriber, formats
-from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript, Word
+from hsb_whisper.transcription import TranscribeOptions, Transcriber, formats
+from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
 from cli_runner import run_cli
 

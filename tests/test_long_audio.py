@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from hsb_whisper.audio import SAMPLE_RATE, AudioReader, load_audio
-from hsb_whisper.desktop import TranscribeOptions, Transcriber
-from hsb_whisper.desktop import transcriber as transcriber_module
 from hsb_whisper.errors import AudioError
 from hsb_whisper.evaluation import DecodingOptions, HFDecoder, decoding
+from hsb_whisper.transcription import TranscribeOptions, Transcriber, batched
+from hsb_whisper.transcription import engine as transcriber_module
 
 from speech import write_wav
 
@@ -56,10 +56,10 @@ def test_long_file_is_transcribed_in_pieces_cut_at_pauses(default_model, clips, 
     whole = list(transcriber.transcribe(clips["en_long"])[0])
 
     cuts = []
-    real_cut = transcriber_module._cut_at_pause
+    real_cut = batched.cut_at_pause
 
-    def counted(audio):
-        piece, rest = real_cut(audio)
+    def counted(audio, search_s):
+        piece, rest = real_cut(audio, search_s)
         cuts.append(len(piece) / SAMPLE_RATE)
         return piece, rest
 
@@ -67,7 +67,7 @@ def test_long_file_is_transcribed_in_pieces_cut_at_pauses(default_model, clips, 
     # are cut between sentences
     monkeypatch.setattr(transcriber_module, "PIECE_S", 8.0)
     monkeypatch.setattr(transcriber_module, "CUT_SEARCH_S", 2.0)
-    monkeypatch.setattr(transcriber_module, "_cut_at_pause", counted)
+    monkeypatch.setattr(batched, "cut_at_pause", counted)
     segments, info = transcriber.transcribe(clips["en_long"])
     pieces = list(segments)
     duration = len(load_audio(clips["en_long"])) / SAMPLE_RATE

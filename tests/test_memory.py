@@ -7,7 +7,7 @@ import platform
 import numpy as np
 import pytest
 
-from hsb_whisper.desktop.memory import release_freed_memory
+from hsb_whisper.transcription.memory import release_freed_memory
 
 pytestmark = pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
 

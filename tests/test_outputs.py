@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hsb_whisper.desktop.outputs import Clash, plan_outputs
+from hsb_whisper.transcription.outputs import Clash, plan_outputs
 
 
 def recordings(folder: Path, *names: str) -> list[Path]:

@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 from hsb_whisper.audio import SAMPLE_RATE, load_audio
-from hsb_whisper.desktop.live import LiveSegmenter, Utterance
-from hsb_whisper.desktop.recorder import (
+from hsb_whisper.transcription.live import LiveSegmenter, Utterance
+from hsb_whisper.transcription.recorder import (
     SILENCE_DBFS,
     WRITER_THREAD_NAME,
     Recorder,
@@ -249,7 +249,7 @@ CHILD = """
 import sys
 sys.path.insert(0, {tests!r})
 from fake_stream import FakeSoundDevice
-from hsb_whisper.desktop.recorder import Recorder
+from hsb_whisper.transcription.recorder import Recorder
 
 def report(i):
     print(fake.delivered_samples, flush=True)

@@ -15,9 +15,9 @@ from multiprocessing import resource_tracker
 
 import pytest
 
-import hsb_whisper.desktop.selftest as selftest
-from hsb_whisper.desktop import formats
+import hsb_whisper.selftest as selftest
 from hsb_whisper.export import default_model as dm
+from hsb_whisper.transcription import formats
 
 from cli_runner import run_cli
 

@@ -10,7 +10,6 @@ import pytest
 from pympi import Elan
 from PySide6.QtWidgets import QDialogButtonBox
 
-from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript
 from hsb_whisper.desktop.ui.editor import (
     SPEAKER,
     TEXT,
@@ -23,6 +22,7 @@ from hsb_whisper.desktop.ui.main_window import MainWindow
 from hsb_whisper.desktop.ui.settings import SPEAKERS_OFF, AppSettings, load_settings, save_settings
 from hsb_whisper.desktop.ui.settings_dialog import SettingsDialog
 from hsb_whisper.desktop.ui.workers import FileWorker
+from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript
 
 from fake_stream import FakeSoundDevice
 from speech import speak_conversation

@@ -11,9 +11,9 @@ import pytest
 from praatio import textgrid
 from pympi import Elan
 
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript, Word
 from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
 
 def segment(start: float, end: float, speaker: str | None, *words: tuple[float, float, str]):

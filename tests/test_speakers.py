@@ -17,14 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hsb_whisper.audio import load_audio
-from hsb_whisper.desktop import TranscribeOptions, Transcriber
-from hsb_whisper.desktop import speakers as speakers_module
-from hsb_whisper.desktop.speakers import SpeakerTrack, Turn, label_segments
-from hsb_whisper.desktop.transcriber import Segment, Word
 from hsb_whisper.errors import ModelError, OptionError
 from hsb_whisper.evaluation import diarization_error
 from hsb_whisper.export import SpeakerEncoder
 from hsb_whisper.export import speaker_encoder as encoder_module
+from hsb_whisper.transcription import TranscribeOptions, Transcriber
+from hsb_whisper.transcription import speakers as speakers_module
+from hsb_whisper.transcription.speakers import SpeakerTrack, Turn, label_segments
+from hsb_whisper.transcription.transcript import Segment, Word
 
 from cli_runner import run_cli
 from speech import speak_conversation, speak_sentences

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from hsb_whisper.cli import main
-from hsb_whisper.desktop import TranscribeOptions, Transcriber
+from hsb_whisper.transcription import TranscribeOptions, Transcriber
 
 from cli_runner import run_cli
 from conftest import EN_SENTENCE

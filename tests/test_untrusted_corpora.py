@@ -29,9 +29,9 @@ from hsb_whisper.data.annotations import (
 )
 from hsb_whisper.data.checks import check_clips
 from hsb_whisper.data.manifest import Clip
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.transcriber import AudioInfo, Segment, Transcript
 from hsb_whisper.errors import HsbWhisperError
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript
 
 from cli_runner import run_cli
 

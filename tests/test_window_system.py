@@ -32,7 +32,7 @@ NEEDED, ABSENT = b"libxcb-icccm.so.4\0", b"libxcb-nonex.so.4\0"
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE", "QT_QPA_PLATFORM")
 QT_ABORTS = "from PySide6.QtWidgets import QApplication\nQApplication([])\nprint('Qt started')\n"
 QT_CHECK = (
-    "from hsb_whisper.desktop import selftest\n"
+    "from hsb_whisper import selftest\n"
     "selftest.CHECKS = tuple(c for c in selftest.CHECKS if c[0] == 'qt')\n"
     "[check] = selftest.run_selftest()\n"
     "print(check.status, check.detail)\n"

@@ -12,7 +12,6 @@ import pytest
 
 pytest.importorskip("peft")  # training needs the finetune extra
 
-from hsb_whisper.desktop import TranscribeOptions, Transcriber
 from hsb_whisper.desktop.ui.wizard import (
     EXPORT,
     HARDWARE,
@@ -22,6 +21,7 @@ from hsb_whisper.desktop.ui.wizard import (
     TrainingWizard,
 )
 from hsb_whisper.export import ModelStore
+from hsb_whisper.transcription import TranscribeOptions, Transcriber
 
 TRAIN_MS = 240_000  # a training process: start-up (torch) and a few steps
 TASK_MS = 240_000  # evaluations and export on this 2-core machine

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hsb_whisper.desktop.selftest import TINY_WHISPER
+from hsb_whisper.selftest import TINY_WHISPER
 
 
 def build_tiny_whisper(hf_base: Path, out: Path, seed: int = 0) -> Path:

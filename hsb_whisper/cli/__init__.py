@@ -1,7 +1,8 @@
 """The ``hsb-whisper`` command: one entry point, one module per command group.
 
 The outermost layer. Its modules only parse arguments, call the public API of the packages below
-(``desktop``, ``finetune``, ``evaluation``, ``data``, ``export``), print and choose exit codes:
+(``selftest``, ``desktop``, ``finetune``, ``evaluation``, ``data``, ``transcription``,
+``export``), print and choose exit codes:
 0 success, 1 something failed, 2 bad usage, 3 training paused as asked (``finetune --pause``),
 130 interrupted. This module assembles the commands
 and configures logging (a log file in the user log folder, short messages on stderr).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from hsb_whisper.desktop import Check, run_selftest
+from hsb_whisper.selftest import Check, run_selftest
 
 _STATUS_WIDTH = 6  # "FAIL" and two spaces
 _NAME_WIDTH = 11  # the longest check name, "transcribe", and a space

@@ -19,7 +19,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from hsb_whisper.desktop import (
+from hsb_whisper.errors import HsbWhisperError, OptionError
+from hsb_whisper.export import COMPUTE_TYPES, ModelStore
+from hsb_whisper.files import cannot_write, prepare_output_folder
+from hsb_whisper.transcription import (
     AUTO_LANGUAGE,
     DEFAULT_BATCH_SIZE,
     DEVICES,
@@ -28,11 +31,8 @@ from hsb_whisper.desktop import (
     Transcript,
     formats,
 )
-from hsb_whisper.desktop.outputs import OutputPlan, plan_outputs
-from hsb_whisper.desktop.transcriber import speaker_name_problem
-from hsb_whisper.errors import HsbWhisperError, OptionError
-from hsb_whisper.export import COMPUTE_TYPES, ModelStore
-from hsb_whisper.files import cannot_write, prepare_output_folder
+from hsb_whisper.transcription.outputs import OutputPlan, plan_outputs
+from hsb_whisper.transcription.transcript import speaker_name_problem
 
 log = logging.getLogger(__name__)
 

@@ -43,6 +43,7 @@ from hsb_whisper.data.manifest import Clip, normalize_text
 from hsb_whisper.data.split import Origin
 from hsb_whisper.errors import AudioError, HsbWhisperError, OptionError
 from hsb_whisper.files import atomic_open
+from hsb_whisper.transcription.formats import SEGMENT_TIER, WORD_TIER, words_tier
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,6 @@ JOIN_MAX_SECONDS = 25.0
 JOIN_GAP_SECONDS = 1.0
 # An annotation may end this far after the recording's end (rounding in the annotation tool)
 END_TOLERANCE_S = 0.1
-# The tiers of hsb-whisper's ELAN and Praat files (``transcribe -f eaf,textgrid``): segments, and
-# with word timestamps their words; with speakers a pair per speaker, "Name" and "words (Name)".
-SEGMENT_TIER = "transcript"
-WORD_TIER = "words"
 # Clip and folder names take at most this many characters of a file's or tier's name: a clip's
 # file name (file_tier_start.wav, and the temporary name it is written under) stays far below the
 # 255 bytes file systems allow.
@@ -73,11 +70,6 @@ _ASCII_LETTERS = str.maketrans(
      "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
      "ħ": "h", "Ħ": "H", "ı": "i"}
 )  # fmt: skip
-
-
-def words_tier(tier: str) -> str:
-    """The name of the tier of words of speaker tier ``tier``."""
-    return f"{WORD_TIER} ({tier})"
 
 
 class AnnotationError(HsbWhisperError):

@@ -2,8 +2,8 @@
 behind, ``evaluate`` (a model on a manifest), ``compare`` (reports side by side) and the
 diarization error rate (speaker labels against a reference).
 
-May use ``hsb_whisper.data`` and ``hsb_whisper.export``. torch and transformers are imported only
-when a transformers model is decoded.
+May use ``hsb_whisper.data``, ``hsb_whisper.transcription`` and ``hsb_whisper.export``. torch and
+transformers are imported only when a transformers model is decoded.
 """
 
 from hsb_whisper.evaluation.compare import compare

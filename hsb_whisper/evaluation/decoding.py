@@ -30,17 +30,13 @@ from hsb_whisper.errors import OptionError
 from hsb_whisper.export import require_safetensors
 from hsb_whisper.melspec import model_input
 from hsb_whisper.offline import forbid_hub_downloads
+from hsb_whisper.transcription import NO_REPEAT_NGRAM_SIZE
 
 # Whisper's decoder has 448 positions; the prompt <|startoftranscript|><|lang|><|transcribe|>
 # <|notimestamps|> takes 4 and <|endoftext|> one, which leaves 443 for text. 440 keeps a margin
 # that transformers' and CTranslate2's length checks both accept.
 MAX_NEW_TOKENS = 440
 ENGINES = ("faster-whisper", "transformers")
-# The guard against repetition loops (a fine-tuned model once turned "o sto čtyřicet čtyři" into 38
-# repeated "s"): no run of this many tokens is generated twice in a clip. Decoding here has no
-# temperature fallback (it would sample), so this is what stops a loop; ordinary speech does not
-# repeat 10 tokens within 30 s. The app and transcribe use the same value.
-NO_REPEAT_NGRAM_SIZE = 10
 HF_PRECISION = "float32"  # what the transformers engine computes in
 
 

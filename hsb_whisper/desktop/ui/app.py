@@ -143,8 +143,8 @@ def _excepthook(log_file: Path | None):
 
 def run_app(log_file: Path | None = None, quit_after_ms: int = 0) -> int:
     """Show the main window and run Qt's event loop until it closes; returns the exit code."""
-    from hsb_whisper.desktop.memory import use_one_heap
     from hsb_whisper.desktop.ui.main_window import MainWindow
+    from hsb_whisper.transcription.memory import use_one_heap
 
     use_one_heap()  # before Qt and the workers start threads: ~40 MB less when idle
     app = QApplication.instance()

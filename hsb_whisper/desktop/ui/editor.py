@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper import paths
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.transcriber import Transcript
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.transcript import Transcript
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.memory import release_freed_memory
-from hsb_whisper.desktop.outputs import plan_outputs
-from hsb_whisper.desktop.transcriber import TranscribeOptions
 from hsb_whisper.desktop.ui.editor import TranscriptEditor, load_saved
 from hsb_whisper.desktop.ui.files_page import FilesPage
 from hsb_whisper.desktop.ui.models_page import ModelsPage
@@ -20,6 +16,10 @@ from hsb_whisper.desktop.ui.settings import AppSettings, save_settings
 from hsb_whisper.desktop.ui.settings_dialog import SettingsDialog
 from hsb_whisper.desktop.ui.workers import FileWorker, LiveWorker, TranscriberCache
 from hsb_whisper.export import ModelStore
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.engine import TranscribeOptions
+from hsb_whisper.transcription.memory import release_freed_memory
+from hsb_whisper.transcription.outputs import plan_outputs
 
 log = logging.getLogger(__name__)
 

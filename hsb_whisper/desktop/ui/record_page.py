@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper import paths
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.live import LiveSegmenter
-from hsb_whisper.desktop.recorder import Recorder, RecorderError, RecorderState, input_devices
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.live import LiveSegmenter
+from hsb_whisper.transcription.recorder import Recorder, RecorderError, RecorderState, input_devices
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale, QSettings
 
 from hsb_whisper import paths
-from hsb_whisper.desktop.transcriber import MAX_SPEAKERS, TranscribeOptions
+from hsb_whisper.transcription.engine import MAX_SPEAKERS, TranscribeOptions
 
 UI_LANGUAGES = {"hsb": "Hornjoserbsce", "de": "Deutsch", "en": "English"}
 FALLBACK_UI_LANGUAGE = "hsb"  # on first start when the system's language is none of them

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from hsb_whisper.desktop import DEFAULT_BATCH_SIZE
 from hsb_whisper.desktop.ui.settings import SPEAKERS_OFF, UI_LANGUAGES, AppSettings
 from hsb_whisper.export import COMPUTE_TYPES
+from hsb_whisper.transcription import DEFAULT_BATCH_SIZE
 
 # The numbers of speakers the combo box offers (TranscribeOptions takes up to MAX_SPEAKERS: a
 # value above this one, from a hand-edited settings file, is listed as well).

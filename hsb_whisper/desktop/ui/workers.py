@@ -18,10 +18,11 @@ import threading
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from hsb_whisper.desktop.live import Utterance
-from hsb_whisper.desktop.transcriber import Segment, TranscribeOptions, Transcriber
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
+from hsb_whisper.transcription.engine import TranscribeOptions, Transcriber
+from hsb_whisper.transcription.live import Utterance
+from hsb_whisper.transcription.transcript import Segment
 
 log = logging.getLogger(__name__)
 

@@ -20,18 +20,28 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from hsb_whisper.data.annotations import SEGMENT_TIER, WORD_TIER, words_tier
-from hsb_whisper.desktop.transcriber import (
+from hsb_whisper.errors import HsbWhisperError, OptionError
+from hsb_whisper.files import atomic_open
+from hsb_whisper.transcription.transcript import (
     AudioInfo,
     Segment,
     Transcript,
     Word,
     clean_speaker_name,
 )
-from hsb_whisper.errors import HsbWhisperError, OptionError
-from hsb_whisper.files import atomic_open
 
+# The tiers of hsb-whisper's ELAN and Praat files (``transcribe -f eaf,textgrid``): segments, and
+# with word timestamps their words; with speakers a pair per speaker, "Name" and "words (Name)".
+# The corpus import (hsb_whisper.data) reads them back by these names.
+SEGMENT_TIER = "transcript"
+WORD_TIER = "words"
+# The version of the JSON a transcript is saved as (the app reopens saved edits)
 JSON_FORMAT_VERSION = 1
+
+
+def words_tier(tier: str) -> str:
+    """The name of the tier of words of speaker tier ``tier``."""
+    return f"{WORD_TIER} ({tier})"
 
 
 def timestamp(seconds: float, decimal_marker: str = ".", always_hours: bool = True) -> str:

@@ -37,18 +37,12 @@ from typing import Literal
 import hsb_whisper
 from hsb_whisper import __version__
 from hsb_whisper.audio import SAMPLE_RATE, load_audio
-from hsb_whisper.desktop import formats
-from hsb_whisper.desktop.transcriber import (
-    AudioInfo,
-    Segment,
-    TranscribeOptions,
-    Transcriber,
-    Transcript,
-    Word,
-)
 from hsb_whisper.export import LocalModel, ModelStore
 from hsb_whisper.export.metadata import check_files
 from hsb_whisper.finetune import TRAINING_LIBRARIES, missing_training_libraries
+from hsb_whisper.transcription import formats
+from hsb_whisper.transcription.engine import TranscribeOptions, Transcriber
+from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +275,7 @@ def _read_nonempty(path: Path, transcript: Transcript) -> str | None:
     return None if path.read_text(encoding="utf-8").strip() else "the file is empty"
 
 
-# How each format of hsb_whisper.desktop.formats is read back (a new format needs an entry).
+# How each format of hsb_whisper.transcription.formats is read back (a new format needs an entry).
 _READ_BACK: dict[str, Callable[[Path, Transcript], str | None]] = {
     "txt": _read_nonempty,
     "srt": _read_cues,
@@ -300,8 +294,8 @@ def _worker_pid() -> int:
 def _check_speakers(ctx: _Context) -> str:
     """The speaker encoder (an ONNX file checked against its SHA-256) loads with onnxruntime and
     finds one voice in the one-voice sample."""
-    from hsb_whisper.desktop.speakers import SpeakerTrack
     from hsb_whisper.export import SpeakerEncoder
+    from hsb_whisper.transcription.speakers import SpeakerTrack
 
     start = time.perf_counter()
     track = SpeakerTrack(SpeakerEncoder())

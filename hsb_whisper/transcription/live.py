@@ -1,6 +1,6 @@
 """Cutting live audio into utterances for live transcription (no Qt).
 
-A :class:`LiveSegmenter` is fed the blocks a :class:`~hsb_whisper.desktop.recorder.Recorder`
+A :class:`LiveSegmenter` is fed the blocks a :class:`~hsb_whisper.transcription.recorder.Recorder`
 captures (float32 mono, 16 kHz) and emits an :class:`Utterance` as soon as the speaker pauses, so
 that each utterance can be transcribed while the recording goes on.
 

@@ -327,7 +327,7 @@ def _smooth(labels: np.ndarray, regions: list[int]) -> np.ndarray:
 def label_segments(segments: list, turns: list[Turn]) -> list:
     """Every segment with its ``speaker``; a segment whose words (word timestamps) belong to
     different speakers is split where the speaker changes. Segments and words are
-    :class:`~hsb_whisper.desktop.transcriber.Segment`/``Word``; returns new segments."""
+    :class:`~hsb_whisper.transcription.engine.Segment`/``Word``; returns new segments."""
     if not turns:
         return list(segments)
     starts = np.array([t.start for t in turns])

@@ -23,7 +23,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from hsb_whisper.desktop import formats
+from hsb_whisper.transcription import formats
 
 
 @dataclasses.dataclass(frozen=True)
