@@ -656,6 +656,7 @@ if widen:  # hold the finished staging folder back before its rename: both pass 
             time.sleep(0.5)
         return rename(src, dst)
     os.rename = slow_rename
+print("ready", flush=True)  # imported: the test waits for this line from both
 while not go.exists():
     time.sleep(0.001)
 model = ModelStore(root).resolve(None)
@@ -680,7 +681,8 @@ def test_two_processes_assemble_the_default_at_once(tmp_path, window):
             )
             for _ in range(2)
         ]
-        time.sleep(1.5)  # both have imported and are waiting
+        for proc in procs:  # a handshake, not a guessed sleep: both have imported and wait
+            assert proc.stdout.readline() == "ready\n", proc.stderr.read()
         go.touch()
         for proc in procs:
             out, err = proc.communicate(timeout=300)
