@@ -97,12 +97,10 @@ def _clean(text: object) -> str:
 
 def notes(model: LocalModel) -> list[str]:
     """What a user must know before relying on ``model``: copyleft weights, no Upper Sorbian."""
-    from hsb_whisper.finetune.publish import copyleft_licence, untrained_default
-
     found = []
-    if untrained_default(model):
+    if model.untrained_default:
         found.append(UNTRAINED_NOTE)
-    copyleft = copyleft_licence(model.info.license if model.info else None)
+    copyleft = model.info.copyleft_licence if model.info else None
     if copyleft:
         found.append(f"copyleft: {copyleft}")
     return found

@@ -272,15 +272,9 @@ def run(args: argparse.Namespace) -> int:
     if len(args.files) > 1 and not args.quiet:
         done = len(args.files) - failed
         print(f"{done} of {len(args.files)} files transcribed, {failed} failed", file=sys.stderr)
-    if not args.quiet and failed < len(args.files) and _untrained_default(model):
+    if not args.quiet and failed < len(args.files) and model.untrained_default:
         print(UNTRAINED_NOTICE, file=sys.stderr)
     return 1 if failed else 0
-
-
-def _untrained_default(model) -> bool:
-    from hsb_whisper.finetune.publish import untrained_default
-
-    return untrained_default(model)
 
 
 def _transcribe_one(

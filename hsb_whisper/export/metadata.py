@@ -25,6 +25,22 @@ METADATA_FILE = "hsb-whisper-model.json"
 FORMAT_VERSION = 1
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}")  # Whisper's tokens: "cs", "pl", "haw", "yue", …
 _HASH_CHUNK = 1 << 20  # bytes read at a time when hashing
+# SPDX ids (lowercase prefixes) of licences that oblige whoever passes the weights on to share
+# alike: a community member must know before packing or publishing such a model.
+_COPYLEFT = (
+    "agpl",
+    "gpl",
+    "lgpl",
+    "cc-by-sa",
+    "cc-by-nc-sa",
+    "mpl",
+    "epl",
+    "eupl",
+    "osl",
+    "cecill",
+    "gfdl",
+    "odbl",
+)
 
 # --- the schema: what each field may hold (see metadata_problem) ---
 # The weight types CTranslate2 writes into model.bin.
@@ -141,6 +157,16 @@ class ModelInfo:
         data = dataclasses.asdict(self)
         data["files"] = {k: v.size for k, v in self.files.items()}
         return data
+
+    @property
+    def copyleft_licence(self) -> str | None:
+        """The licence as it is written if it is a copyleft one (AGPL, GPL, LGPL, CC-BY-SA, …),
+        upper-cased; ``None`` for any other."""
+        if not self.license:
+            return None
+        if self.license.strip().lower().startswith(_COPYLEFT):
+            return self.license.strip().upper()
+        return None
 
 
 def metadata_problem(data: Mapping[str, Any]) -> str | None:

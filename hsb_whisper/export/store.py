@@ -78,6 +78,18 @@ class LocalModel:
         """The language token to force at inference; ``None`` means detect it."""
         return self.info.language if self.info else None
 
+    @property
+    def untrained_default(self) -> bool:
+        """Whether this is the embedded whisper-base, which was never trained on Upper Sorbian
+        (it writes Czech spelling)."""
+        info = self.info
+        return (
+            self.name == EMBEDDED_NAME
+            and info is not None
+            and info.recipe is None
+            and info.base == "openai/whisper-base"
+        )
+
 
 class ModelStore:
     """Installed models under ``root`` (default: ``<user data dir>/models``)."""

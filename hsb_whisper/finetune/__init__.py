@@ -16,10 +16,8 @@ from hsb_whisper.finetune.libraries import (
 )
 from hsb_whisper.finetune.publish import (
     HSB_TOKENS,
-    copyleft_licence,
     export_run,
     import_model,
-    untrained_default,
 )
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
 from hsb_whisper.finetune.setup import TrainingError
@@ -38,7 +36,6 @@ __all__ = [
     "RunResult",
     "TrainingError",
     "TrainingPaused",
-    "copyleft_licence",
     "estimate",
     "export_run",
     "format_duration",
@@ -50,5 +47,4 @@ __all__ = [
     "resolve_model",
     "shipped_recipes",
     "train",
-    "untrained_default",
 ]

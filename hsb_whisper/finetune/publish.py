@@ -230,46 +230,6 @@ def _dev_wer(
 HSB_TOKENS = ("cs", "de", "pl")
 SAMPLE = Path(__file__).resolve().parents[1] / "assets" / "samples" / "hsb-synthetic.mp3"
 SAMPLE_AUDIO_SECONDS = 1.0  # of the bundled sample, transcribed to verify an import
-# SPDX ids (lowercase prefixes) of licences that oblige whoever passes the weights on to share
-# alike: a community member must know before packing or publishing such a model.
-_COPYLEFT = (
-    "agpl",
-    "gpl",
-    "lgpl",
-    "cc-by-sa",
-    "cc-by-nc-sa",
-    "mpl",
-    "epl",
-    "eupl",
-    "osl",
-    "cecill",
-    "gfdl",
-    "odbl",
-)
-
-
-def copyleft_licence(license: str | None) -> str | None:
-    """The licence as it is written if it is a copyleft one (AGPL, GPL, LGPL, CC-BY-SA, …)."""
-    if not license:
-        return None
-    lowered = license.strip().lower()
-    if lowered.startswith(_COPYLEFT):
-        return license.strip().upper()
-    return None
-
-
-def untrained_default(model: Any) -> bool:
-    """Whether ``model`` (a :class:`~hsb_whisper.export.LocalModel`) is the embedded
-    whisper-base, which was never trained on Upper Sorbian (it writes Czech spelling)."""
-    from hsb_whisper.export.default_model import DEFAULT_MODEL_NAME
-
-    info = getattr(model, "info", None)
-    return (
-        model.name == DEFAULT_MODEL_NAME
-        and info is not None
-        and info.recipe is None
-        and info.base == "openai/whisper-base"
-    )
 
 
 @dataclasses.dataclass(frozen=True)

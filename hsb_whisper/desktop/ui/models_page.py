@@ -23,13 +23,7 @@ from PySide6.QtWidgets import (
 
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
-from hsb_whisper.finetune.publish import (
-    HSB_TOKENS,
-    copyleft_licence,
-    import_facts,
-    import_model,
-    untrained_default,
-)
+from hsb_whisper.finetune.publish import HSB_TOKENS, import_facts, import_model
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole  # a list item's LocalModel
 
@@ -122,10 +116,10 @@ class ModelsPage(QWidget):
             (self.tr("Folder"), str(model.path)),
         ]
         lines = [f"{label}: {value}" for label, value in rows]
-        if untrained_default(model):
+        if model.untrained_default:
             lines.append("")
             lines.append(self.tr("Not trained for Upper Sorbian (writes Czech spelling)."))
-        copyleft = copyleft_licence(info.license if info else None)
+        copyleft = info.copyleft_licence if info else None
         if copyleft:
             lines.append(self.tr("Copyleft licence: {0}").format(copyleft))
         self.details.setPlainText("\n".join(lines))
