@@ -87,7 +87,7 @@ def test_no_language_is_refused_in_one_line(capsys, hf_base, tmp_path):
 
 
 def test_a_language_stated_by_the_card_or_generation_config_is_used(hf_base, tmp_path):
-    from hsb_whisper.finetune.publish import import_facts
+    from hsb_whisper.finetune import import_facts
 
     folder = without_language(hf_base, tmp_path / "card")
     (folder / "README.md").write_text("---\nlanguage:\n- pl\n---\n# a card\n", encoding="utf-8")
@@ -126,7 +126,7 @@ def test_import_names_are_checked_before_any_work(capsys, tiny_whisper, monkeypa
     def no_work(*args, **kwargs):
         raise AssertionError("the import started although its name is refused")
 
-    monkeypatch.setattr("hsb_whisper.finetune.publish.build_model", no_work)
+    monkeypatch.setattr("hsb_whisper.finetune.model_import.build_model", no_work)
     result = run_cli(capsys, "models", "import", tiny_whisper, "--name", "Whisper-Base")
     assert result.code != 0 and "only by case or look-alike letters" in result.err
     result = run_cli(capsys, "models", "import", tiny_whisper, "--name", "../x")

@@ -212,7 +212,7 @@ def test_hostile_folder_is_refused_in_one_line(
     def no_build(*args, **kwargs):
         raise AssertionError("a model was built from a folder that should have been refused")
 
-    monkeypatch.setattr("hsb_whisper.finetune.publish.build_model", no_build)
+    monkeypatch.setattr("hsb_whisper.finetune.model_import.build_model", no_build)
     folder = copy_of(tiny_whisper, tmp_path)
     change(folder, tmp_path)
     outcome: list[BaseException | None] = []

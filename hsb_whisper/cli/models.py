@@ -181,7 +181,7 @@ def _install(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from hsb_whisper.cli.terminal import quiet_libraries, require_training_libraries
-    from hsb_whisper.finetune.publish import import_model
+    from hsb_whisper.finetune import import_model
 
     require_training_libraries("importing a Hugging Face Whisper")  # the converter needs them
     quiet_libraries()

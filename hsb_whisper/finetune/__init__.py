@@ -14,11 +14,8 @@ from hsb_whisper.finetune.libraries import (
     missing_training_libraries,
     require_training_libraries,
 )
-from hsb_whisper.finetune.publish import (
-    HSB_TOKENS,
-    export_run,
-    import_model,
-)
+from hsb_whisper.finetune.model_import import HSB_TOKENS, ImportFacts, import_facts, import_model
+from hsb_whisper.finetune.publish import export_run
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
 from hsb_whisper.finetune.setup import TrainingError
 from hsb_whisper.finetune.train import EXIT_PAUSED, Event, TrainingPaused, train
@@ -31,6 +28,7 @@ __all__ = [
     "Estimate",
     "Event",
     "Hardware",
+    "ImportFacts",
     "Recipe",
     "Run",
     "RunResult",
@@ -40,6 +38,7 @@ __all__ = [
     "export_run",
     "format_duration",
     "hardware",
+    "import_facts",
     "import_model",
     "load_recipe",
     "missing_training_libraries",
