@@ -20,6 +20,7 @@ from hsb_whisper.transcription.live import Utterance
 
 from conftest import EN_SENTENCES
 from fake_stream import FakeSoundDevice
+from qt_wait import worker_signal
 from speech import encode, read_wav, speak_sentences, write_wav
 
 WAIT_MS = 120_000
@@ -55,7 +56,7 @@ def fresh_copy(clip, folder):
 
 
 def test_drop_file_transcribe_and_export_srt(qtbot, window, clips, tmp_path):
-    with qtbot.waitSignal(window.file_worker.finished, timeout=WAIT_MS) as done:
+    with worker_signal(qtbot, window.file_worker.finished, WAIT_MS) as done:
         drop(window.files, [fresh_copy(clips["en"], tmp_path)])
     job_id = done.args[0]
     qtbot.waitUntil(lambda: window.files.jobs[job_id].state == "done")
@@ -83,10 +84,10 @@ def test_cancel_midway(qtbot, window, clips, tmp_path, monkeypatch):
         return is_cancelled(job_id)
 
     monkeypatch.setattr(window.file_worker, "_is_cancelled", held_check)
-    with qtbot.waitSignal(window.file_worker.segment, timeout=WAIT_MS) as first:
+    with worker_signal(qtbot, window.file_worker.segment, WAIT_MS) as first:
         job_ids = window.files.add_paths([long])
     window.files.table.selectRow(0)
-    with qtbot.waitSignal(window.file_worker.cancelled, timeout=WAIT_MS) as cancelled:
+    with worker_signal(qtbot, window.file_worker.cancelled, WAIT_MS) as cancelled:
         window.files.cancel_selected()
         clicked.set()
     assert cancelled.args == [job_ids[0]] and first.args[0] == job_ids[0]
@@ -97,7 +98,7 @@ def test_cancel_midway(qtbot, window, clips, tmp_path, monkeypatch):
 
 
 def test_broken_file_does_not_stop_the_others(qtbot, window, clips, tmp_path):
-    with qtbot.waitSignal(window.file_worker.finished, timeout=WAIT_MS):
+    with worker_signal(qtbot, window.file_worker.finished, WAIT_MS):
         ids = window.files.add_paths([clips["garbage"], fresh_copy(clips["en"], tmp_path)])
     bad, good = (window.files.jobs[i] for i in ids)
     qtbot.waitUntil(lambda: good.state == "done")
@@ -111,7 +112,7 @@ def test_edits_survive_closing_and_reopening(qtbot, clips, default_model, tmp_pa
     audio.write_bytes(clips["en"].read_bytes())
     first = MainWindow(AppSettings(language="en", beam_size=1), sd=FakeSoundDevice(devices=[]))
     qtbot.addWidget(first)
-    with qtbot.waitSignal(first.file_worker.finished, timeout=WAIT_MS):
+    with worker_signal(qtbot, first.file_worker.finished, WAIT_MS):
         first.files.add_paths([audio])
     qtbot.waitUntil(lambda: first.editor.transcript is not None)
     first.editor.table.item(0, 2).setText("Dobry dźeń, Stella!")
@@ -146,7 +147,7 @@ def test_record_live_text_and_stop_keeps_all_audio(
         page.start()
     assert shown.args[2] and page.live.toPlainText().strip()
     assert sd.exhausted.wait(60)
-    with qtbot.waitSignal(win.file_worker.finished, timeout=WAIT_MS) as done:
+    with worker_signal(qtbot, win.file_worker.finished, WAIT_MS) as done:
         path = page.stop()
     with wave.open(str(path)) as w:
         assert w.getnframes() == sd.delivered_samples  # Stop dropped nothing
@@ -234,7 +235,7 @@ def test_double_click_plays_the_segment(qtbot, clips, default_model, tmp_path):
     speaker = Speaker(devices=[])
     win = MainWindow(AppSettings(language="en", beam_size=1), sd=speaker)
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.file_worker.finished, timeout=WAIT_MS) as done:
+    with worker_signal(qtbot, win.file_worker.finished, WAIT_MS) as done:
         win.files.add_paths([fresh_copy(clips["en"], tmp_path)])
     qtbot.waitUntil(lambda: win.editor.transcript is not None)
     segment = done.args[1].segments[0]

@@ -25,6 +25,7 @@ from hsb_whisper.desktop.ui.workers import FileWorker
 from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript
 
 from fake_stream import FakeSoundDevice
+from qt_wait import worker_signal
 from speech import speak_conversation
 
 LINES = [  # (speaker, text): three speakers taking turns
@@ -226,7 +227,7 @@ def test_file_worker_finishes_through_the_transcriber(qtbot, tmp_path):
             return Fake()
 
     worker = FileWorker(Models())
-    with qtbot.waitSignal(worker.finished) as done:
+    with qtbot.waitSignal(worker.finished) as done:  # run here, in the test's thread
         worker.run(7, str(labelled.info.path), "whisper-base", AppSettings().transcribe_options())
     assert done.args == [7, labelled]
 
@@ -247,7 +248,7 @@ def test_the_app_transcribes_with_speakers_and_exports_the_names(qtbot, default_
     qtbot.addWidget(window)
     window.show()
     try:
-        with qtbot.waitSignal(window.file_worker.finished, timeout=120_000):
+        with worker_signal(qtbot, window.file_worker.finished, 120_000):
             window.files.add_paths([talk])
         editor = window.editor
         qtbot.waitUntil(lambda: editor.transcript is not None)
