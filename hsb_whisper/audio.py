@@ -90,7 +90,7 @@ def _open_audio(path: Path) -> Iterator[tuple[av.container.InputContainer, av.Au
                 raise AudioError(path, "the file has no audio stream")
             yield container, container.streams.audio[0]
     except (av.error.FFmpegError, ValueError) as e:
-        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+        raise AudioError(path, f"not a readable audio file ({_av_error(e)})") from e
 
 
 def _check_complete(path: Path) -> float | None:
@@ -196,7 +196,7 @@ def inspect_audio(path: str | Path) -> AudioFacts:
             try:
                 frames = packet.decode()
             except av.error.InvalidDataError as e:
-                damage = f"damaged audio data after {samples / (rate or 1):.1f} s ({_short(e)})"
+                damage = f"damaged audio data after {samples / (rate or 1):.1f} s ({_av_error(e)})"
                 break
             for frame in frames:
                 data = frame.to_ndarray()
@@ -241,7 +241,7 @@ def load_audio(path: str | Path) -> np.ndarray:
         raise
     except (av.error.FFmpegError, ValueError, IndexError) as e:
         log.debug("decoding %s failed", path, exc_info=True)
-        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+        raise AudioError(path, f"not a readable audio file ({_av_error(e)})") from e
     audio = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
 
     _check_length(path, len(audio) / SAMPLE_RATE, declared)
@@ -308,7 +308,7 @@ def read_spans(path: str | Path, spans: list[tuple[int, int]]) -> Iterator[tuple
             if not waiting and not reading:
                 return
     except (av.error.FFmpegError, ValueError, IndexError) as e:
-        raise AudioError(path, f"not a readable audio file ({_short(e)})") from e
+        raise AudioError(path, f"not a readable audio file ({_av_error(e)})") from e
     if offset == 0:
         raise AudioError(path, "the file holds no audio samples", "empty")
     for i, pieces in reading.items():
@@ -326,7 +326,7 @@ def _resample(resampler, frame) -> Iterator[np.ndarray]:
         yield out.to_ndarray().reshape(-1).astype(np.float32) / 32768.0
 
 
-def _short(e: Exception) -> str:
+def _av_error(e: Exception) -> str:
     """FFmpeg's message without the errno and the file name it repeats."""
     text = str(e).split(": '", 1)[0]
     text = re.sub(r"^\[Errno -?\d+\]\s*", "", text).strip()
@@ -366,7 +366,7 @@ class AudioReader:
                 self.exhausted = True
                 break
             except (av.error.FFmpegError, ValueError, IndexError) as e:
-                raise AudioError(self.path, f"not a readable audio file ({_short(e)})") from e
+                raise AudioError(self.path, f"not a readable audio file ({_av_error(e)})") from e
             if block.size:
                 self._peak = max(self._peak, float(np.max(np.abs(block))))
                 self._pending.append(block)

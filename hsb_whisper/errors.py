@@ -3,6 +3,8 @@
 Every error a user can cause (a bad file, a damaged model, a bad option) is one of these, carries
 a message that names the file or value and what would be right, and is shown as one line by the
 command line and the app. Anything else is a bug and goes with its traceback to the log file.
+Text from someone else's file (a name, a tier, a folder) goes into such a line through
+:func:`shown`: escaped, and cut when long.
 """
 
 from __future__ import annotations
@@ -39,3 +41,18 @@ class OptionError(HsbWhisperError):
 class OutputError(HsbWhisperError):
     """An output folder or file that cannot be written (a file where a folder should be, no
     permission, a name too long); the message names the option or the path."""
+
+
+# Names from others' files are shown up to this many characters (a 50-million-character tier name
+# is a hostile file, not a name to print)
+MAX_SHOWN_CHARS = 120
+
+
+def shown(text: str, limit: int | None = MAX_SHOWN_CHARS) -> str:
+    """``text`` safe to print on a terminal: as it is when every character is printable, else
+    quoted with control, format (bidi overrides, zero widths) and other unprintable characters
+    escaped as Python's ``repr`` does (``'\\x1b[31m'``); longer than ``limit`` (``None``: no
+    limit): cut, with how long it was."""
+    cut = text if limit is None or len(text) <= limit else text[:limit]
+    safe = cut if cut.isprintable() else repr(cut)
+    return safe if cut is text else f"{safe}… ({len(text)} characters)"

@@ -37,11 +37,10 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 
 from hsb_whisper.audio import AUDIO_SUFFIXES, SAMPLE_RATE, read_spans
-from hsb_whisper.data.characters import MAX_SHOWN_CHARS, shown
 from hsb_whisper.data.checks import AUDIO_REJECT_REASONS, MAX_CLIP_SECONDS, Reject
 from hsb_whisper.data.manifest import Clip, normalize_text
 from hsb_whisper.data.split import Origin
-from hsb_whisper.errors import AudioError, HsbWhisperError, OptionError
+from hsb_whisper.errors import MAX_SHOWN_CHARS, AudioError, HsbWhisperError, OptionError, shown
 from hsb_whisper.files import atomic_open
 from hsb_whisper.transcription.formats import SEGMENT_TIER, WORD_TIER, words_tier
 

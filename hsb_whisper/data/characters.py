@@ -48,18 +48,3 @@ def character_inventory(texts: Iterable[str], locale: str | None = None) -> list
             why = f"not in the {locale} alphabet"
         inventory.append(CharCount(ch, n, name, why))
     return inventory
-
-
-# Names from others' files are shown up to this many characters (a 50-million-character tier name
-# is a hostile file, not a name to print)
-MAX_SHOWN_CHARS = 120
-
-
-def shown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
-    """``text`` safe to print on a terminal: as it is when every character is printable, else
-    quoted with control, format (bidi overrides, zero widths) and other unprintable characters
-    escaped as Python's ``repr`` does (``'\\x1b[31m'``); longer than ``limit``: cut, with how long
-    it was."""
-    cut = text if len(text) <= limit else text[:limit]
-    safe = cut if cut.isprintable() else repr(cut)
-    return safe if cut is text else f"{safe}… ({len(text)} characters)"

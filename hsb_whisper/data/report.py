@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hsb_whisper.data.characters import character_inventory, shown
+from hsb_whisper.data.characters import character_inventory
 from hsb_whisper.data.checks import REASONS, CheckResult, Reject
 from hsb_whisper.data.manifest import Clip
+from hsb_whisper.errors import shown
 from hsb_whisper.files import atomic_open, atomic_write_text
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hsb_whisper import paths
-from hsb_whisper.errors import ModelError
+from hsb_whisper.errors import ModelError, shown
 from hsb_whisper.export import default_model
 from hsb_whisper.export.metadata import METADATA_FILE, ModelInfo, check_files, metadata_problem
 from hsb_whisper.export.pack import open_pack
@@ -374,7 +374,7 @@ def name_key(name: str) -> str:
 
 def _shown(names: list[str]) -> str:
     """Folder names for a message: any with control or invisible characters as escapes."""
-    return ", ".join(n if n.isprintable() else repr(n) for n in names)
+    return ", ".join(shown(n, limit=None) for n in names)
 
 
 def _has_metadata(folder: Path) -> bool:
