@@ -12,8 +12,6 @@ opens again.
 
 from __future__ import annotations
 
-import dataclasses
-import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget, QWizard
@@ -25,53 +23,15 @@ from hsb_whisper.desktop.ui.wizard.export_page import ExportPage
 from hsb_whisper.desktop.ui.wizard.hardware_page import HardwarePage
 from hsb_whisper.desktop.ui.wizard.recipe_page import RecipePage
 from hsb_whisper.desktop.ui.wizard.results_page import ResultsPage
+from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.training_page import TrainingPage
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
-from hsb_whisper.finetune import Run, load_recipe, require_training_libraries
+from hsb_whisper.finetune import require_training_libraries
 
 __all__ = ["TrainingWizard", "WizardState"]
 
 DATA, RECIPE, HARDWARE, TRAINING, RESULTS, EXPORT = range(6)
-
-
-@dataclasses.dataclass
-class WizardState:
-    """What the pages decide, in the terms of the command line."""
-
-    work: Path  # <user data>/training
-    manifests: dict[str, dict[str, Path]] = dataclasses.field(default_factory=dict)
-    recipe: str = "classic"
-    overrides: list[str] = dataclasses.field(default_factory=list)
-    run_dir: Path | None = None
-    resume: bool = False  # the training page continues run_dir instead of starting one
-    report: Path | None = None
-
-    @property
-    def data_dir(self) -> Path:
-        return self.work / "data"
-
-    @property
-    def runs_dir(self) -> Path:
-        return self.work / "runs"
-
-    def new_run_dir(self, recipe: str) -> Path:
-        return self.runs_dir / f"{recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
-
-    def base(self) -> str:
-        """The base model the run trains (as the recipe names it)."""
-        if self.run_dir is not None and Run.is_run(self.run_dir):
-            return Run(self.run_dir).load_recipe().base
-        return load_recipe(self.recipe, self.overrides).base
-
-    def continue_run(self, run_dir: Path) -> None:
-        """Take up the unfinished run in ``run_dir``: its recipe and data, as saved in it."""
-        recipe = Run(run_dir).load_recipe()
-        self.run_dir, self.resume, self.recipe = run_dir, True, recipe.name
-        self.manifests = {
-            ("cs" if stage.name == "czech" else "hsb"): {"train": stage.train, "dev": stage.dev}
-            for stage in recipe.stages
-        }
 
 
 class TrainingWizard(QWizard):

@@ -29,6 +29,7 @@ from hsb_whisper.data import (
     import_folder,
     render_report,
 )
+from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 
 # (key, needs a folder); DataSource.label names each in the user's language
@@ -111,7 +112,7 @@ class DataSource(QGroupBox):
 
 
 class DataPage(QWizardPage):
-    def __init__(self, state, parent: QWidget | None = None) -> None:
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.setTitle(self.tr("Training data"))

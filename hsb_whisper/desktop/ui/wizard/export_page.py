@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import QUANTIZATIONS, ModelStore, make_pack
@@ -31,7 +32,9 @@ from hsb_whisper.finetune import export_run
 class ExportPage(QWizardPage):
     installed = Signal(str)  # the new model's name
 
-    def __init__(self, state, store: ModelStore, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: WizardState, store: ModelStore, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.state = state
         self.store = store

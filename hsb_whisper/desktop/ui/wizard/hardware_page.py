@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop.training_job import measure_estimate
+from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 from hsb_whisper.finetune import format_duration
 
 
 class HardwarePage(QWizardPage):
-    def __init__(self, state, parent: QWidget | None = None) -> None:
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.setTitle(self.tr("This computer"))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import EMBEDDED_NAME
@@ -31,7 +32,7 @@ RESEARCH_BASE = "whisper-small"
 
 
 class RecipePage(QWizardPage):
-    def __init__(self, state, parent: QWidget | None = None) -> None:
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.setTitle(self.tr("Recipe"))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from hsb_whisper.audio import SAMPLE_RATE, load_audio
 from hsb_whisper.data import read_manifest
+from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.evaluation import compare, evaluate, read_evaluation, unique_ids
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 WORST = 10
 
 
-def evaluate_and_compare(state, worker) -> dict:
+def evaluate_and_compare(state: WizardState, worker) -> dict:
     """Evaluate the base and the run on the held-out manifest, then compare them: the same
     calls as ``hsb-whisper evaluate`` (twice) and ``compare``."""
     manifests = state.manifests["hsb"]
@@ -65,7 +66,7 @@ def evaluate_and_compare(state, worker) -> dict:
     return {"html": report.with_suffix(".html"), "rows": rows, "notes": notes}
 
 
-def _other_recipe(state) -> Path | None:
+def _other_recipe(state: WizardState) -> Path | None:
     """The latest finished run of the other recipe in the wizard's runs folder, if any."""
     recipe = Run(state.run_dir).load_recipe().name
     try:
@@ -77,7 +78,7 @@ def _other_recipe(state) -> Path | None:
 
 
 class ResultsPage(QWizardPage):
-    def __init__(self, state, sd=None, parent: QWidget | None = None) -> None:
+    def __init__(self, state: WizardState, sd=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.sd = sd

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop.training_job import TrainingJob
+from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import problem_html
 from hsb_whisper.finetune import Run, format_duration
 
@@ -119,7 +120,7 @@ class Curves(QWidget):
 
 
 class TrainingPage(QWizardPage):
-    def __init__(self, state, parent: QWidget | None = None) -> None:
+    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.setTitle(self.tr("Training"))
