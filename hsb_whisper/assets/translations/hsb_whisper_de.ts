@@ -4,22 +4,22 @@
 <context>
     <name>Curves</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="80"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="81"/>
         <source>waiting for steps…</source>
         <translation>Warten auf Schritte…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="112"/>
         <source>step {0}</source>
         <translation>Schritt {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="114"/>
         <source>training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="114"/>
         <source>dev WER</source>
         <translation>dev-WER</translation>
     </message>
@@ -27,62 +27,62 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="117"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="118"/>
         <source>Training data</source>
         <translation>Trainingsdaten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="120"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="121"/>
         <source>Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.</source>
         <translation>Obersorbische Aufnahmen mit ihren Transkripten. Jeder Clip wird geprüft; unbrauchbare Clips werden mit Begründung aussortiert.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="124"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
         <source>Upper Sorbian</source>
         <translation>Obersorbisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
         <source>Also Czech data (for the two-stage recipe)</source>
         <translation>Auch tschechische Daten (für das zweistufige Rezept)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="127"/>
         <source>Czech</source>
         <translation>Tschechisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="129"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="130"/>
         <source>&amp;Import and check</source>
         <translation>&amp;Importieren und prüfen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="139"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="140"/>
         <source>&amp;Continue that run</source>
         <translation>Diesen Lauf &amp;fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="170"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="171"/>
         <source>An unfinished training run is waiting: {0}</source>
         <translation>Ein nicht abgeschlossener Trainingslauf wartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="204"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="205"/>
         <source>The data is ready. Go on with Next.</source>
         <translation>Die Daten sind bereit. Fahren Sie mit „Weiter“ fort.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="210"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="211"/>
         <source>Choose where the {0} data is.</source>
         <translation>Wählen Sie, wo die Daten ({0}) liegen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="215"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="216"/>
         <source>Importing {0}…</source>
         <translation>{0} wird importiert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="246"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="247"/>
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation>Für {0} ({1}) bleiben keine brauchbaren Clips übrig: siehe Bericht unten.</translation>
     </message>
@@ -90,62 +90,62 @@
 <context>
     <name>DataSource</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="77"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
         <source>path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="79"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="84"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="86"/>
         <source>Where</source>
         <translation>Ort</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="90"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
         <source>a Common Voice archive (.tar.gz) or its extracted folder</source>
         <translation>ein Common-Voice-Archiv (.tar.gz) oder sein entpackter Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
         <source>a folder of recordings with transcripts</source>
         <translation>ein Ordner mit Aufnahmen und Transkripten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
         <source>an ELAN corpus (.eaf files with their recordings)</source>
         <translation>ein ELAN-Korpus (.eaf-Dateien mit ihren Aufnahmen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
         <source>a Praat corpus (.TextGrid files with their recordings)</source>
         <translation>ein Praat-Korpus (.TextGrid-Dateien mit ihren Aufnahmen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="95"/>
         <source>a folder of checked manifests (train.jsonl, dev.jsonl)</source>
         <translation>ein Ordner mit geprüften Manifesten (train.jsonl, dev.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="105"/>
         <source>Choose a folder</source>
         <translation>Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
         <source>Choose the archive</source>
         <translation>Archiv wählen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
         <source>Archives (*.tar.gz *.tgz)</source>
         <translation>Archive (*.tar.gz *.tgz)</translation>
     </message>
@@ -153,57 +153,57 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="38"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="41"/>
         <source>Export and install</source>
         <translation>Exportieren und installieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="41"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="44"/>
         <source>The new model goes into your models, checked, ready for the transcription pages. A pack (.zip) shares it with others.</source>
         <translation>Das neue Modell kommt geprüft zu Ihren Modellen, bereit zum Transkribieren. Mit einem Paket (.zip) teilen Sie es mit anderen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="50"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="53"/>
         <source>Use it as the &amp;default model</source>
         <translation>Als Standard&amp;modell verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="52"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="55"/>
         <source>&amp;Export and install</source>
         <translation>&amp;Exportieren und installieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="54"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="57"/>
         <source>Save as a &amp;pack to share…</source>
         <translation>Als &amp;Paket zum Teilen speichern…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="63"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="66"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="64"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="67"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="111"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="114"/>
         <source>{0} is installed{1}.</source>
         <translation>{0} ist installiert{1}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="112"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="115"/>
         <source> and is the default model</source>
         <translation> und ist das Standardmodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="129"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="132"/>
         <source>Save the pack</source>
         <translation>Paket speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="137"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="140"/>
         <source>Pack saved: {0}</source>
         <translation>Paket gespeichert: {0}</translation>
     </message>
@@ -304,52 +304,52 @@
 <context>
     <name>HardwarePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="25"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="26"/>
         <source>This computer</source>
         <translation>Dieser Computer</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="28"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="29"/>
         <source>A few training steps of the real model are timed here, to tell how long the whole training would take on this computer.</source>
         <translation>Einige Trainingsschritte des echten Modells werden hier gemessen, um abzuschätzen, wie lange das ganze Training auf diesem Computer dauern würde.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="32"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="33"/>
         <source>&amp;Measure again</source>
         <translation>Erneut &amp;messen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="59"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="60"/>
         <source>Measuring… (the base model is prepared first; this can take minutes)</source>
         <translation>Messung läuft… (zuerst wird das Basismodell vorbereitet; das kann Minuten dauern)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="70"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="71"/>
         <source>Hardware: {0}</source>
         <translation>Hardware: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="73"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="74"/>
         <source>Stage {0}: {1} steps × {2} s = {3} (on {4})</source>
         <translation>Stufe {0}: {1} Schritte × {2} s = {3} (auf {4})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="85"/>
         <source>Fast training: the recordings of a step share {0} windows of 30 seconds on average instead of one each ({1}).</source>
         <translation>Schnelles Training: Die Aufnahmen eines Schritts teilen sich im Mittel {0} Fenster zu 30 Sekunden statt je eines ({1}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="91"/>
         <source>Training would take about {0} (hours:minutes).</source>
         <translation>Das Training würde etwa {0} dauern (Stunden:Minuten).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="102"/>
         <source>Could not measure: {0}</source>
         <translation>Messung nicht möglich: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="104"/>
         <source>You can still train; the time is then not known in advance.</source>
         <translation>Sie können trotzdem trainieren; die Dauer ist dann vorab nicht bekannt.</translation>
     </message>
@@ -438,135 +438,135 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="68"/>
+        <location filename="../../desktop/ui/models_page.py" line="62"/>
         <source>Install model pack…</source>
         <translation>Modellpaket installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70"/>
+        <location filename="../../desktop/ui/models_page.py" line="64"/>
         <source>Install model folder…</source>
         <translation>Modellordner installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="72"/>
+        <location filename="../../desktop/ui/models_page.py" line="66"/>
         <source>Import a Whisper model…</source>
         <translation>Whisper-Modell importieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75"/>
+        <location filename="../../desktop/ui/models_page.py" line="69"/>
         <source>Use as default</source>
         <translation>Als Standard verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="82"/>
+        <location filename="../../desktop/ui/models_page.py" line="76"/>
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="99"/>
+        <location filename="../../desktop/ui/models_page.py" line="93"/>
         <source>damaged: {0}</source>
         <translation>beschädigt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="101"/>
+        <location filename="../../desktop/ui/models_page.py" line="95"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="114"/>
-        <location filename="../../desktop/ui/models_page.py" line="181"/>
+        <location filename="../../desktop/ui/models_page.py" line="108"/>
+        <location filename="../../desktop/ui/models_page.py" line="175"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="115"/>
-        <location filename="../../desktop/ui/models_page.py" line="168"/>
+        <location filename="../../desktop/ui/models_page.py" line="109"/>
+        <location filename="../../desktop/ui/models_page.py" line="162"/>
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="116"/>
+        <location filename="../../desktop/ui/models_page.py" line="110"/>
         <source>Base</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="117"/>
+        <location filename="../../desktop/ui/models_page.py" line="111"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="118"/>
+        <location filename="../../desktop/ui/models_page.py" line="112"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="119"/>
+        <location filename="../../desktop/ui/models_page.py" line="113"/>
         <source>WER</source>
         <translation>WER (Wortfehlerrate)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="120"/>
+        <location filename="../../desktop/ui/models_page.py" line="114"/>
         <source>Source</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="121"/>
+        <location filename="../../desktop/ui/models_page.py" line="115"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="122"/>
+        <location filename="../../desktop/ui/models_page.py" line="116"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="127"/>
+        <location filename="../../desktop/ui/models_page.py" line="121"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation>Nicht für Obersorbisch trainiert (schreibt tschechische Rechtschreibung).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="130"/>
+        <location filename="../../desktop/ui/models_page.py" line="124"/>
         <source>Copyleft licence: {0}</source>
         <translation>Copyleft-Lizenz: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140"/>
+        <location filename="../../desktop/ui/models_page.py" line="134"/>
         <source>Model pack</source>
         <translation>Modellpaket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140"/>
+        <location filename="../../desktop/ui/models_page.py" line="134"/>
         <source>Model packs</source>
         <translation>Modellpakete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="145"/>
+        <location filename="../../desktop/ui/models_page.py" line="139"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="153"/>
+        <location filename="../../desktop/ui/models_page.py" line="147"/>
         <source>Not installed</source>
         <translation>Nicht installiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156"/>
+        <location filename="../../desktop/ui/models_page.py" line="150"/>
         <source>Hugging Face Whisper folder</source>
         <translation>Hugging-Face-Whisper-Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="162"/>
-        <location filename="../../desktop/ui/models_page.py" line="217"/>
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
+        <location filename="../../desktop/ui/models_page.py" line="211"/>
         <source>Not imported</source>
         <translation>Nicht importiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="170"/>
+        <location filename="../../desktop/ui/models_page.py" line="164"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation>Das Modell gibt nicht an, welches Whisper-Sprach-Token erzwungen werden soll. Obersorbische Modelle verwenden cs, de oder pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="181"/>
+        <location filename="../../desktop/ui/models_page.py" line="175"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>
@@ -574,107 +574,107 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
         <source>How to train: the two recipes of the original research.</source>
         <translation>Wie trainiert wird: die zwei Rezepte der ursprünglichen Forschung.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="40"/>
         <source>&amp;Classic</source>
         <translation>&amp;Klassisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="43"/>
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation>Ein Adapter wird direkt mit den obersorbischen Daten trainiert. Er braucht nur obersorbische Aufnahmen und ist der schnellere der beiden.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="47"/>
         <source>&amp;Two-stage</source>
         <translation>Zwei&amp;stufig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="50"/>
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation>Zuerst wird ein Adapter auf Tschechisch trainiert und ins Modell übernommen, dann ein zweiter auf Obersorbisch. Laut der ursprünglichen Forschung senkt das die Wortfehlerrate im Obersorbischen; dafür braucht es auch tschechische Daten.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="65"/>
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation>whisper-small, wie in der Forschung (wird einmalig heruntergeladen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69"/>
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation>whisper-base, das eingebaute Modell (offline, schneller)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="71"/>
         <source>another Whisper folder…</source>
         <translation>ein anderer Whisper-Ordner…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="76"/>
         <source>&amp;Fast training on a computer without a GPU</source>
         <translation>&amp;Schnelles Training auf einem Computer ohne GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="80"/>
         <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
         <translation>Mehrere kurze Aufnahmen teilen sich ein 30-Sekunden-Fenster, mit einer kurzen Stille dazwischen, so wie Whisper selbst trainiert wurde: Das Modell hört sie in einem Durchgang, was das Training auf einem Prozessor um ein Mehrfaches beschleunigt, während weiterhin das ganze Modell angepasst wird. Jede Aufnahme wird weiterhin einmal pro Epoche verwendet. Auf einem Computer mit NVIDIA-GPU wird dies nicht verwendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90"/>
         <source>&amp;Advanced settings</source>
         <translation>&amp;Erweiterte Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99"/>
         <source>all epochs</source>
         <translation>alle Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
         <source>Epochs</source>
         <translation>Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
         <source>LoRA rank r</source>
         <translation>LoRA-Rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
         <source>LoRA alpha</source>
         <translation>LoRA-Alpha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="106"/>
         <source>Stop after steps</source>
         <translation>Nach Schritten anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="108"/>
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -683,12 +683,12 @@ as finetune --set)</source>
 wie finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="117"/>
         <source>Base model</source>
         <translation>Basismodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="142"/>
         <source>A Whisper model folder</source>
         <translation>Whisper-Modellordner</translation>
     </message>
@@ -745,52 +745,52 @@ wie finetune --set)</translation>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="84"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="85"/>
         <source>Results</source>
         <translation>Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="86"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="87"/>
         <source>The base model and the new one on clips that were not trained on.</source>
         <translation>Das Basismodell und das neue auf Clips, mit denen nicht trainiert wurde.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
         <source>WER</source>
         <translation>WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
         <source>Recognised</source>
         <translation>Erkannt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="102"/>
         <source>&amp;Play the selected utterance</source>
         <translation>Ausgewählte Äußerung &amp;abspielen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="105"/>
         <source>The worst utterances of the new model:</source>
         <translation>Die schlechtesten Äußerungen des neuen Modells:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="135"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="136"/>
         <source>Report: {0}</source>
         <translation>Bericht: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="154"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="155"/>
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="157"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="158"/>
         <source>Cannot play {0}: {1}</source>
         <translation>{0} kann nicht abgespielt werden: {1}</translation>
     </message>
@@ -891,78 +891,78 @@ wie finetune --set)</translation>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="125"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="126"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="128"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="129"/>
         <source>Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.</source>
         <translation>Das Training läuft in einem eigenen Prozess. Pausieren hält es nach dem nächsten Prüfpunkt an; es lässt sich später fortsetzen, auch nach dem Schließen der App.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="132"/>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="133"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="257"/>
         <source>&amp;Start training</source>
         <translation>Training &amp;starten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="133"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="134"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pausieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="134"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="135"/>
         <source>Ca&amp;ncel</source>
         <translation>Ab&amp;brechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="185"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="186"/>
         <source>Starting… (run folder {0})</source>
         <translation>Wird gestartet… (Ordner des Laufs: {0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="192"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="193"/>
         <source>Pausing after the next checkpoint…</source>
         <translation>Pausiert nach dem nächsten Prüfpunkt…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="210"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="211"/>
         <source>Training finished. Go on with Next to see the results.</source>
         <translation>Training abgeschlossen. „Weiter“ zeigt die Ergebnisse.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="213"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="214"/>
         <source>Paused. Start continues the run (also after closing the app).</source>
         <translation>Pausiert. Der Lauf lässt sich fortsetzen (auch nach dem Schließen der App).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="216"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="217"/>
         <source>Cancelled. Start continues from the last checkpoint.</source>
         <translation>Abgebrochen. Der Lauf lässt sich ab dem letzten Prüfpunkt fortsetzen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="221"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="222"/>
         <source>Training failed: {0}</source>
         <translation>Training fehlgeschlagen: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="223"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="224"/>
         <source>Details: {0}</source>
         <translation>Details: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="235"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="236"/>
         <source>stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left</source>
         <translation>Stufe {0}: Schritt {1} von {2}, Epoche {3}, Verlust {4}, noch {5}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="246"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="247"/>
         <source>stage {0}, step {1}: dev WER {2}</source>
         <translation>Stufe {0}, Schritt {1}: dev-WER {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="257"/>
         <source>&amp;Continue training</source>
         <translation>Training &amp;fortsetzen</translation>
     </message>
@@ -970,27 +970,27 @@ wie finetune --set)</translation>
 <context>
     <name>TrainingWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="86"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="46"/>
         <source>Train a model</source>
         <translation>Modell trainieren</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="91"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="51"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="92"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="52"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Weiter &gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="93"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="53"/>
         <source>&amp;Finish</source>
         <translation>Ab&amp;schließen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="94"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="54"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>

@@ -4,22 +4,22 @@
 <context>
     <name>Curves</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="80"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="81"/>
         <source>waiting for steps…</source>
         <translation type="unfinished">čaka so na kroki…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="111"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="112"/>
         <source>step {0}</source>
         <translation type="unfinished">krok {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="114"/>
         <source>training loss</source>
         <translation type="unfinished">strata</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="113"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="114"/>
         <source>dev WER</source>
         <translation type="unfinished">dev-WER</translation>
     </message>
@@ -27,62 +27,62 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="117"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="118"/>
         <source>Training data</source>
         <translation type="unfinished">Trenowanske daty</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="120"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="121"/>
         <source>Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.</source>
         <translation type="unfinished">Hornjoserbske nahrawki z jich přepisami. Kóžda nahrawka so přepruwuje; nahrawki, kotrež njehodźa so wužiwać, so z přičinu na bok staja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="124"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
         <source>Upper Sorbian</source>
         <translation>Hornjoserbšćina</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
         <source>Also Czech data (for the two-stage recipe)</source>
         <translation type="unfinished">Tež čěske daty (za recept w dwěmaj etapomaj)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="127"/>
         <source>Czech</source>
         <translation>Čěšćina</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="129"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="130"/>
         <source>&amp;Import and check</source>
         <translation type="unfinished">&amp;Importować a přepruwować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="139"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="140"/>
         <source>&amp;Continue that run</source>
         <translation type="unfinished">Z tym běhom &amp;pokročować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="170"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="171"/>
         <source>An unfinished training run is waiting: {0}</source>
         <translation type="unfinished">Njedokónčeny trenowanski běh čaka: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="204"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="205"/>
         <source>The data is ready. Go on with Next.</source>
         <translation type="unfinished">Daty su hotowe. Pokročujće z „Dale“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="210"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="211"/>
         <source>Choose where the {0} data is.</source>
         <translation type="unfinished">Wubjerće, hdźe su daty ({0}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="215"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="216"/>
         <source>Importing {0}…</source>
         <translation type="unfinished">{0} so importuje…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="246"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="247"/>
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation type="unfinished">Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.</translation>
     </message>
@@ -90,62 +90,62 @@
 <context>
     <name>DataSource</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="77"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
         <source>path</source>
         <translation>šćežka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="79"/>
         <source>Browse…</source>
         <translation>Přepytać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="84"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
         <source>Data</source>
         <translation>Daty</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="86"/>
         <source>Where</source>
         <translation type="unfinished">Hdźe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="90"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
         <source>a Common Voice archive (.tar.gz) or its extracted folder</source>
         <translation type="unfinished">archiw Common Voice (.tar.gz) abo jeho wupakowany rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
         <source>a folder of recordings with transcripts</source>
         <translation type="unfinished">rjadowak z nahrawkami a přepisami</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
         <source>an ELAN corpus (.eaf files with their recordings)</source>
         <translation type="unfinished">korpus ELAN (dataje .eaf z jich nahrawkami)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
         <source>a Praat corpus (.TextGrid files with their recordings)</source>
         <translation type="unfinished">korpus Praat (dataje .TextGrid z jich nahrawkami)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="95"/>
         <source>a folder of checked manifests (train.jsonl, dev.jsonl)</source>
         <translation type="unfinished">rjadowak z přepruwowanymi manifestami (train.jsonl, dev.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="105"/>
         <source>Choose a folder</source>
         <translation>Rjadowak wubrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
         <source>Choose the archive</source>
         <translation type="unfinished">Archiw wubrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
         <source>Archives (*.tar.gz *.tgz)</source>
         <translation type="unfinished">Archiwy (*.tar.gz *.tgz)</translation>
     </message>
@@ -153,57 +153,57 @@
 <context>
     <name>ExportPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="38"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="41"/>
         <source>Export and install</source>
         <translation type="unfinished">Eksportować a instalować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="41"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="44"/>
         <source>The new model goes into your models, checked, ready for the transcription pages. A pack (.zip) shares it with others.</source>
         <translation type="unfinished">Nowy model so přepruwuje a k wašim modelam přida, hotowy za přepisowanje. Z paketom (.zip) móžeće jón z druhimi dźělić.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="50"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="53"/>
         <source>Use it as the &amp;default model</source>
         <translation type="unfinished">Jako &amp;standardny model wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="52"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="55"/>
         <source>&amp;Export and install</source>
         <translation type="unfinished">&amp;Eksportować a instalować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="54"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="57"/>
         <source>Save as a &amp;pack to share…</source>
         <translation type="unfinished">Jako &amp;paket za dźělenje składować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="63"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="66"/>
         <source>Model name</source>
         <translation type="unfinished">Mjeno modela</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="64"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="67"/>
         <source>Weights</source>
         <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="111"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="114"/>
         <source>{0} is installed{1}.</source>
         <translation type="unfinished">{0} je instalowany{1}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="112"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="115"/>
         <source> and is the default model</source>
         <translation type="unfinished"> a je standardny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="129"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="132"/>
         <source>Save the pack</source>
         <translation type="unfinished">Paket składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="137"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="140"/>
         <source>Pack saved: {0}</source>
         <translation type="unfinished">Paket składowany: {0}</translation>
     </message>
@@ -304,52 +304,52 @@
 <context>
     <name>HardwarePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="25"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="26"/>
         <source>This computer</source>
         <translation type="unfinished">Tutón ličak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="28"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="29"/>
         <source>A few training steps of the real model are timed here, to tell how long the whole training would take on this computer.</source>
         <translation type="unfinished">Někotre trenowanske kroki woprawdźiteho modela so tu měrja, zo by so zwěsćiło, kak dołho by cyłe trenowanje na tutym ličaku trało.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="32"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="33"/>
         <source>&amp;Measure again</source>
         <translation type="unfinished">Znowa &amp;měrić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="59"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="60"/>
         <source>Measuring… (the base model is prepared first; this can take minutes)</source>
         <translation type="unfinished">Měri so… (najprjedy so zakładny model přihotuje; to móže minuty trać)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="70"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="71"/>
         <source>Hardware: {0}</source>
         <translation type="unfinished">Hardwara: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="73"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="74"/>
         <source>Stage {0}: {1} steps × {2} s = {3} (on {4})</source>
         <translation type="unfinished">Etapa {0}: {1} krokow × {2} s = {3} (na {4})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="84"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="85"/>
         <source>Fast training: the recordings of a step share {0} windows of 30 seconds on average instead of one each ({1}).</source>
         <translation type="unfinished">Spěšne trenowanje: nahrawki jednoho kroka so w přerězku do {0} woknow po 30 sekundach dźěla město jednoho za kóždu ({1}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="90"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="91"/>
         <source>Training would take about {0} (hours:minutes).</source>
         <translation type="unfinished">Trenowanje by přibližnje {0} trało (hodźiny:mjeńšiny).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="102"/>
         <source>Could not measure: {0}</source>
         <translation type="unfinished">Měrjenje njeje so poradźiło: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/hardware_page.py" line="103"/>
+        <location filename="../../desktop/ui/wizard/hardware_page.py" line="104"/>
         <source>You can still train; the time is then not known in advance.</source>
         <translation type="unfinished">Móžeće přiwšěm trenować; trajo je potom njeznate.</translation>
     </message>
@@ -438,135 +438,135 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="68"/>
+        <location filename="../../desktop/ui/models_page.py" line="62"/>
         <source>Install model pack…</source>
         <translation type="unfinished">Modelowy paket instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70"/>
+        <location filename="../../desktop/ui/models_page.py" line="64"/>
         <source>Install model folder…</source>
         <translation type="unfinished">Modelowy rjadowak instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="72"/>
+        <location filename="../../desktop/ui/models_page.py" line="66"/>
         <source>Import a Whisper model…</source>
         <translation type="unfinished">Whisper-model importować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75"/>
+        <location filename="../../desktop/ui/models_page.py" line="69"/>
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="82"/>
+        <location filename="../../desktop/ui/models_page.py" line="76"/>
         <source>Train a model…</source>
         <translation type="unfinished">Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="99"/>
+        <location filename="../../desktop/ui/models_page.py" line="93"/>
         <source>damaged: {0}</source>
         <translation type="unfinished">wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="101"/>
+        <location filename="../../desktop/ui/models_page.py" line="95"/>
         <source> (default)</source>
         <translation type="unfinished"> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="114"/>
-        <location filename="../../desktop/ui/models_page.py" line="181"/>
+        <location filename="../../desktop/ui/models_page.py" line="108"/>
+        <location filename="../../desktop/ui/models_page.py" line="175"/>
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="115"/>
-        <location filename="../../desktop/ui/models_page.py" line="168"/>
+        <location filename="../../desktop/ui/models_page.py" line="109"/>
+        <location filename="../../desktop/ui/models_page.py" line="162"/>
         <source>Language token</source>
         <translation type="unfinished">Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="116"/>
+        <location filename="../../desktop/ui/models_page.py" line="110"/>
         <source>Base</source>
         <translation type="unfinished">Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="117"/>
+        <location filename="../../desktop/ui/models_page.py" line="111"/>
         <source>Weights</source>
         <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="118"/>
+        <location filename="../../desktop/ui/models_page.py" line="112"/>
         <source>Recipe</source>
         <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="119"/>
+        <location filename="../../desktop/ui/models_page.py" line="113"/>
         <source>WER</source>
         <translation type="unfinished">WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="120"/>
+        <location filename="../../desktop/ui/models_page.py" line="114"/>
         <source>Source</source>
         <translation type="unfinished">Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="121"/>
+        <location filename="../../desktop/ui/models_page.py" line="115"/>
         <source>Licence</source>
         <translation type="unfinished">Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="122"/>
+        <location filename="../../desktop/ui/models_page.py" line="116"/>
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="127"/>
+        <location filename="../../desktop/ui/models_page.py" line="121"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation type="unfinished">Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="130"/>
+        <location filename="../../desktop/ui/models_page.py" line="124"/>
         <source>Copyleft licence: {0}</source>
         <translation type="unfinished">Copyleft-licenca: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140"/>
+        <location filename="../../desktop/ui/models_page.py" line="134"/>
         <source>Model pack</source>
         <translation type="unfinished">Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140"/>
+        <location filename="../../desktop/ui/models_page.py" line="134"/>
         <source>Model packs</source>
         <translation type="unfinished">Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="145"/>
+        <location filename="../../desktop/ui/models_page.py" line="139"/>
         <source>Model folder</source>
         <translation type="unfinished">Modelowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="153"/>
+        <location filename="../../desktop/ui/models_page.py" line="147"/>
         <source>Not installed</source>
         <translation type="unfinished">Njeinstalowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156"/>
+        <location filename="../../desktop/ui/models_page.py" line="150"/>
         <source>Hugging Face Whisper folder</source>
         <translation type="unfinished">Rjadowak Hugging Face Whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="162"/>
-        <location filename="../../desktop/ui/models_page.py" line="217"/>
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
+        <location filename="../../desktop/ui/models_page.py" line="211"/>
         <source>Not imported</source>
         <translation type="unfinished">Njeimportowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="170"/>
+        <location filename="../../desktop/ui/models_page.py" line="164"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation type="unfinished">Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="181"/>
+        <location filename="../../desktop/ui/models_page.py" line="175"/>
         <source>Model name</source>
         <translation type="unfinished">Mjeno modela</translation>
     </message>
@@ -574,107 +574,107 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="37"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
         <source>Recipe</source>
         <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
         <source>How to train: the two recipes of the original research.</source>
         <translation type="unfinished">Kak trenować: dwaj receptaj originalneho slědźenja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="40"/>
         <source>&amp;Classic</source>
         <translation type="unfinished">&amp;Klasiski</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="43"/>
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation type="unfinished">Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="47"/>
         <source>&amp;Two-stage</source>
         <translation type="unfinished">Dwě &amp;etapje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="49"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="50"/>
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation type="unfinished">Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="64"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="65"/>
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation type="unfinished">whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69"/>
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation type="unfinished">whisper-base, zatwarjeny model (dźěła offline, spěšniši)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="70"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="71"/>
         <source>another Whisper folder…</source>
         <translation type="unfinished">druhi rjadowak Whisper…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="75"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="76"/>
         <source>&amp;Fast training on a computer without a GPU</source>
         <translation type="unfinished">&amp;Spěšne trenowanje na ličaku bjez GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="79"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="80"/>
         <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
         <translation type="unfinished">Wjacore krótke nahrawki so do jednoho 30-sekundoweho wokna z krótkej ćišinu mjez nimi zestajeja, kaž je so Whisper sam trenował: model je w jednym přeběhu słyši, štož trenowanje na procesorje wjacekróć spěšniše čini, a cyły model so dale přiměrja. Kóžda nahrawka so dale jónu na epochu wužiwa. Na ličaku z GPU NVIDIA so to njewužiwa.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="89"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90"/>
         <source>&amp;Advanced settings</source>
         <translation>&amp;Rozšěrjene nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99"/>
         <source>all epochs</source>
         <translation type="unfinished">wšě epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
         <source>Epochs</source>
         <translation type="unfinished">Epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
         <source>Batch size</source>
         <translation type="unfinished">Wulkosć batcha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
         <source>Learning rate</source>
         <translation type="unfinished">Spěšnosć wuknjenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
         <source>LoRA rank r</source>
         <translation type="unfinished">LoRA-rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
         <source>LoRA alpha</source>
         <translation type="unfinished">LoRA-alfa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="106"/>
         <source>Stop after steps</source>
         <translation type="unfinished">Po krokach zastajić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="108"/>
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -683,12 +683,12 @@ as finetune --set)</source>
 kaž finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="117"/>
         <source>Base model</source>
         <translation type="unfinished">Zakładny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="141"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="142"/>
         <source>A Whisper model folder</source>
         <translation type="unfinished">Rjadowak modela Whisper</translation>
     </message>
@@ -745,52 +745,52 @@ kaž finetune --set)</translation>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="84"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="85"/>
         <source>Results</source>
         <translation>Wuslědki</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="86"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="87"/>
         <source>The base model and the new one on clips that were not trained on.</source>
         <translation type="unfinished">Zakładny a nowy model na nahrawkach, z kotrymiž so njeje trenowało.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
         <source>WER</source>
         <translation type="unfinished">WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
         <source>Transcript</source>
         <translation type="unfinished">Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
         <source>Recognised</source>
         <translation type="unfinished">Spóznate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="102"/>
         <source>&amp;Play the selected utterance</source>
         <translation type="unfinished">Wubrane wuprajenje wot&amp;hrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="105"/>
         <source>The worst utterances of the new model:</source>
         <translation type="unfinished">Najhórše wuprajenja noweho modela:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="135"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="136"/>
         <source>Report: {0}</source>
         <translation type="unfinished">Rozprawa: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="154"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="155"/>
         <source>no audio output</source>
         <translation type="unfinished">žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="157"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="158"/>
         <source>Cannot play {0}: {1}</source>
         <translation type="unfinished">{0} njeda so wothrać: {1}</translation>
     </message>
@@ -891,78 +891,78 @@ kaž finetune --set)</translation>
 <context>
     <name>TrainingPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="125"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="126"/>
         <source>Training</source>
         <translation type="unfinished">Trenowanje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="128"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="129"/>
         <source>Training runs in a process of its own. Pause stops it after the next checkpoint; it can be continued later, also after closing the app.</source>
         <translation type="unfinished">Trenowanje běži w swójskim procesu. Přestawka je po přichodnym kontrolnym dypku zastaji; pozdźišo da so z nim pokročować, tež po začinjenju nałoženja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="132"/>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="133"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="257"/>
         <source>&amp;Start training</source>
         <translation type="unfinished">Trenowanje &amp;startować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="133"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="134"/>
         <source>&amp;Pause</source>
         <translation>&amp;Přestawka</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="134"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="135"/>
         <source>Ca&amp;ncel</source>
         <translation>Přetorh&amp;nyć</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="185"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="186"/>
         <source>Starting… (run folder {0})</source>
         <translation type="unfinished">Startuje so… (rjadowak běha: {0})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="192"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="193"/>
         <source>Pausing after the next checkpoint…</source>
         <translation type="unfinished">Přestawka po přichodnym kontrolnym dypku…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="210"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="211"/>
         <source>Training finished. Go on with Next to see the results.</source>
         <translation type="unfinished">Trenowanje je dokónčene. „Dale“ pokazuje wuslědki.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="213"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="214"/>
         <source>Paused. Start continues the run (also after closing the app).</source>
         <translation type="unfinished">Přestawka. Z běhom da so pokročować (tež po začinjenju nałoženja).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="216"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="217"/>
         <source>Cancelled. Start continues from the last checkpoint.</source>
         <translation type="unfinished">Přetorhnjene. Z běhom da so wot posledneho kontrolneho dypka pokročować.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="221"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="222"/>
         <source>Training failed: {0}</source>
         <translation type="unfinished">Trenowanje njeje so poradźiło: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="223"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="224"/>
         <source>Details: {0}</source>
         <translation type="unfinished">Podrobnosće: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="235"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="236"/>
         <source>stage {0}: step {1} of {2}, epoch {3}, loss {4}, {5} left</source>
         <translation type="unfinished">etapa {0}: krok {1} z {2}, epocha {3}, strata {4}, wostawa {5}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="246"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="247"/>
         <source>stage {0}, step {1}: dev WER {2}</source>
         <translation type="unfinished">etapa {0}, krok {1}: dev-WER {2}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/training_page.py" line="256"/>
+        <location filename="../../desktop/ui/wizard/training_page.py" line="257"/>
         <source>&amp;Continue training</source>
         <translation type="unfinished">Z trenowanjom po&amp;kročować</translation>
     </message>
@@ -970,27 +970,27 @@ kaž finetune --set)</translation>
 <context>
     <name>TrainingWizard</name>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="86"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="46"/>
         <source>Train a model</source>
         <translation type="unfinished">Model trenować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="91"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="51"/>
         <source>&lt; &amp;Back</source>
         <translation>&lt; &amp;Wróćo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="92"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="52"/>
         <source>&amp;Next &gt;</source>
         <translation>&amp;Dale &gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="93"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="53"/>
         <source>&amp;Finish</source>
         <translation>&amp;Dokónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/__init__.py" line="94"/>
+        <location filename="../../desktop/ui/wizard/__init__.py" line="54"/>
         <source>Cancel</source>
         <translation>Přetorhnyć</translation>
     </message>
