@@ -1,6 +1,6 @@
 """The desktop app on this machine: live latency, start-up time and memory.
 
-    python benchmarks/app_latency.py [--sentences 8] [--rounds 2]
+    python -m benchmarks.app_latency [--sentences 8] [--rounds 2]
 
 Live latency: a WAV of synthetic English sentences separated by 1.2 s pauses is replayed in real
 time through a fake microphone into the app's Record page (real recorder, real VAD segmenter,
@@ -29,9 +29,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
 SENTENCES = [
     "Please call Stella.",
@@ -64,8 +61,7 @@ w.close()
 
 BARE = """
 import json, sys
-sys.path.insert(0, sys.argv[2])
-from app_latency import memory
+from benchmarks.app_latency import memory
 from faster_whisper import WhisperModel
 from hsb_whisper.audio import load_audio
 from hsb_whisper.export import ModelStore
@@ -105,7 +101,7 @@ def run_app(mic: Path, long: Path, rounds: int) -> dict:
     from hsb_whisper.desktop.ui.settings import AppSettings
     from hsb_whisper.transcription.memory import use_one_heap
 
-    from fake_stream import FakeSoundDevice
+    from testsupport.fake_stream import FakeSoundDevice
 
     use_one_heap()  # as run_app() does
     app = QApplication.instance() or QApplication([])  # noqa: F841 (kept alive)
@@ -191,7 +187,8 @@ def main() -> int:
 
     from hsb_whisper.export import ModelStore
 
-    from speech import read_wav, speak_sentences, write_wav
+    from testsupport import child_env
+    from testsupport.speech import read_wav, speak_sentences, write_wav
 
     ModelStore().ensure_default()
     env = {**os.environ}
@@ -214,13 +211,13 @@ def main() -> int:
 
     bare = json.loads(
         subprocess.run(
-            [sys.executable, "-c", BARE, str(long), str(ROOT / "benchmarks")],
-            capture_output=True, text=True, env=env, check=True,
+            [sys.executable, "-c", BARE, str(long)],
+            capture_output=True, text=True, env=child_env(env), check=True,
         ).stdout.splitlines()[-1]
     )  # fmt: skip
     child = subprocess.run(
         [sys.executable, __file__, "--rounds", str(args.rounds), "--app", str(mic), str(long)],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True, text=True, env=child_env(env), check=True,
     )  # fmt: skip
     app = json.loads(child.stdout.splitlines()[-1])
 

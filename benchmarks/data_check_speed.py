@@ -1,6 +1,6 @@
 """Clips per second of ``data check`` on a 2,000-clip fixture, one process vs. one per core.
 
-    python benchmarks/data_check_speed.py [--clips 2000]
+    python -m benchmarks.data_check_speed [--clips 2000]
 
 The fixture: 20 espeak-ng sentences (Czech and Polish voices) encoded as 48 kHz MP3 at 100 gain
 levels each, so that every file differs (as Common Voice clips do, ~1–3 s here vs. ~5 s there).
@@ -12,21 +12,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from hsb_whisper.data.checks import check_clips  # noqa: E402
-from hsb_whisper.data.manifest import Clip  # noqa: E402
-from hsb_whisper.parallel import available_cores  # noqa: E402
+from hsb_whisper.data.checks import check_clips
+from hsb_whisper.data.manifest import Clip
+from hsb_whisper.parallel import available_cores
 
-from cv_fixture import HSB_SENTENCES  # noqa: E402
-from speech import encode, read_wav, speak, write_wav  # noqa: E402
+from testsupport.cv_fixture import HSB_SENTENCES
+from testsupport.speech import encode, read_wav, speak, write_wav
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_clips(folder: Path, n: int) -> list[Clip]:

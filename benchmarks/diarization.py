@@ -1,6 +1,6 @@
 """Speaker labels: error, speed and memory, on generated conversations.
 
-    python benchmarks/diarization.py [--conversations 8] [--speed-min 10] [--memory-min 120]
+    python -m benchmarks.diarization [--conversations 8] [--speed-min 10] [--memory-min 120]
 
 1. **Error.** ``--conversations`` conversations of 2 or 3 espeak-ng voices (drawn from six that
    the speaker encoder puts apart) taking 8–14 turns of one sentence, with pauses of 0.3–1.0 s.
@@ -28,17 +28,14 @@ from pathlib import Path
 import av
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+from hsb_whisper.audio import load_audio
+from hsb_whisper.evaluation import diarization_error
+from hsb_whisper.export import ModelStore, SpeakerEncoder
+from hsb_whisper.transcription import TranscribeOptions, Transcriber
+from hsb_whisper.transcription.speakers import SpeakerTrack
 
-from hsb_whisper.audio import load_audio  # noqa: E402
-from hsb_whisper.evaluation import diarization_error  # noqa: E402
-from hsb_whisper.export import ModelStore, SpeakerEncoder  # noqa: E402
-from hsb_whisper.transcription import TranscribeOptions, Transcriber  # noqa: E402
-from hsb_whisper.transcription.speakers import SpeakerTrack  # noqa: E402
-
-from long_audio_memory import peak_rss_mb  # noqa: E402
-from speech import speak_conversation  # noqa: E402
+from benchmarks.long_audio_memory import peak_rss_mb
+from testsupport.speech import speak_conversation
 
 RATE = 16000
 VOICES = [

@@ -1,6 +1,6 @@
 """Peak memory of transcribing a long recording: 10 minutes against 3 hours.
 
-    python benchmarks/long_audio_memory.py [--short-min 10] [--long-min 180] [--baseline]
+    python -m benchmarks.long_audio_memory [--short-min 10] [--long-min 180] [--baseline]
 
 Makes two MP3 files of a sparse "radio archive tape": one espeak-ng sentence a minute over quiet
 room noise (−50 dBFS), written a block at a time. Each is transcribed by ``hsb-whisper
@@ -26,10 +26,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from speech import read_wav, speak  # noqa: E402
+from testsupport.speech import read_wav, speak
 
 RATE = 16000
 SENTENCES = [

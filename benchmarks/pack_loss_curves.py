@@ -1,6 +1,6 @@
 """Loss curves of packed and unpacked training side by side, on the test suite's fixture.
 
-    python benchmarks/pack_loss_curves.py --steps 30 --out docs/pack-loss-curves.png
+    python -m benchmarks.pack_loss_curves --steps 30 --out docs/pack-loss-curves.png
 
 The model is the test suite's tiny random Whisper (d 64, 2 + 2 layers, the real tokenizer) and
 the data the synthetic Upper Sorbian fixture (9 training clips of espeak speech, 1.3 to 2.6 s),
@@ -16,22 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
-
-TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
 def fixture(root: Path) -> tuple[Path, Path]:
     """(tiny Whisper folder, hsb data folder) built as the tests' fixtures build them."""
-    sys.path.insert(0, str(TESTS))
     from hsb_whisper.data import import_common_voice
     from hsb_whisper.export import ModelStore
     from hsb_whisper.export.ct2 import ct2_to_hf
 
-    from cv_fixture import build_release, pack
-    from tiny_whisper import build_tiny_whisper
+    from testsupport.cv_fixture import build_release, pack
+    from testsupport.tiny_whisper import build_tiny_whisper
 
     base = ct2_to_hf(ModelStore().resolve(None).path, root / "whisper-base-hf")
     tiny = build_tiny_whisper(base, root / "tiny-whisper")

@@ -1,6 +1,6 @@
 """Batched against sequential transcription, and our overhead over faster-whisper's own pipeline.
 
-    python benchmarks/transcribe_batched.py [--rounds 2] [--batch-sizes 2,4,8,16] [--minutes 5]
+    python -m benchmarks.transcribe_batched [--rounds 2] [--batch-sizes 2,4,8,16] [--minutes 5]
 
 Audio: English sentences (the Harvard lists) read by espeak-ng with 0.8 s pauses, made on the
 fly: one recording of about ``--minutes`` minutes, and the same sentences as separate short
@@ -38,9 +38,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from speech import read_wav, speak_sentences  # noqa: E402
+from testsupport.speech import read_wav, speak_sentences
 
 SENTENCES = """\
 The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background.

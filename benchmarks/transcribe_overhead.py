@@ -5,7 +5,7 @@ beam 5, VAD on, language cs, all cores), alternating, several rounds; the ratio 
 printed. Each process also reports its pure transcription time, from which the real-time factor
 (RTF = processing time / audio time, model loading excluded) is computed, and its peak RSS.
 
-    python benchmarks/transcribe_overhead.py [--rounds 5]
+    python -m benchmarks.transcribe_overhead [--rounds 5]
 
 The clip is synthetic (espeak-ng, Czech voice reading Upper Sorbian), made on the fly.
 """
@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from speech import read_wav, speak_sentences, write_wav  # noqa: E402
+from testsupport.speech import read_wav, speak_sentences, write_wav
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CLIP_SECONDS = 30
 SENTENCES = [

@@ -1,7 +1,7 @@
 """The training wizard end to end on this machine: time from "Import and check" to "installed",
 and the app's memory while the training process runs.
 
-    python benchmarks/wizard_flow.py [--base tiny|whisper-base] [--steps 2]
+    python -m benchmarks.wizard_flow [--base tiny|whisper-base] [--steps 2]
 
 Drives the wizard offscreen as a user would on the test suite's fixture data (a miniature Common
 Voice release of synthetic speech, hsb and cs): two-stage, ``--steps`` steps per stage, results,
@@ -20,8 +20,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def status_mb(key: str, pid: int | str = "self") -> float:
@@ -47,7 +45,6 @@ def main() -> int:
 
 
 def run(base_name: str, steps: int, tmp: Path) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -56,8 +53,8 @@ def run(base_name: str, steps: int, tmp: Path) -> None:
     from hsb_whisper.export import ModelStore
     from hsb_whisper.export.ct2 import ct2_to_hf
 
-    from cv_fixture import build_release
-    from tiny_whisper import build_tiny_whisper
+    from testsupport.cv_fixture import build_release
+    from testsupport.tiny_whisper import build_tiny_whisper
 
     _app = QApplication.instance() or QApplication([])  # kept alive for the run
     store = ModelStore()

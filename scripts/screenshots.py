@@ -1,13 +1,13 @@
 """Screenshots of the app's main views, made offscreen.
 
-    python scripts/screenshots.py [--language hsb] [--out FOLDER]
+    python -m scripts.screenshots [--language hsb] [--out FOLDER]
 
 Writes files.png, record.png, transcript.png, models.png and speakers.png to ``--out``, by
 default to a new folder ``screenshots-<date>-<time>`` in the current directory, so the committed
 screenshots are never overwritten by accident. To refresh the README's screenshots, ask for them
 explicitly:
 
-    python scripts/screenshots.py --out docs/screenshots
+    python -m scripts.screenshots --out docs/screenshots
 
 Uses a private, temporary data folder (so your own models and settings are untouched; the default
 model is set up there, about 140 MB), transcribes the bundled synthetic sample with it, grabs each
@@ -55,7 +55,6 @@ def main() -> int:
 
 
 def shoot(language: str, out: Path) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -63,7 +62,7 @@ def shoot(language: str, out: Path) -> None:
     from hsb_whisper.desktop.ui.main_window import MainWindow
     from hsb_whisper.desktop.ui.settings import AppSettings
 
-    from fake_stream import FakeSoundDevice
+    from testsupport.fake_stream import FakeSoundDevice
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_translators(app, language)
@@ -99,8 +98,8 @@ def shoot_speakers(app, language: str, out: Path) -> None:
     from hsb_whisper.desktop.ui.main_window import MainWindow
     from hsb_whisper.desktop.ui.settings import AppSettings
 
-    from fake_stream import FakeSoundDevice
-    from speech import speak_conversation
+    from testsupport.fake_stream import FakeSoundDevice
+    from testsupport.speech import speak_conversation
 
     with tempfile.TemporaryDirectory(prefix="hsb-screens-talk-") as folder:
         talk, _ = speak_conversation(Path(folder) / "rozmolwa.wav")

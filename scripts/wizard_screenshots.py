@@ -1,6 +1,6 @@
 """Screenshots of every page of the fine-tuning wizard, made offscreen on a real (tiny) run.
 
-    python scripts/wizard_screenshots.py [--language hsb] [--out docs/screenshots]
+    python -m scripts.wizard_screenshots [--language hsb] [--out docs/screenshots]
 
 Drives the wizard as a user would, on the test suite's fixture data (a miniature Common Voice
 release of synthetic speech) and a tiny random Whisper (so the training takes seconds, and its
@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -37,7 +35,6 @@ def main() -> int:
 
 
 def shoot(language: str, out: Path, tmp: Path) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -47,8 +44,8 @@ def shoot(language: str, out: Path, tmp: Path) -> None:
     from hsb_whisper.export import ModelStore
     from hsb_whisper.export.ct2 import ct2_to_hf
 
-    from cv_fixture import build_release
-    from tiny_whisper import build_tiny_whisper
+    from testsupport.cv_fixture import build_release
+    from testsupport.tiny_whisper import build_tiny_whisper
 
     app = QApplication.instance() or QApplication([])
     install_translators(app, language)

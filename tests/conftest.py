@@ -11,22 +11,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here or in C
 import pytest
 from hypothesis import settings
 
-from speech import encode, speak, speak_sentences, write_wav
+from testsupport.speech import (
+    CS_SENTENCE,
+    EN_SENTENCE,
+    EN_SENTENCES,
+    encode,
+    speak,
+    speak_sentences,
+    write_wav,
+)
 
 # CI runs the property tests on a fixed sequence of examples (the same on every run, so a landing
 # never depends on luck); a developer's run explores new ones each time.
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-
-EN_SENTENCE = "Please call Stella and ask her to bring these things with her from the store."
-EN_SENTENCES = [
-    "Please call Stella.",
-    "Ask her to bring these things with her from the store.",
-    "Six spoons of fresh snow peas, five thick slabs of blue cheese, and a snack for her brother.",
-    "We also need a small plastic snake and a big toy frog for the kids.",
-]
-CS_SENTENCE = "Dobrý den, jmenuji se Jan a bydlím v Praze. Dnes je krásné počasí."
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -99,14 +98,14 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def cv_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A miniature Common Voice hsb release, extracted (see ``cv_fixture``)."""
-    from cv_fixture import build_release
+    from testsupport.cv_fixture import build_release
 
     return build_release(tmp_path_factory.mktemp("cv-hsb"), "hsb")
 
 
 @pytest.fixture(scope="session")
 def cv_archive(cv_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from cv_fixture import pack
+    from testsupport.cv_fixture import pack
 
     return pack(cv_release, tmp_path_factory.mktemp("cv-archive") / "cv-corpus-20.0-hsb.tar.gz")
 
@@ -123,7 +122,7 @@ def hf_base(default_model, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_whisper(hf_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("torch")
-    from tiny_whisper import build_tiny_whisper
+    from testsupport.tiny_whisper import build_tiny_whisper
 
     return build_tiny_whisper(hf_base, tmp_path_factory.mktemp("tiny") / "tiny-whisper")
 
@@ -133,7 +132,7 @@ def data_dirs(cv_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     """Clean manifests (train/dev/test.jsonl) of the hsb and Czech fixture releases."""
     from hsb_whisper.data import import_common_voice
 
-    from cv_fixture import build_release
+    from testsupport.cv_fixture import build_release
 
     root = tmp_path_factory.mktemp("data")
     cs_release = build_release(root / "cs-release", "cs")

@@ -18,10 +18,9 @@ from hsb_whisper.desktop.ui.workers import LiveWorker, TranscriberCache
 from hsb_whisper.transcription.engine import TranscribeOptions, Transcriber
 from hsb_whisper.transcription.live import Utterance
 
-from conftest import EN_SENTENCES
-from fake_stream import FakeSoundDevice
-from qt_wait import worker_signal
-from speech import encode, read_wav, speak_sentences, write_wav
+from testsupport.fake_stream import FakeSoundDevice
+from testsupport.qt_wait import worker_signal
+from testsupport.speech import EN_SENTENCES, encode, read_wav, speak_sentences, write_wav
 
 WAIT_MS = 120_000
 

@@ -10,7 +10,7 @@ from hsb_whisper.desktop.ui.main_window import MainWindow
 from hsb_whisper.desktop.ui.settings import AppSettings
 from hsb_whisper.transcription import formats
 
-from fake_stream import FakeSoundDevice
+from testsupport.fake_stream import FakeSoundDevice
 
 WAIT_MS = 120_000
 TWO = ("interview.txt", "interview (2).txt")

@@ -12,7 +12,7 @@ import pytest
 
 from hsb_whisper.audio import SAMPLE_RATE, AudioReader, inspect_audio, load_audio, probe_duration
 
-from speech import encode, write_wav
+from testsupport.speech import encode, write_wav
 
 SAMPLE = "hsb_whisper/assets/samples/hsb-synthetic.mp3"
 

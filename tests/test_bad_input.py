@@ -7,8 +7,8 @@ import pytest
 from hsb_whisper.audio import load_audio, mpeg_frame_length
 from hsb_whisper.errors import AudioError
 
-from cli_runner import run_cli
-from speech import encode, read_wav, write_wav
+from testsupport.cli_runner import run_cli
+from testsupport.speech import encode, read_wav, write_wav
 
 EXPECTED = {
     "missing": "no such file",

@@ -17,8 +17,8 @@ from hsb_whisper.errors import OptionError
 from hsb_whisper.transcription import DEFAULT_BATCH_SIZE, TranscribeOptions, Transcriber
 from hsb_whisper.transcription import batched as batched_module
 
-from cli_runner import run_cli
-from speech import (
+from testsupport.cli_runner import run_cli
+from testsupport.speech import (
     CONVERSATION_LINES,
     CONVERSATION_VOICES,
     speak_conversation,

@@ -7,7 +7,7 @@ import logging
 
 from hsb_whisper import audio, paths
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 SAMPLE = "hsb_whisper/assets/samples/hsb-synthetic.mp3"
 

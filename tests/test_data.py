@@ -17,9 +17,9 @@ from hsb_whisper.data.commonvoice import CommonVoiceError, read_tsv
 from hsb_whisper.data.manifest import Clip, ManifestError
 from hsb_whisper.data.split import split_clips
 
-from cli_runner import run_cli
-from cv_fixture import BAD_IDS, LOOKALIKE_SENTENCE, build_release, read_jsonl
-from speech import speak
+from testsupport.cli_runner import run_cli
+from testsupport.cv_fixture import BAD_IDS, LOOKALIKE_SENTENCE, build_release, read_jsonl
+from testsupport.speech import speak
 
 
 def tsv_ids(release: Path, table: str) -> list[str]:

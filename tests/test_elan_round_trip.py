@@ -25,8 +25,8 @@ from hsb_whisper.errors import OptionError
 from hsb_whisper.transcription import formats
 from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
-from cli_runner import run_cli
-from speech import read_wav, speak, write_wav
+from testsupport.cli_runner import run_cli
+from testsupport.speech import read_wav, speak, write_wav
 
 SPLITS = ("train", "dev", "test")
 SECOND_STRETCH_S = BLOCK_SECONDS + 2.0  # the second stretch of speech lies in the second block

@@ -13,7 +13,7 @@ from hsb_whisper.export import ModelInfo, ModelStore
 from hsb_whisper.export.metadata import check_files
 from hsb_whisper.finetune import Run, export_run
 
-from cli_runner import run_cli, run_cli_offline
+from testsupport.cli_runner import run_cli, run_cli_offline
 
 
 def listing(root: Path) -> list[str]:

@@ -18,7 +18,7 @@ from hsb_whisper.errors import OptionError
 from hsb_whisper.finetune import Run, TrainingError, train
 from hsb_whisper.finetune.config import load_recipe, recipe_from_dict
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 TRAINING = {
     "batch_size": 4,

@@ -34,7 +34,7 @@ from hsb_whisper.finetune.config import (
 )
 from hsb_whisper.parallel import available_cores
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 # the package's `estimate` is the function; the module, for monkeypatching, by its name
 estimate_module = importlib.import_module("hsb_whisper.finetune.estimate")

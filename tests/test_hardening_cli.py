@@ -27,7 +27,7 @@ from hsb_whisper.finetune.config import (
     recipe_from_dict,
 )
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 
 def one_error_line(err: str, expected: str) -> str:

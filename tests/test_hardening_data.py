@@ -33,9 +33,9 @@ from hsb_whisper.data.manifest import AUDIO_KEYS, SPEAKER_KEYS, TEXT_KEYS, Clip,
 from hsb_whisper.data.stats import HISTOGRAM_TOP_SECONDS, histogram
 from hsb_whisper.errors import AudioError, HsbWhisperError, OptionError
 
-from cli_runner import run_cli
-from cv_fixture import BAD_IDS, read_jsonl
-from speech import encode, speak, write_wav
+from testsupport.cli_runner import run_cli
+from testsupport.cv_fixture import BAD_IDS, read_jsonl
+from testsupport.speech import encode, speak, write_wav
 
 
 def copy_release(cv_release: Path, folder: Path) -> Path:

@@ -31,7 +31,7 @@ from hsb_whisper.export import store as store_module
 from hsb_whisper.export.metadata import METADATA_FILE, FileRecord, metadata_problem
 from hsb_whisper.export.pack import PackError, _check_json_file
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 
 @pytest.fixture

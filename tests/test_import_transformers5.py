@@ -14,7 +14,7 @@ import pytest
 from hsb_whisper.export import ModelInfo, ModelStore
 from hsb_whisper.export.metadata import check_files
 
-from cli_runner import run_cli, run_cli_offline
+from testsupport.cli_runner import run_cli, run_cli_offline
 
 pytest.importorskip("transformers")  # converting needs the finetune extra
 

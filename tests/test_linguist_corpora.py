@@ -13,8 +13,8 @@ import pytest
 
 from hsb_whisper.data import CutOptions, import_annotations, read_manifest
 
-from cli_runner import run_cli
-from speech import read_wav, speak, write_wav
+from testsupport.cli_runner import run_cli
+from testsupport.speech import read_wav, speak, write_wav
 
 RATE = 22050  # espeak-ng's rate
 

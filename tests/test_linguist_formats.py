@@ -15,7 +15,7 @@ from pympi import Elan
 from hsb_whisper.transcription import TranscribeOptions, Transcriber, formats
 from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 
 def ms(seconds: float) -> int:

@@ -11,7 +11,7 @@ from hsb_whisper.evaluation import DecodingOptions, HFDecoder, decoding
 from hsb_whisper.transcription import TranscribeOptions, Transcriber, batched
 from hsb_whisper.transcription import engine as transcriber_module
 
-from speech import write_wav
+from testsupport.speech import write_wav
 
 SAMPLES = "hsb_whisper/assets/samples"
 

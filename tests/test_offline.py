@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli_runner import run_cli_offline
+from testsupport.cli_runner import run_cli_offline
 
 
 def test_transcribe_with_sockets_forbidden(clips, default_model, tmp_path):

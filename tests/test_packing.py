@@ -25,7 +25,7 @@ from hsb_whisper.finetune.features import (
     packed_label,
 )
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 N_FRAMES = 3000  # 30 s
 MAX_TOKENS = 448

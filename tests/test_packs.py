@@ -22,7 +22,7 @@ from hsb_whisper.export import pack as pack_module
 from hsb_whisper.export.metadata import METADATA_FILE, now_utc, record_files
 from hsb_whisper.export.pack import PackError, make_pack, open_pack
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 PLAIN_FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "preprocessor_config.json")
 

@@ -31,11 +31,10 @@ from hsb_whisper.transcription.recorder import (
     input_devices,
 )
 
-from conftest import EN_SENTENCES
-from fake_stream import FakeSoundDevice
-from speech import read_wav, speak_sentences, write_wav
+from testsupport import ROOT, child_env
+from testsupport.fake_stream import FakeSoundDevice
+from testsupport.speech import EN_SENTENCES, read_wav, speak_sentences, write_wav
 
-TESTS = Path(__file__).parent
 WAV_HEADER_BYTES = 44  # what the wave module writes for PCM
 TIMEOUT_S = 20  # for waits that normally end in well under a second
 
@@ -246,9 +245,7 @@ def test_this_machine_without_microphone(tmp_path):
 
 
 CHILD = """
-import sys
-sys.path.insert(0, {tests!r})
-from fake_stream import FakeSoundDevice
+from testsupport.fake_stream import FakeSoundDevice
 from hsb_whisper.transcription.recorder import Recorder
 
 def report(i):
@@ -264,9 +261,9 @@ print("exhausted", flush=True)  # too late: the parent kills us long before
 def test_killed_recorder_leaves_a_valid_wav(noise_wav, tmp_path):
     """SIGKILL ~2.5 s into a 4.3 s recording: the WAV is valid and lacks at most the last second."""
     out = tmp_path / "killed.wav"
-    script = CHILD.format(tests=str(TESTS), wav=str(noise_wav), out=str(out))
+    script = CHILD.format(wav=str(noise_wav), out=str(out))
     child = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=TESTS.parent
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=child_env()
     )
     try:
         target = WAV_HEADER_BYTES + round(2.5 * SAMPLE_RATE) * 2

@@ -19,7 +19,7 @@ import hsb_whisper.selftest as selftest
 from hsb_whisper.export import default_model as dm
 from hsb_whisper.transcription import formats
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 NAMES = [
     "build", "model", "vad", "transcribe", "formats", "speakers", "workers", "qt", "training",

@@ -24,9 +24,9 @@ from hsb_whisper.desktop.ui.settings_dialog import SettingsDialog
 from hsb_whisper.desktop.ui.workers import FileWorker
 from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript
 
-from fake_stream import FakeSoundDevice
-from qt_wait import worker_signal
-from speech import speak_conversation
+from testsupport.fake_stream import FakeSoundDevice
+from testsupport.qt_wait import worker_signal
+from testsupport.speech import speak_conversation
 
 LINES = [  # (speaker, text): three speakers taking turns
     ("S1", "Dobry dźeń."),

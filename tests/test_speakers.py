@@ -26,8 +26,8 @@ from hsb_whisper.transcription import speakers as speakers_module
 from hsb_whisper.transcription.speakers import SpeakerTrack, Turn, label_segments
 from hsb_whisper.transcription.transcript import Segment, Word
 
-from cli_runner import run_cli
-from speech import speak_conversation, speak_sentences
+from testsupport.cli_runner import run_cli
+from testsupport.speech import speak_conversation, speak_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 

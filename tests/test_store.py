@@ -17,7 +17,7 @@ from hsb_whisper.export import ModelInfo, ModelStore
 from hsb_whisper.export import default_model as dm
 from hsb_whisper.export.metadata import METADATA_FILE
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 
 def test_assembly_is_verified_complete_and_reused(tmp_path, monkeypatch):

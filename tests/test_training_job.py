@@ -17,7 +17,7 @@ from hsb_whisper.desktop import TrainingJob, latest_unfinished
 from hsb_whisper.desktop.training_job import EXIT_PAUSED, _MetricsReader, command_line
 from hsb_whisper.finetune import Event
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 POSIX = sys.platform != "win32"
 LONG = 100_000  # steps: a run that is still going when the test stops it

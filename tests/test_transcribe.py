@@ -10,9 +10,8 @@ import pytest
 from hsb_whisper.cli import main
 from hsb_whisper.transcription import TranscribeOptions, Transcriber
 
-from cli_runner import run_cli
-from conftest import EN_SENTENCE
-from speech import encode
+from testsupport.cli_runner import run_cli
+from testsupport.speech import EN_SENTENCE, encode
 
 
 def normalise(text: str) -> str:

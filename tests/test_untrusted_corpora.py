@@ -33,7 +33,7 @@ from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.transcription import formats
 from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 RATE = 16000
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export import ModelStore, hf_folder
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 pytest.importorskip("transformers")  # converting needs the finetune extra
 

@@ -18,7 +18,7 @@ from hsb_whisper.finetune import Run, TrainingPaused, train
 from hsb_whisper.finetune.config import recipe_from_dict
 from hsb_whisper.finetune.run import RunFolderError, read_metrics
 
-from cli_runner import run_cli
+from testsupport.cli_runner import run_cli
 
 pytest.importorskip("peft")
 

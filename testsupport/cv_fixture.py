@@ -19,7 +19,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from speech import encode, speak, speak_sentences
+from testsupport.speech import encode, speak, speak_sentences
 
 HSB_SENTENCES = [
     "Dobry dźeń, mje rěka Jan.",

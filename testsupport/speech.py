@@ -15,6 +15,16 @@ import numpy as np
 
 ESPEAK = shutil.which("espeak-ng")
 
+# What the tests' clips say (conftest.py's ``clips``), and what the app and recorder tests replay.
+EN_SENTENCE = "Please call Stella and ask her to bring these things with her from the store."
+EN_SENTENCES = [
+    "Please call Stella.",
+    "Ask her to bring these things with her from the store.",
+    "Six spoons of fresh snow peas, five thick slabs of blue cheese, and a snack for her brother.",
+    "We also need a small plastic snake and a big toy frog for the kids.",
+]
+CS_SENTENCE = "Dobrý den, jmenuji se Jan a bydlím v Praze. Dnes je krásné počasí."
+
 
 def speak(text: str, voice: str, path: Path, speed: int | None = None) -> Path:
     """Synthesise ``text`` with espeak-ng into a 22.05 kHz mono 16-bit WAV at ``path``.
