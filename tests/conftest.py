@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import shutil
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display here or in CI
@@ -171,3 +173,43 @@ def tiny_run(tiny_whisper: Path, data_dirs: dict[str, Path], tmp_path_factory) -
     }
     train(recipe_from_dict(recipe), run)
     return run
+
+
+@pytest.fixture
+def transcribed(monkeypatch):
+    """The inputs that were really transcribed (the CLI's per-file step, spied on)."""
+    from hsb_whisper.cli import transcribe as transcribe_cli
+
+    calls: list[Path] = []
+    real = transcribe_cli._transcribe_one
+
+    def spy(transcriber, path, *args, **kwargs):
+        calls.append(Path(path))
+        return real(transcriber, path, *args, **kwargs)
+
+    monkeypatch.setattr(transcribe_cli, "_transcribe_one", spy)
+    return calls
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, default_model):
+    """A store of its own (also the CLI's) whose whisper-base is hard-linked from the session's
+    (instant; nothing here writes into it)."""
+    from hsb_whisper.export import ModelStore
+
+    monkeypatch.setenv("HSB_WHISPER_HOME", str(tmp_path / "home"))
+    s = ModelStore()
+    shutil.copytree(default_model.path, s.root / "whisper-base", copy_function=os.link)
+    return s
+
+
+@pytest.fixture
+def good(store, tmp_path, default_model) -> tuple[Path, dict]:
+    """The model hsb-good, installed, and its metadata as a dict."""
+    from hsb_whisper.export.metadata import METADATA_FILE
+
+    from testsupport.model_packs import fake_model
+
+    folder = fake_model(tmp_path / "good-src", default_model.path, name="hsb-good")
+    model = store.install(folder)
+    return model.path, json.loads((model.path / METADATA_FILE).read_text())

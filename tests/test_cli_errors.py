@@ -1,9 +1,12 @@
-"""An unexpected failure reaches the terminal as one line naming the log file; its traceback
-goes to the log file only."""
+"""How the command line reports what went wrong: a usage mistake is one line and exit code 2; an
+unexpected failure reaches the terminal as one line naming the log file, its traceback goes to
+the log file only; a log file that cannot be written is one line, once."""
 
 from __future__ import annotations
 
 import logging
+
+import pytest
 
 from hsb_whisper import audio, paths
 
@@ -54,3 +57,66 @@ def test_a_logged_exception_prints_one_line_with_where_its_traceback_is(capsys):
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert "Traceback" in _log_text() and "the widget fell over" in _log_text()
+
+
+# ---- usage mistakes exit with 2 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-l", "hsb"],
+            "language token 'hsb' is not one this model knows (Whisper has no Upper Sorbian "
+            "token; models of ours force 'cs')",
+        ),
+        (["-l", "xx"], "language token 'xx' is not one this model knows; use 'auto' or one of"),
+        (
+            ["-f", "docx"],
+            "unknown output format 'docx'; choose from txt, srt, vtt, json, eaf, textgrid or all",
+        ),
+        (["-f", "txt,,srt,docx"], "unknown output format 'docx'"),
+        (["--beam-size", "0"], "beam size must be at least 1, not 0"),
+        (["--threads", "-2"], "threads must be 0 (all cores) or more, not -2"),
+    ],
+)
+def test_usage_mistakes_exit_2(capsys, clips, default_model, transcribed, args, message):
+    result = run_cli(capsys, "transcribe", clips["en"], *args)
+    assert result.code == 2
+    assert result.err.startswith(f"hsb-whisper: error: {message}")
+    assert len(result.err.strip().splitlines()) == 1 and result.out == ""
+    assert transcribed == []
+
+
+# ---- the log file --------------------------------------------------------------------------------
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line(capsys):
+    import errno
+    import logging
+    import logging.handlers
+
+    from hsb_whisper.cli import setup_logging
+
+    class FullDisk:
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def flush(self):
+            pass
+
+    setup_logging()
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.handlers.RotatingFileHandler)
+    )
+    handler.stream.close()
+    handler.stream = FullDisk()
+    handler.shouldRollover = lambda record: False
+    for _ in range(3):
+        logging.getLogger("hsb_whisper.test").warning("a message")
+    err = capsys.readouterr().err
+    assert err.count("cannot write the log file") == 1 and "No space left on device" in err
+    assert "Traceback" not in err and "Logging error" not in err
+    setup_logging()  # a fresh log file for the tests after this one

@@ -1,4 +1,5 @@
-"""Speakers (diarization) in every output format, on hand-made transcripts."""
+"""Speakers (diarization) in every output format, on hand-made transcripts; speaker names from
+others are cleaned when renamed, and no writer writes a control character."""
 
 from __future__ import annotations
 
@@ -311,3 +312,35 @@ def test_textgrid_has_a_tier_per_speaker(tmp_path):
 def test_textgrid_without_words(tmp_path):
     tiers = textgrid_tiers(write(tmp_path, without_words(talk()), "textgrid"))
     assert tiers == {"Jan": JAN, "S2": S2, formats.NO_SPEAKER_TIER: NOBODY}
+
+
+# --- speaker names from others: cleaned, and never written with control characters ----------
+
+
+def _talk() -> Transcript:
+    segments = [Segment(0.0, 1.0, "Dobry dźeń.", -0.1, 0.0, speaker="S1")]
+    segments.append(Segment(1.0, 2.0, "Witaj.", -0.1, 0.0, speaker="S2"))
+    return Transcript(AudioInfo(Path("a.wav"), 2.0, "hsb", 1.0), segments, "m")
+
+
+def test_rename_cleans_the_name_like_the_command_line():
+    transcript = _talk()
+    transcript.rename_speaker("S1", "Jan\x1b[31m\u202e Nowak")
+    transcript.rename_speaker("S2", "\u200b")
+    assert transcript.speaker_names == {"S1": "Jan[31m Nowak"}
+
+
+@pytest.mark.parametrize("fmt", ["txt", "srt", "vtt", "eaf", "textgrid", "json"])
+def test_writers_never_write_control_characters(tmp_path, fmt):
+    import xml.etree.ElementTree as ET
+
+    transcript = _talk()
+    transcript.speaker_names.update({"S1": "Jan\x00\x1b]0;x\x07", "S2": "\u200b\u202e"})
+    path = tmp_path / f"t.{fmt}"
+    formats.save(transcript, path, fmt)
+    text = path.read_text(encoding="utf-8")
+    if fmt == "eaf":
+        ET.fromstring(text.encode())  # XML
+    if fmt != "json":  # JSON keeps names as given, escaped
+        assert not any(c in text for c in "\x00\x1b\x07\u200b\u202e"), text
+        assert "Jan]0;x" in text

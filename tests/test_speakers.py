@@ -334,6 +334,18 @@ def test_speaker_names_need_speakers(capsys, monologue):
     assert result.code == 2 and "a name is empty" in result.err
 
 
+@pytest.mark.parametrize(
+    "names",
+    ["Jan\udcff,Marja", "Jan\x1b[31m,Marja", "Jan,\u200b", "\u202eJan,Marja", "Jan,\x00"],
+)
+def test_bad_speaker_names_are_refused_before_transcribing(capsys, tmp_path, names):
+    args = ["transcribe", tmp_path / "none.wav", "--speakers", "2", "--speaker-names", names]
+    result = run_cli(capsys, *args)
+    assert result.code == 2, result.err
+    assert "--speaker-names" in result.err and len(result.err.strip().splitlines()) == 1
+    assert result.err.isprintable() or result.err.strip().isprintable()
+
+
 def _speaker_of_truth(segment: dict, truth: list) -> int | None:
     middle = (segment["start"] + segment["end"]) / 2
     return next((k for s, e, k in truth if s - 0.3 <= middle <= e + 0.3), None)

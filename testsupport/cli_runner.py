@@ -1,4 +1,4 @@
-"""Run ``hsb-whisper`` in-process and capture what it prints."""
+"""Run ``hsb-whisper`` in-process and capture what it prints; check that a failure is one line."""
 
 from __future__ import annotations
 
@@ -53,3 +53,26 @@ def run_cli_offline(*args: object) -> subprocess.CompletedProcess:
     }
     command = [sys.executable, "-c", _OFFLINE_SCRIPT, json.dumps([str(a) for a in args])]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+def one_error_line(err: str, expected: str) -> str:
+    """The stderr line that holds ``expected``: an error line, and no traceback anywhere."""
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if expected in line]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("hsb-whisper: error: "), err
+    return lines[0]
+
+
+def one_line_error(result, *fragments: str) -> None:
+    """The CLI failed with exactly one line, a user error (no traceback, no 'unexpected')."""
+    assert result.code == 1, (result.out, result.err)
+    assert result.err.count("\n") == 1 and result.err.startswith("hsb-whisper: error: "), result.err
+    assert "Traceback" not in result.err and "unexpected error" not in result.err
+    for fragment in fragments:
+        assert fragment in result.err, (fragment, result.err)
+
+
+def no_traceback(result) -> None:
+    """Whatever the CLI printed holds no traceback and no 'unexpected error'."""
+    assert "Traceback" not in result.err and "unexpected error" not in result.err, result.err

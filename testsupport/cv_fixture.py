@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 import tarfile
 import tempfile
 from pathlib import Path
@@ -221,3 +222,21 @@ BAD_IDS = {  # clip id → reason, as build_release writes them
 def read_jsonl(path: Path) -> list[dict]:
     """The records of a JSON Lines file (a manifest, rejects.jsonl)."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def copy_release(cv_release: Path, folder: Path) -> Path:
+    """A private copy of the fixture release; returns its locale folder (…/hsb)."""
+    root = folder / cv_release.name
+    shutil.copytree(cv_release, root, symlinks=True)
+    return root / "hsb"
+
+
+def add_rows(locale_dir: Path, table: str, paths: list[str]) -> None:
+    """Append rows with these ``path`` values (and a sentence each) to ``table``.tsv."""
+    tsv = locale_dir / f"{table}.tsv"
+    lines = tsv.read_text(encoding="utf-8").splitlines()
+    columns = lines[0].split("\t")
+    for i, path in enumerate(paths):
+        values = {"client_id": "spk-a", "path": path, "sentence": f"Sada {i}.", "locale": "hsb"}
+        lines.append("\t".join(values.get(c, "") for c in columns))
+    tsv.write_text("\n".join(lines) + "\n", encoding="utf-8")

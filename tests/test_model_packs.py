@@ -1,106 +1,47 @@
 """Model packs and the store's install / remove / default: the happy path, and one hostile pack
-per thing ``open_pack`` must refuse, each leaving the store (and everything else) untouched."""
+per thing ``open_pack`` must refuse, each leaving the store (and everything else) untouched.
+Hostile metadata, entry names, file names and model files in packs and folders (issue 10): one
+``ModelError`` line each, never a traceback; a name that passes for an installed model's is
+refused; any metadata gives a ModelInfo or a ModelError (property tests)."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pickle
 import re
 import shutil
 import stat
 import struct
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export import ModelInfo, ModelStore
+from hsb_whisper.export import default_model as dm
 from hsb_whisper.export import pack as pack_module
-from hsb_whisper.export.metadata import METADATA_FILE, now_utc, record_files
-from hsb_whisper.export.pack import PackError, make_pack, open_pack
+from hsb_whisper.export.metadata import METADATA_FILE, FileRecord, metadata_problem
+from hsb_whisper.export.pack import PackError, _check_json_file, make_pack, open_pack
 
-from testsupport.cli_runner import run_cli
-
-PLAIN_FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "preprocessor_config.json")
-
-
-def ct2_bytes(size: int = 4096) -> bytes:
-    """A model.bin that starts like a CTranslate2 Whisper model (binary version 6, spec name,
-    revision, no variables) padded to ``size`` bytes."""
-    spec = b"WhisperSpec\0"
-    head = struct.pack("<IH", 6, len(spec)) + spec + struct.pack("<II", 3, 0)
-    body = bytes(range(256)) * ((size - len(head)) // 256 + 1)
-    return head + body[: size - len(head)]
-
-
-def fake_model(
-    folder: Path,
-    source: Path,
-    name: str = "hsb-test",
-    files: dict[str, bytes] | None = None,
-    omit: tuple[str, ...] = (),
-) -> Path:
-    """A small model folder of ours: the real config/tokenizer/vocabulary/preprocessor files,
-    a tiny CTranslate2 model.bin, ``files`` added or overriding, metadata listing exactly them."""
-    folder.mkdir(parents=True)
-    for rel in PLAIN_FILES:
-        if rel not in omit:
-            shutil.copyfile(source / rel, folder / rel)
-    contents = {"model.bin": ct2_bytes(), **(files or {})}
-    for rel, data in contents.items():
-        if rel not in omit:
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            (folder / rel).write_bytes(data)
-    ModelInfo(
-        name=name,
-        base="openai/whisper-base",
-        language="cs",
-        source="tests",
-        license="MIT",
-        quantization="float16",
-        created=now_utc(),
-        files=record_files(folder),
-    ).save(folder)
-    return folder
-
-
-def listing(root: Path) -> list[tuple[str, int | None]]:
-    """Every path under ``root`` with its size (``None`` for folders)."""
-    if not root.exists():
-        return []
-    return sorted(
-        (p.relative_to(root).as_posix(), None if p.is_dir() else p.lstat().st_size)
-        for p in root.rglob("*")
-    )
-
-
-def write_zip(path: Path, entries: list[tuple[str | zipfile.ZipInfo, bytes]]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries:
-            zf.writestr(name, data)
-    return path
-
-
-def folder_entries(folder: Path, top: str) -> list[tuple[str, bytes]]:
-    return [
-        (f"{top}/{p.relative_to(folder).as_posix()}", p.read_bytes())
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    ]
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch, default_model) -> ModelStore:
-    """A store of its own (also the CLI's) whose whisper-base is hard-linked from the session's
-    (instant; nothing here writes into it)."""
-    monkeypatch.setenv("HSB_WHISPER_HOME", str(tmp_path / "home"))
-    s = ModelStore()
-    shutil.copytree(default_model.path, s.root / "whisper-base", copy_function=os.link)
-    return s
-
+from testsupport.cli_runner import one_line_error, run_cli
+from testsupport.model_packs import (
+    HOSTILE_METADATA,
+    PLAIN_FILES,
+    ct2_bytes,
+    deep_json,
+    fake_model,
+    files_around,
+    folder_entries,
+    listing,
+    write_zip,
+)
 
 # --- the happy path --------------------------------------------------------------------------
 
@@ -507,3 +448,338 @@ def test_open_pack_empties_its_staging_folder_on_failure(tmp_path, default_model
     (staging / "x").write_text("x")
     with pytest.raises(PackError, match="must exist and be empty"):
         open_pack(folder, staging)
+
+
+# --- from others: hostile metadata, names and model files (issue 10) -------------------------
+
+
+@pytest.mark.parametrize(
+    "mutate, message", [h[1:] for h in HOSTILE_METADATA], ids=[h[0] for h in HOSTILE_METADATA]
+)
+def test_hostile_metadata_is_refused_at_install(
+    store, good, tmp_path, default_model, capsys, mutate, message
+):
+    src = fake_model(tmp_path / "src", default_model.path)
+    data = json.loads((src / METADATA_FILE).read_text())
+    entries = [
+        (n, mutate(data) if n.endswith(METADATA_FILE) else d)
+        for n, d in folder_entries(src, "hsb-test")
+    ]
+    zip_path = write_zip(tmp_path / "p.zip", entries)
+    before = files_around(tmp_path)
+    result = run_cli(capsys, "models", "install", zip_path)
+    one_line_error(result, f"p.zip: hsb-test/{METADATA_FILE}: ")
+    assert re.search(message, result.err), result.err
+    assert "\x1b" not in result.err and "\u202e" not in result.err
+    assert files_around(tmp_path) == before
+
+
+LOOKALIKE_NAMES = [
+    ("HSB-test", "hsb-test"),  # case
+    ("Hsb-Test", "hsb-test"),
+    ("hsb-t\u0435st", "hsb-test"),  # Cyrillic е
+    ("hsb-te\u0455t", "hsb-test"),  # Cyrillic ѕ
+    ("h\u0455b-t\u0435\u0455t", "hsb-test"),  # three Cyrillic letters
+    ("\uff48\uff53\uff42-test", "hsb-test"),  # fullwidth (NFKC)
+    ("\U0001d421\U0001d42c\U0001d41b-test", "hsb-test"),  # mathematical bold (NFKC)
+    ("HSB-\u03a4\u0395\u0405\u03a4", "hsb-test"),  # Greek Τ Ε, Cyrillic Ѕ
+    ("Whisper-Base", "whisper-base"),  # the embedded model
+    ("whisper-b\u0430se", "whisper-base"),  # Cyrillic а
+    ("wh\u0456sper-base", "whisper-base"),  # Cyrillic і
+]
+
+
+@pytest.mark.parametrize("name, installed", LOOKALIKE_NAMES)
+@pytest.mark.parametrize("replace", [False, True], ids=["plain", "replace"])
+def test_name_that_passes_for_an_installed_one_is_refused(
+    store, tmp_path, default_model, capsys, name, installed, replace
+):
+    store.install(fake_model(tmp_path / "installed", default_model.path))
+    zip_path = write_zip(
+        tmp_path / "p.zip",
+        folder_entries(fake_model(tmp_path / "src", default_model.path, name=name), name),
+    )
+    before = files_around(tmp_path)
+    result = run_cli(capsys, "models", "install", zip_path, *(["--replace"] if replace else []))
+    one_line_error(
+        result,
+        f"the model is called {name!r}, which differs from the installed model {installed!r} "
+        "only by case or look-alike letters",
+    )
+    assert files_around(tmp_path) == before
+    # a name that is merely similar is fine
+    fine = fake_model(tmp_path / "fine", default_model.path, name="hsb-test2")
+    assert store.install(fine).name == "hsb-test2"
+
+
+def _patch_name_bytes(
+    path: Path, name: str, old: bytes, new: bytes, utf8_flag: bool | None = None
+) -> None:
+    """Replace ``old`` by ``new`` (as long) in the entry ``name``'s name in both its headers,
+    and set or clear its UTF-8 flag: names no zip library writes."""
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    patched = encoded.replace(old, new)
+    assert len(patched) == len(encoded) != 0
+    for sig, flag_at, name_at in ((b"PK\x01\x02", 8, 46), (b"PK\x03\x04", 6, 30)):
+        pos = data.find(sig)
+        while data[pos + name_at : pos + name_at + len(encoded)] != encoded:
+            pos = data.find(sig, pos + 1)
+            assert pos >= 0, f"no {sig!r} header for {name!r}"
+        data[pos + name_at : pos + name_at + len(encoded)] = patched
+        if utf8_flag is not None:
+            flags = int.from_bytes(data[pos + flag_at : pos + flag_at + 2], "little")
+            flags = flags | 0x800 if utf8_flag else flags & ~0x800
+            data[pos + flag_at : pos + flag_at + 2] = flags.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+
+
+# (id, entry name, (old, new, utf8 flag) patch of the name bytes or None, expected message)
+HOSTILE_ENTRY_NAMES = [
+    ("escape", "hsb-test/a\x1b[2Jb.txt", None, r"character U\+001B in the name"),
+    ("bidi-override", "hsb-test/\u202etxt.exe", None, r"character U\+202E in the name"),
+    ("tab", "hsb-test/tab\tname.txt", None, r"character U\+0009 in the name"),
+    ("bell", "hsb-test/bell\x07", None, r"character U\+0007 in the name"),
+    ("delete", "hsb-test/del\x7f", None, r"character U\+007F in the name"),
+    ("c1-csi", "hsb-test/c1\x9b31m", None, r"character U\+009B in the name"),
+    ("zero-width", "hsb-test/zw\u200bspace.txt", None, r"character U\+200B in the name"),
+    ("top-folder-escape", "hsb\x1b/x.txt", None, r"character U\+001B in the name"),
+    ("nul", "hsb-test/aXb.txt", (b"aXb", b"a\x00b", None), r"NUL character"),
+    ("bad-utf8", "hsb-test/n\u00e9.txt", ("é".encode(), b"\xff\xfe", True), r"not valid UTF-8"),
+    ("cp437-name", "hsb-test/n\u00e9.txt", ("é".encode(), "é".encode(), False), r"not marked"),
+]
+
+
+@pytest.mark.parametrize(
+    "name, patch, message",
+    [h[1:] for h in HOSTILE_ENTRY_NAMES],
+    ids=[h[0] for h in HOSTILE_ENTRY_NAMES],
+)
+def test_hostile_entry_name_is_refused(
+    store, good, tmp_path, default_model, capsys, name, patch, message
+):
+    src = fake_model(tmp_path / "src", default_model.path)
+    zip_path = write_zip(tmp_path / "p.zip", [*folder_entries(src, "hsb-test"), (name, b"x")])
+    if patch:
+        _patch_name_bytes(zip_path, name, *patch)
+    before = files_around(tmp_path)
+    result = run_cli(capsys, "models", "install", zip_path)
+    one_line_error(result, "p.zip")
+    assert re.search(message, result.err), result.err
+    assert result.err.isprintable() or result.err[:-1].isprintable()  # escaped, not raw
+    assert files_around(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "raw_name, shown",
+    [(b"bad\xff.txt", r"'bad\udcff.txt'"), (b"esc\x1b[2J", r"'esc\x1b[2J'")],
+    ids=["non-utf8", "escape"],
+)
+def test_folder_with_a_hostile_file_name_is_refused(
+    store, tmp_path, default_model, capsys, raw_name, shown
+):
+    src = fake_model(tmp_path / "src", default_model.path)
+    with open(os.fsencode(src) + b"/" + raw_name, "wb") as f:
+        f.write(b"x")
+    before = files_around(tmp_path)
+    result = run_cli(capsys, "models", "install", src)
+    one_line_error(result, f"{src}: {shown}: the control or invisible character")
+    assert result.err[:-1].isprintable()
+    assert files_around(tmp_path) == before
+
+
+def _preprocessor(**changes) -> bytes:
+    return json.dumps({**dm.PREPROCESSOR_CONFIG, **changes}).encode()
+
+
+# (id, model files replaced, expected message)
+HOSTILE_MODEL_FILES = [
+    ("tokenizer-not-json", {"tokenizer.json": b"not json"}, r"tokenizer.json: not valid JSON"),
+    ("tokenizer-list", {"tokenizer.json": b"[1, 2]"}, r"tokenizer.json: must be a JSON object"),
+    (
+        "tokenizer-100k-deep",
+        {"tokenizer.json": deep_json(100_000).encode()},
+        r"tokenizer.json: not valid JSON \(nested too deeply\)",
+    ),
+    ("tokenizer-not-utf8", {"tokenizer.json": b"\xff\xfe{}"}, r"tokenizer.json: not valid JSON"),
+    (
+        "tokenizer-5000-digits",
+        {"tokenizer.json": b'{"x": ' + b"9" * 5000 + b"}"},
+        r"tokenizer.json: not valid JSON \(Exceeds",
+    ),
+    ("config-empty", {"config.json": b""}, r"config.json: not valid JSON"),
+    (
+        "n_fft-400M",
+        {"preprocessor_config.json": _preprocessor(n_fft=400_000_000)},
+        r"preprocessor_config.json: n_fft is 400000000; a Whisper model has 1 to 4096",
+    ),
+    (
+        "n_fft-1e999",
+        {"preprocessor_config.json": _preprocessor(n_fft="@").replace(b'"@"', b"1e999")},
+        r"n_fft is inf; a Whisper model has 1 to 4096",
+    ),
+    ("n_fft-negative", {"preprocessor_config.json": _preprocessor(n_fft=-1)}, r"n_fft is -1"),
+    ("n_fft-string", {"preprocessor_config.json": _preprocessor(n_fft="400")}, r"n_fft is '400'"),
+    (
+        "feature_size-0",
+        {"preprocessor_config.json": _preprocessor(feature_size=0)},
+        r"feature_size is 0; a Whisper model has 1 to 256",
+    ),
+    ("feature_size-1000", {"preprocessor_config.json": _preprocessor(feature_size=1000)}, r"1000"),
+    ("feature_size-float", {"preprocessor_config.json": _preprocessor(feature_size=80.0)}, r"80.0"),
+    ("feature_size-true", {"preprocessor_config.json": _preprocessor(feature_size=True)}, r"True"),
+    ("n_mels-huge", {"preprocessor_config.json": _preprocessor(n_mels=100_000)}, r"n_mels is"),
+    (
+        "sampling_rate-8000",
+        {"preprocessor_config.json": _preprocessor(sampling_rate=8000)},
+        r"sampling_rate is 8000; a Whisper model has 16000",
+    ),
+    ("hop_length-0", {"preprocessor_config.json": _preprocessor(hop_length=0)}, r"hop_length is"),
+    (
+        "chunk_length-3600",
+        {"preprocessor_config.json": _preprocessor(chunk_length=3600)},
+        r"chunk_length is 3600; a Whisper model has 1 to 60",
+    ),
+    ("preprocessor-list", {"preprocessor_config.json": b"[]"}, r"must be a JSON object"),
+]
+
+
+@pytest.mark.parametrize(
+    "files, message", [h[1:] for h in HOSTILE_MODEL_FILES], ids=[h[0] for h in HOSTILE_MODEL_FILES]
+)
+def test_hostile_model_file_is_refused(store, tmp_path, default_model, capsys, files, message):
+    src = fake_model(tmp_path / "src", default_model.path, files=files)
+    zip_path = write_zip(tmp_path / "p.zip", folder_entries(src, "hsb-test"))
+    before = files_around(tmp_path)
+    for source in (zip_path, src):  # a pack and a folder
+        result = run_cli(capsys, "models", "install", source)
+        one_line_error(result, str(source))
+        assert re.search(message, result.err), result.err
+    assert files_around(tmp_path) == before
+
+
+def test_whisper_preprocessor_settings_are_accepted(tmp_path):
+    for mels in (80, 128):
+        path = tmp_path / "preprocessor_config.json"
+        path.write_bytes(_preprocessor(feature_size=mels))
+        _check_json_file(path, path.name, str)  # no error
+
+
+# --- property: any metadata gives a ModelInfo or a ModelError, nothing else ------------------
+
+
+_TEXT = st.text(st.characters(exclude_categories=()), max_size=20)
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | _TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(_TEXT, children, max_size=4),
+    max_leaves=20,
+)
+_VALID = {
+    "format_version": 1,
+    "name": "hsb-test",
+    "base": "openai/whisper-base",
+    "language": "cs",
+    "source": "tests",
+    "license": "MIT",
+    "quantization": "int8",
+    "created": "2025-01-31T12:00:00+00:00",
+    "files": {"model.bin": {"size": 4096, "sha256": "0" * 64}},
+    "recipe": {"recipe": {"name": "classic"}},
+    "evaluation": {"wer": 0.25, "clips": 10},
+}
+_NEAR = {  # values close to valid ones, to reach each check's edges
+    "name": st.from_regex(r"[A-Za-z0-9._+\-\u0430\uff48\x00\x1b/\\ ]{0,8}", fullmatch=True),
+    "language": st.from_regex(r"[a-zA-Z\n]{0,4}", fullmatch=True),
+    "quantization": st.sampled_from(["int8", "float16", "int4", "INT8", "int8 ", ""]),
+    "created": st.from_regex(r"[0-9T:+\-. ]{0,26}", fullmatch=True),
+    "files": st.dictionaries(
+        _TEXT | st.sampled_from(["model.bin", "../x", "/x", "a/./b", "a\\b", METADATA_FILE]),
+        st.fixed_dictionaries({"size": _JSON, "sha256": st.just("a" * 64) | _JSON}) | _JSON,
+        max_size=3,
+    ),
+}
+
+
+@st.composite
+def metadata(draw) -> dict:
+    data = dict(_VALID)
+    for field in draw(st.sets(st.sampled_from(sorted(_VALID)))):
+        how = draw(st.sampled_from(["drop", "json", "near"]))
+        if how == "drop":
+            del data[field]
+        elif how == "near" and field in _NEAR:
+            data[field] = draw(_NEAR[field])
+        else:
+            data[field] = draw(_JSON)
+    data.update(draw(st.dictionaries(_TEXT, _JSON, max_size=2)))
+    return data
+
+
+def _load(raw: bytes) -> ModelInfo | None:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / METADATA_FILE).write_bytes(raw)
+        try:
+            info = ModelInfo.load(Path(folder))
+        except ModelError as e:
+            assert "\n" not in str(e)
+            return None
+        info.save(Path(folder))  # what loads, saves and loads back the same
+        assert ModelInfo.load(Path(folder)) == info
+        return info
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(metadata())
+def test_any_metadata_loads_or_is_a_model_error(data):
+    info = _load(json.dumps(data).encode())
+    if metadata_problem(data) is not None:
+        assert info is None  # the schema's verdict is the loader's
+    if info is not None:
+        assert info.name == data["name"] and set(info.files) == set(data["files"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300) | _JSON.map(lambda v: json.dumps(v).encode()))
+def test_any_bytes_as_metadata_load_or_are_a_model_error(raw):
+    _load(raw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(metadata())
+def test_constructing_any_metadata_gives_a_model_info_or_a_model_error(data):
+    fields = {k: v for k, v in data.items() if k in _VALID and k != "files"}
+    files = data.get("files", {})
+    if isinstance(files, dict):  # records as the code makes them, their values unchecked
+        files = {
+            k: FileRecord(v["size"], v["sha256"])
+            if isinstance(v, dict) and set(v) == {"size", "sha256"}
+            else v
+            for k, v in files.items()
+        }
+    required = {"name", "base", "language", "source", "license", "quantization", "created"}
+    if not required <= fields.keys():
+        return  # a TypeError for the programmer, not a concern of the data
+    try:
+        info = ModelInfo(files=files, **fields)
+    except ModelError as e:
+        assert "\n" not in str(e)
+    else:
+        assert all(isinstance(r, FileRecord) for r in info.files.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["feature_size", "n_fft", "sampling_rate", "x"]), _JSON) | _JSON
+)
+def test_any_preprocessor_config_passes_or_is_a_pack_error(value):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "preprocessor_config.json"
+        path.write_text(json.dumps(value))
+        try:
+            _check_json_file(path, path.name, str)
+        except PackError as e:
+            assert "\n" not in str(e)

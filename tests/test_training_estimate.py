@@ -1,5 +1,5 @@
-"""A recipe written as TOML (and read back as the same recipe), and the time estimate: steps as
-training takes them, a measured warm-up on the tiny Whisper, the hardware, and the CLI."""
+"""The time estimate of a training run: steps as training takes them, a measured warm-up on the
+tiny Whisper, durations, the hardware, and the CLI's ``finetune --estimate``."""
 
 from __future__ import annotations
 
@@ -9,153 +9,16 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from hsb_whisper.errors import OptionError
-from hsb_whisper.evaluation import MAX_NEW_TOKENS
 from hsb_whisper.finetune import Hardware, Run, estimate, format_duration, hardware, train
-from hsb_whisper.finetune.config import (
-    DEVICES,
-    LORA_TARGETS,
-    MAX_BATCH,
-    MAX_COUNT,
-    MAX_EPOCHS,
-    MAX_RANK,
-    MAX_SEED,
-    PRECISIONS,
-    SCHEDULERS,
-    LoraSettings,
-    Recipe,
-    Stage,
-    TrainingConfig,
-    load_recipe,
-    recipe_from_dict,
-)
+from hsb_whisper.finetune.config import load_recipe, recipe_from_dict
 from hsb_whisper.parallel import available_cores
 
 from testsupport.cli_runner import run_cli
 
 # the package's `estimate` is the function; the module, for monkeypatching, by its name
 estimate_module = importlib.import_module("hsb_whisper.finetune.estimate")
-
-# ---- recipes as TOML -------------------------------------------------------------------------
-
-
-def write_and_load(recipe: Recipe, folder: Path) -> Recipe:
-    path = folder / "recipe.toml"
-    path.write_text(recipe.to_toml(), encoding="utf-8")
-    return load_recipe(path)
-
-
-TRAINING = st.builds(
-    TrainingConfig,
-    batch_size=st.integers(1, MAX_BATCH),
-    gradient_accumulation=st.integers(1, MAX_BATCH),
-    learning_rate=st.floats(0, 1, exclude_min=True, exclude_max=True),
-    epochs=st.floats(0, MAX_EPOCHS, exclude_min=True),
-    max_steps=st.integers(0, MAX_COUNT),
-    warmup_ratio=st.floats(0, 1, exclude_max=True),
-    scheduler=st.sampled_from(SCHEDULERS),
-    weight_decay=st.floats(0, 1),
-    max_grad_norm=st.floats(0, 1e300, exclude_min=True),
-    precision=st.sampled_from(PRECISIONS),
-    device=st.sampled_from(DEVICES),
-    gradient_checkpointing=st.booleans(),
-    freeze_encoder=st.booleans(),
-    eval_every=st.integers(0, MAX_COUNT),
-    checkpoint_every=st.integers(1, MAX_COUNT),
-    keep_checkpoints=st.integers(1, 1000),
-    eval_max_clips=st.integers(0, MAX_COUNT),
-    eval_max_new_tokens=st.integers(1, MAX_NEW_TOKENS),
-    seed=st.integers(0, MAX_SEED),
-)
-LORA = st.builds(
-    LoraSettings,
-    r=st.integers(1, MAX_RANK),
-    alpha=st.integers(1, 4 * MAX_RANK),
-    dropout=st.floats(0, 1, exclude_max=True),
-    target_modules=st.lists(st.sampled_from(LORA_TARGETS), min_size=1, max_size=7).map(tuple),
-)
-# Any text the loader keeps as it is: it expands a leading '~' (so a loaded recipe holds none).
-PATHS = st.text(min_size=1, max_size=30).map(Path).filter(lambda p: not str(p).startswith("~"))
-LANGUAGES = st.from_regex(r"[a-z]{2,3}", fullmatch=True)
-
-
-@st.composite
-def mixed(draw, first, strategy):
-    """``first`` with some of its fields taken from another drawn value (often none)."""
-    other = draw(strategy)
-    names = [f.name for f in dataclasses.fields(first)]
-    taken = draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
-    return dataclasses.replace(first, **{name: getattr(other, name) for name in taken})
-
-
-@st.composite
-def recipes(draw) -> Recipe:
-    """Any recipe the loader accepts: stages that share the first one's settings or differ
-    from them in any field."""
-    names = draw(
-        st.lists(
-            st.from_regex(r"[\w-]{0,5}[A-Za-z0-9][\w-]{0,6}", fullmatch=True),
-            min_size=1,
-            max_size=4,
-            unique=True,
-        )
-    )
-    training, lora, language = draw(TRAINING), draw(LORA), draw(LANGUAGES)
-    stages = []
-    for i, name in enumerate(names):
-        last = i == len(names) - 1
-        stages.append(
-            Stage(
-                name=name,
-                train=draw(PATHS),
-                dev=draw(PATHS),
-                language=draw(st.just(language) | LANGUAGES),
-                merge=False if last else draw(st.booleans()),
-                training=training if i == 0 else draw(mixed(training, TRAINING)),
-                lora=lora if i == 0 else draw(mixed(lora, LORA)),
-            )
-        )
-    return Recipe(
-        name=draw(st.from_regex(r"[\w-]{0,5}[A-Za-z0-9][\w.-]{0,10}", fullmatch=True)),
-        base=draw(st.text(min_size=1, max_size=30)),
-        stages=tuple(stages),
-    )
-
-
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(recipes())
-def test_any_recipe_written_as_toml_loads_back_as_the_same_recipe(tmp_path, recipe):
-    assert write_and_load(recipe, tmp_path) == recipe
-
-
-def test_toml_is_shaped_like_the_shipped_recipes(tmp_path):
-    recipe = load_recipe(
-        "two-stage",
-        [
-            "stages.hsb.training.batch_size=4",
-            "stages.hsb.language=pl",
-            "stages.hsb.train=~/h.jsonl",
-        ],
-    )
-    text = recipe.to_toml()
-    assert write_and_load(recipe, tmp_path) == recipe
-    assert recipe.stages[1].train == Path.home() / "h.jsonl"  # written as the path it became
-    assert text.startswith("# Recipe two-stage") and 'base = "whisper-small"' in text
-    assert text.count("[[stages]]") == 2 and text.count("[training]") == 1
-    # only the differences in the second stage: one key of [training], no [lora]
-    second = text.split("[[stages]]")[2]
-    assert "merge" not in second and 'language = "pl"' in second
-    assert re.search(r"\[stages\.training\]\nbatch_size = 4\n*$", second), second
-    for name in ("classic", "two-stage"):
-        shipped = load_recipe(name, ["training.epochs=0.5", "lora.target_modules=['fc1']"])
-        assert write_and_load(shipped, tmp_path) == shipped
-        assert "[stages." not in shipped.to_toml()  # the stages share every setting
-
 
 # ---- durations and hardware ----------------------------------------------------------------
 

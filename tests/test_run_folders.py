@@ -1,5 +1,7 @@
-"""Run folders and bases from someone else (issue 21): a resumed checkpoint, a metrics log or a
-base model cannot run code, and whatever is wrong with them is one line naming the file."""
+"""Training run folders: checkpoints, the metrics log, the feature cache, ``--pause``,
+``--resume`` and ``--run-dir``; and run folders and bases from someone else (issue 21): a resumed
+checkpoint, a metrics log or a base model cannot run code, and whatever is wrong with them is one
+line naming the file."""
 
 from __future__ import annotations
 
