@@ -1,5 +1,6 @@
 """Model artifacts: the model store with the embedded default model, model metadata and packs,
-CTranslate2 ↔ Hugging Face conversion and adapter merging, and the speaker encoder.
+CTranslate2 ↔ Hugging Face conversion (Hugging Face → CTranslate2 also without torch) and
+adapter merging, and the speaker encoder.
 
 Training, evaluation and the app all reach models through this package. It depends on nothing
 else of ours but the shared modules (``hsb_whisper.errors``, ``.files``, …); torch and
@@ -8,6 +9,7 @@ transformers are imported only inside the functions that need them.
 
 from hsb_whisper.export.convert import COMPUTE_TYPES, QUANTIZATIONS, build_model, convert
 from hsb_whisper.export.ct2 import ct2_to_hf
+from hsb_whisper.export.ct2_writer import convert_hf_folder
 from hsb_whisper.export.default_model import DEFAULT_LANGUAGE
 from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
 from hsb_whisper.export.hf_folder import require_safetensors
@@ -28,6 +30,7 @@ __all__ = [
     "SpeakerEncoder",
     "build_model",
     "convert",
+    "convert_hf_folder",
     "ct2_to_hf",
     "hf_base_folder",
     "is_hf_whisper",
