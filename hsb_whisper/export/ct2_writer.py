@@ -59,8 +59,6 @@ import itertools
 import json
 import logging
 import math
-import os
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -77,12 +75,9 @@ from hsb_whisper.export.convert import (
 )
 from hsb_whisper.export.ct2 import _LANGUAGE_TOKEN_RE, TIMESTAMP_STEP_S
 from hsb_whisper.export.hf_folder import (
-    _DTYPE_BYTES,
-    _MAX_HEADER_BYTES,
     CONFIG,
     WEIGHTS,
     WEIGHTS_INDEX,
-    _int_list,
     _listing,
     _open_plain,
     _read_plain,
@@ -91,6 +86,7 @@ from hsb_whisper.export.hf_folder import (
     generation_problem,
     json_object,
     read_json,
+    safetensors_header,
     short_value,
     tokenizer_problem,
     weights_problem,
@@ -347,48 +343,13 @@ class _Source:
 
 def _read_header(f: IO[bytes], where: Path) -> dict[str, _Stored]:
     """The tensors of the open safetensors file ``f``, after the checks of
-    :func:`hsb_whisper.export.hf_folder.safetensors_shapes` (same messages), made on this open
-    file so that what is checked is what is read."""
-    size = os.fstat(f.fileno()).st_size
-    head = f.read(8)
-    if len(head) < 8:
-        raise ModelError(f"{where}: {size} bytes; too short to be a safetensors file")
-    (length,) = struct.unpack("<Q", head)
-    if length > size - 8 or length > _MAX_HEADER_BYTES:
-        raise ModelError(
-            f"{where}: its header declares {length} bytes, but the file has {size - 8} "
-            "after the length; truncated or not a safetensors file"
-        )
-    try:
-        header = json_object(f.read(length))
-    except ValueError as e:
-        raise ModelError(f"{where}: header: {e}") from e
-    data_start, data_bytes = 8 + length, size - 8 - length
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        if not isinstance(entry, dict):
-            raise ModelError(f"{where}: tensor {name[:80]!r} is described by {short_value(entry)}")
-        dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-        if dtype not in _DTYPE_BYTES:
-            raise ModelError(
-                f"{where}: tensor {name[:80]!r} has the unknown dtype {short_value(dtype)}"
-            )
-        if not _int_list(shape) or not _int_list(offsets, 2) or offsets[0] > offsets[1]:
-            raise ModelError(
-                f"{where}: tensor {name[:80]!r}: shape {short_value(shape)} or data_offsets "
-                f"{short_value(offsets)} are not lists of non-negative integers"
-            )
-        expected = math.prod(shape) * _DTYPE_BYTES[dtype]
-        if offsets[1] - offsets[0] != expected or offsets[1] > data_bytes:
-            raise ModelError(
-                f"{where}: tensor {name[:80]!r} of shape {shape} ({dtype}) needs {expected} "
-                f"bytes, but its data_offsets {offsets} do not give them within the "
-                f"{data_bytes} bytes of data"
-            )
-        tensors[name] = _Stored(f, where, dtype, tuple(shape), data_start + offsets[0])
-    return tensors
+    :func:`hsb_whisper.export.hf_folder.safetensors_header`, made on this open file so that what
+    is checked is what is read."""
+    _, tensors = safetensors_header(f, where)
+    return {
+        name: _Stored(f, where, dtype, tuple(shape), start)
+        for name, (dtype, shape, start) in tensors.items()
+    }
 
 
 # --- the spec ---------------------------------------------------------------------------------

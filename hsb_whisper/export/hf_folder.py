@@ -26,7 +26,7 @@ import stat
 import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from hsb_whisper.errors import ModelError
 
@@ -470,23 +470,34 @@ def expected_shapes(config: dict[str, Any]) -> dict[str, tuple[int, ...]]:
 
 
 def safetensors_shapes(path: Path, where: Path) -> dict[str, tuple[str, list[int]]]:
-    """Tensor name → (dtype, shape) of the safetensors file ``path``, after checking that its
-    header is one (length within the file, a JSON object, known dtypes, each tensor's bytes
-    exactly its shape's, inside the data). ``where`` names the file in messages."""
-    size = path.stat().st_size
+    """Tensor name → (dtype, shape) of the safetensors file ``path``, after the checks of
+    :func:`safetensors_header`. ``where`` names the file in messages."""
     with open(path, "rb") as f:
-        head = f.read(8)
-        if len(head) < 8:
-            raise ModelError(f"{where}: {size} bytes; too short to be a safetensors file")
-        (length,) = struct.unpack("<Q", head)
-        if length > size - 8 or length > _MAX_HEADER_BYTES:
-            raise ModelError(
-                f"{where}: its header declares {length} bytes, but the file has {size - 8} "
-                "after the length; truncated or not a safetensors file"
-            )
-        header = _read_json_bytes(f.read(length), f"{where}: header")
-    data_bytes = size - 8 - length
-    shapes = {}
+        _, tensors = safetensors_header(f, where)
+    return {name: (dtype, shape) for name, (dtype, shape, _) in tensors.items()}
+
+
+def safetensors_header(
+    f: IO[bytes], where: Path
+) -> tuple[int, dict[str, tuple[str, list[int], int]]]:
+    """The header of the open safetensors file ``f`` (read from its start), after checking that
+    it is one: length within the file, a JSON object, known dtypes, each tensor's bytes exactly
+    its shape's, inside the data. Returns where the data starts and, per tensor name, (dtype,
+    shape, offset of its first byte in the file). Checked on the open file, so that what is
+    checked is what a reader of ``f`` reads."""
+    size = os.fstat(f.fileno()).st_size
+    head = f.read(8)
+    if len(head) < 8:
+        raise ModelError(f"{where}: {size} bytes; too short to be a safetensors file")
+    (length,) = struct.unpack("<Q", head)
+    if length > size - 8 or length > _MAX_HEADER_BYTES:
+        raise ModelError(
+            f"{where}: its header declares {length} bytes, but the file has {size - 8} "
+            "after the length; truncated or not a safetensors file"
+        )
+    header = _read_json_bytes(f.read(length), f"{where}: header")
+    data_start, data_bytes = 8 + length, size - 8 - length
+    tensors = {}
     for name, entry in header.items():
         if name == "__metadata__":
             continue
@@ -509,8 +520,8 @@ def safetensors_shapes(path: Path, where: Path) -> dict[str, tuple[str, list[int
                 f"bytes, but its data_offsets {offsets} do not give them within the "
                 f"{data_bytes} bytes of data"
             )
-        shapes[name] = (dtype, shape)
-    return shapes
+        tensors[name] = (dtype, shape, data_start + offsets[0])
+    return data_start, tensors
 
 
 def weights_problem(shapes: dict[str, tuple[str, list[int]]], config: dict[str, Any]) -> str | None:
