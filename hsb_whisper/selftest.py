@@ -212,6 +212,52 @@ def _words(text: str) -> list[str]:
     return re.sub(r"[^\w\s]", " ", text.lower()).split()
 
 
+# A Hugging Face Whisper small enough to write in a moment (3 MB), for the import check.
+IMPORT_WHISPER = {
+    "model_type": "whisper", "vocab_size": 51865, "num_mel_bins": 80,
+    "max_source_positions": 1500, "max_target_positions": 448, "d_model": 16,
+    "encoder_layers": 1, "decoder_layers": 1, "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2, "encoder_ffn_dim": 32, "decoder_ffn_dim": 32,
+    "bos_token_id": 50257, "eos_token_id": 50257, "pad_token_id": 50257,
+    "decoder_start_token_id": 50258,
+}  # fmt: skip
+
+
+def _check_import(ctx: _Context) -> str:
+    """``models import`` / ``models get`` without torch, in every build: a tiny Hugging Face
+    Whisper written with numpy (random weights, the default model's tokenizer) is staged,
+    converted, verified with faster-whisper and installed into a scratch store."""
+    import numpy as np
+
+    from hsb_whisper.export import import_model
+    from hsb_whisper.export.hf_folder import expected_shapes, write_safetensors
+
+    if ctx.model is None:
+        raise _Failed("no default model (see the model check) to take the tokenizer from")
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory(prefix="hsb-selftest-") as tmp:
+        folder = Path(tmp) / "tiny-hf-whisper"
+        folder.mkdir()
+        (folder / "config.json").write_text(json.dumps(IMPORT_WHISPER), encoding="utf-8")
+        (folder / "preprocessor_config.json").write_text('{"feature_size": 80}', encoding="utf-8")
+        (folder / "tokenizer.json").write_bytes((ctx.model.path / "tokenizer.json").read_bytes())
+        tensors = {
+            name: ("F32", (rng.standard_normal(shape) * 0.02).astype("<f4"))
+            for name, shape in expected_shapes(IMPORT_WHISPER).items()
+        }
+        write_safetensors(folder / "model.safetensors", tensors)
+        started = time.perf_counter()
+        _, info = import_model(
+            str(folder), name="selftest", language="cs", store=ModelStore(Path(tmp) / "store")
+        )
+        seconds = time.perf_counter() - started
+    torch = "torch loaded" if "torch" in sys.modules else "without torch"
+    return (
+        f"a tiny Hugging Face Whisper converted ({info.quantization}), verified with "
+        f"faster-whisper and installed in {seconds:.1f} s, {torch}"
+    )
+
+
 def _check_formats(ctx: _Context) -> str:
     transcript = ctx.transcript
     note = ""
@@ -552,6 +598,7 @@ CHECKS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
     ("model", _check_model),
     ("vad", _check_vad),
     ("transcribe", _check_transcribe),
+    ("import", _check_import),
     ("formats", _check_formats),
     ("speakers", _check_speakers),
     ("workers", _check_workers),

@@ -50,7 +50,7 @@ def without_language(folder: Path, target: Path) -> Path:
 @pytest.fixture(scope="module")
 def imported_base(hf_base):
     """The embedded base, converted to a Hugging Face folder and imported back (int8)."""
-    from hsb_whisper.finetune import import_model
+    from hsb_whisper.export import import_model
 
     folder, info = import_model(str(hf_base), name="base-import", language="cs")
     return folder, info
@@ -99,7 +99,7 @@ def test_no_language_is_refused_in_one_line(capsys, hf_base, tmp_path):
 
 
 def test_a_language_stated_by_the_card_or_generation_config_is_used(hf_base, tmp_path):
-    from hsb_whisper.finetune import import_facts
+    from hsb_whisper.export import import_facts
 
     folder = without_language(hf_base, tmp_path / "card")
     (folder / "README.md").write_text("---\nlanguage:\n- pl\n---\n# a card\n", encoding="utf-8")
@@ -138,7 +138,7 @@ def test_import_names_are_checked_before_any_work(capsys, tiny_whisper, monkeypa
     def no_work(*args, **kwargs):
         raise AssertionError("the import started although its name is refused")
 
-    monkeypatch.setattr("hsb_whisper.finetune.model_import.build_model", no_work)
+    monkeypatch.setattr("hsb_whisper.export.model_import.build_model", no_work)
     result = run_cli(capsys, "models", "import", tiny_whisper, "--name", "Whisper-Base")
     assert result.code != 0 and "only by case or look-alike letters" in result.err
     result = run_cli(capsys, "models", "import", tiny_whisper, "--name", "../x")
@@ -490,7 +490,7 @@ def test_hostile_folder_is_refused_in_one_line(
     def no_build(*args, **kwargs):
         raise AssertionError("a model was built from a folder that should have been refused")
 
-    monkeypatch.setattr("hsb_whisper.finetune.model_import.build_model", no_build)
+    monkeypatch.setattr("hsb_whisper.export.model_import.build_model", no_build)
     folder = copy_of(tiny_whisper, tmp_path)
     change(folder, tmp_path)
     outcome: list[BaseException | None] = []
@@ -591,7 +591,7 @@ def test_a_bare_name_that_is_only_a_folder_here_says_how_to_name_the_folder(
 
 def test_embedded_name_is_refused_by_import_on_a_fresh_store(tiny_whisper, tmp_path):
     from hsb_whisper.errors import OptionError
-    from hsb_whisper.finetune import import_model
+    from hsb_whisper.export import import_model
 
     fresh = ModelStore(tmp_path / "fresh-store")
     with pytest.raises(OptionError, match="name of the embedded default model"):

@@ -22,8 +22,8 @@ from hsb_whisper.transcription import formats
 from testsupport.cli_runner import run_cli
 
 NAMES = [
-    "build", "model", "vad", "transcribe", "formats", "speakers", "workers", "qt", "training",
-    "finetune", "network",
+    "build", "model", "vad", "transcribe", "import", "formats", "speakers", "workers", "qt",
+    "training", "finetune", "network",
 ]  # fmt: skip
 LINE_RE = re.compile(r"(ok|FAIL|skip) +(\w+) +(.*)")
 SUMMARY_RE = re.compile(r"selftest: (\d+) ok, (\d+) skipped, (\d+) failed in \d+\.\d s")
@@ -52,12 +52,16 @@ def test_selftest_passes_on_this_installation(capsys, default_model):
     found, names, summary = check_lines(result.out)
     assert names == NAMES
     assert all(status in ("ok", "skip") for status, _ in found.values()), result.out
-    must_pass = ("build", "model", "vad", "transcribe", "formats", "speakers", "workers", "network")
+    must_pass = (
+        "build", "model", "vad", "transcribe", "import", "formats", "speakers", "workers",
+        "network",
+    )  # fmt: skip
     for name in must_pass:
         assert found[name][0] == "ok", result.out
     assert "pip install" in found["build"][1]
     assert f"every file's SHA-256 verified ({default_model.path})" in found["model"][1]
     assert "stella" in found["transcribe"][1].lower()
+    assert "Whisper converted (int8), verified with faster-whisper" in found["import"][1]
     assert found["formats"][1] == "txt, srt, vtt, json, eaf, textgrid written and read back"
     if importlib.util.find_spec("peft") is not None:  # the finetune extra: a real LoRA step
         assert found["training"][0] == "ok", result.out

@@ -161,27 +161,3 @@ def test_training_without_the_finetune_extra_is_one_line(capsys, tmp_path, data_
     result = run_cli(capsys, "export", tmp_path, "--name", "x")
     assert result.code == 1
     assert "peft" in one_error_line(result.err, "exporting a trained model needs ")
-
-
-def test_in_the_transcriber_installer_the_missing_extra_points_to_the_full_build(monkeypatch):
-    """The frozen transcriber bundle has no pip: the line says which build to use. import_model
-    (what the app's import button calls) checks before any work, as the command line does."""
-    import importlib.util
-    import sys
-
-    from hsb_whisper.errors import HsbWhisperError
-    from hsb_whisper.finetune import import_model
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a, **k: None if name == "torch" else real(name, *a, **k),
-    )
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    with pytest.raises(HsbWhisperError) as error:
-        import_model("some/folder", name="hsb-model")
-    message = str(error.value)
-    assert message.startswith("importing a Hugging Face Whisper needs torch")  # (and more on 3.10)
-    assert "not installed: this is the transcriber build" in message
-    assert "full build" in message and "pip" not in message

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hsb_whisper.export import hf_folder
 from hsb_whisper.export.hf_folder import expected_shapes
 
 # What a Whisper config.json holds besides its size (whisper-base's token ids and positions)
@@ -64,14 +65,8 @@ def random_tensors(
 
 
 def write_safetensors(path: Path, tensors: dict[str, tuple[str, np.ndarray]]) -> None:
-    """A safetensors file: 8-byte little-endian header length, JSON header, raw data."""
-    names = sorted(tensors)
-    _write_header(
-        path, [(n, tensors[n][0], tensors[n][1].shape, tensors[n][1].nbytes) for n in names]
-    )
-    with open(path, "ab") as f:
-        for name in names:
-            f.write(np.ascontiguousarray(tensors[name][1]).tobytes())
+    """A safetensors file: the product's writer (the self-test writes its tiny model with it)."""
+    hf_folder.write_safetensors(path, tensors)
 
 
 def write_random_safetensors(

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
 
 from hsb_whisper.errors import ModelError
-from hsb_whisper.export import EMBEDDED_NAME, QUANTIZATIONS, LocalModel, ModelStore, make_pack
+from hsb_whisper.export import (
+    EMBEDDED_NAME,
+    QUANTIZATIONS,
+    LocalModel,
+    ModelStore,
+    import_model,
+    make_pack,
+)
 
+log = logging.getLogger(__name__)
 UNTRAINED_NOTE = "not trained for Upper Sorbian (writes Czech spelling)"
 _NAME_OR_PATH = (
     "a name from 'models list' (always the installed model), or the path of a model folder, "
@@ -63,6 +72,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="weight type (default int8: smallest and fastest on CPU)",
     )
     p.set_defaults(func=_import)
+
+    p = sub.add_parser(
+        "get",
+        help="list the known Upper Sorbian models, or download and install one",
+        description="Without NAME: the catalogue of known Upper Sorbian Whisper models, with what "
+        "each costs on this computer (download, disk, expected speed from a short run of the "
+        "default model). With NAME: download it once from the Hugging Face Hub (safetensors and "
+        "JSON only, resumable: run the same command again after an interruption), convert it "
+        "without torch, check it with faster-whisper on the bundled sample and install it. The "
+        "only command besides 'models import OWNER/NAME' that uses the network.",
+    )
+    p.add_argument("model", metavar="NAME", nargs="?", help="a name from the catalogue")
+    p.add_argument(
+        "--quantization",
+        default="int8",
+        choices=QUANTIZATIONS,
+        help="weight type (default int8: smallest and fastest on CPU)",
+    )
+    p.add_argument(
+        "--default", action="store_true", help="make it the model used when none is named"
+    )
+    p.set_defaults(func=_get)
 
     p = sub.add_parser("remove", help="delete an installed model")
     p.add_argument("model", metavar="NAME", help="a name from 'models list'")
@@ -180,10 +211,8 @@ def _install(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from hsb_whisper.cli.terminal import quiet_libraries, require_training_libraries
-    from hsb_whisper.finetune import import_model
+    from hsb_whisper.cli.terminal import quiet_libraries
 
-    require_training_libraries("importing a Hugging Face Whisper")  # the converter needs them
     quiet_libraries()
     started = time.monotonic()
     folder, info = import_model(
@@ -203,6 +232,130 @@ def _import(args: argparse.Namespace) -> int:
     for note in notes(model):
         print(_clean(f"note: {note}"))
     print(f"import took {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def _gb(size: int) -> str:
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
+def _catalogue() -> int:
+    from hsb_whisper.export.catalogue import catalogue, expected_speed, measure_default_speed
+
+    entries = catalogue()
+    try:
+        default_rtf = measure_default_speed()
+    except Exception as e:  # the listing never fails for want of a measurement
+        log.debug("speed measurement failed", exc_info=True)
+        print(_clean(f"(speed from the size alone: the default model could not run: {e})"))
+        default_rtf = None
+    rows = [("NAME", "BASE", "DOWNLOAD", "DISK", "SPEED HERE", "LICENCE", "TOKEN", "REPORTED WER")]
+    for entry in entries:
+        rtf, words = expected_speed(entry, default_rtf)
+        speed = f"{words} (~{rtf:.1f}x)" if rtf is not None else words
+        wer = f"{entry.reported_wer:g} %" if entry.reported_wer is not None else "none"
+        rows.append(
+            (
+                entry.name,
+                entry.base.removeprefix("openai/"),
+                f"~{_gb(entry.download_bytes)}",
+                f"~{_gb(entry.disk_bytes())}",
+                speed,
+                entry.license.upper() if entry.copyleft else entry.license,
+                entry.language,
+                wer,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print(_clean("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()))
+    print()
+    for entry in entries:
+        print(_clean(f"{entry.name}: {entry.summary} ({entry.hub_id}; WER on {entry.test_set})"))
+    print(
+        "\nSpeed: seconds of work per second of audio (1x = real time), estimated from the "
+        "default model's run here and the model's size.\nReported word error rates come from "
+        "different test sets: they cannot be compared with each other.\nCopyleft licences "
+        "(AGPL, …) bind what you distribute with the model.\n"
+        "Install one: hsb-whisper models get NAME [--default]"
+    )
+    return 0
+
+
+def _get(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from hsb_whisper.export.catalogue import find, get_model
+    from hsb_whisper.export.hub import DownloadCancelled
+
+    if args.model is None:
+        return _catalogue()
+    entry = find(args.model)
+    print(
+        _clean(
+            f"{entry.name}: {entry.hub_id}, {entry.base.removeprefix('openai/')}, "
+            f"~{_gb(entry.download_bytes)} to download, ~{_gb(entry.disk_bytes(args.quantization))}"
+            f" installed, licence {entry.license}, language token {entry.language}"
+        )
+    )
+    if entry.copyleft:
+        print(
+            _clean(
+                f"note: copyleft licence {entry.license.upper()}: whoever distributes this model "
+                "(or a service built on it, for AGPL) must share it under the same licence"
+            )
+        )
+    if entry.task == "translate":
+        print("note: this model writes German text for Upper Sorbian speech (a translation)")
+    bar: tqdm | None = None
+
+    def progress(phase: str, done: int, total: int) -> None:
+        nonlocal bar
+        if phase == "download":
+            if bar is None:
+                bar = tqdm(total=total, unit="B", unit_scale=True, desc="download", file=sys.stderr)
+            bar.update(done - bar.n)
+        elif phase == "convert" and done == 0:
+            if bar is not None:
+                bar.close()
+                bar = None
+            print("converting and checking with faster-whisper …", file=sys.stderr)
+
+    started = time.monotonic()
+    try:
+        model = get_model(
+            entry.name,
+            quantization=args.quantization,
+            make_default=args.default,
+            progress=progress,
+        )
+    except (KeyboardInterrupt, DownloadCancelled):
+        print(
+            "hsb-whisper: interrupted; the download so far is kept: run the same command to "
+            "continue it",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        if bar is not None:
+            bar.close()
+    info = model.info
+    print(
+        _clean(
+            f"installed {model.name} (language token {info.language}, {info.quantization}, "
+            f"{_size_mb(model)}, licence {info.license}) in {model.path}"
+        )
+    )
+    if args.default:
+        print(_clean(f"default model: {model.name}"))
+    else:
+        print(
+            _clean(
+                f"use it: hsb-whisper transcribe -m {model.name} FILE, or make it the "
+                f"default: hsb-whisper models default {model.name}"
+            )
+        )
+    print(f"took {time.monotonic() - started:.0f} s")
     return 0
 
 

@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 
 UNTRAINED_NOTICE = (
     "note: the embedded whisper-base is not trained for Upper Sorbian (it writes Czech "
-    "spelling); import a better model with 'hsb-whisper models import' or train one "
-    "('hsb-whisper finetune')"
+    "spelling); get an Upper Sorbian model with 'hsb-whisper models get' (in the app: Models, "
+    "Get an Upper Sorbian model…)"
 )
 
 _BAR_FORMAT = (

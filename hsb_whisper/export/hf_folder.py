@@ -545,3 +545,27 @@ def weights_problem(shapes: dict[str, tuple[str, list[int]]], config: dict[str, 
         if dtype not in _WEIGHT_DTYPES:
             return f"the weight {name} is {dtype}; Whisper weights are F32, F16 or BF16"
     return None
+
+
+def write_safetensors(path: Path, tensors: dict[str, tuple[str, Any]]) -> None:
+    """Write ``tensors`` (name → (safetensors dtype such as ``"F32"``, a numpy array holding
+    those bytes)) as a safetensors file, in name order: the 8-byte little-endian header length,
+    the JSON header, the raw data. Written by hand, as :func:`safetensors_header` reads: the
+    safetensors package is not in the transcriber installer (the self-test's tiny model)."""
+    import numpy as np
+
+    names = sorted(tensors)
+    header, offset = {}, 0
+    for name in names:
+        dtype, array = tensors[name]
+        header[name] = {
+            "dtype": dtype,
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + array.nbytes],
+        }
+        offset += array.nbytes
+    raw = json.dumps(header).encode()
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw)
+        for name in names:
+            f.write(np.ascontiguousarray(tensors[name][1]).tobytes())

@@ -14,7 +14,6 @@ from hsb_whisper.finetune.libraries import (
     missing_training_libraries,
     require_training_libraries,
 )
-from hsb_whisper.finetune.model_import import HSB_TOKENS, ImportFacts, import_facts, import_model
 from hsb_whisper.finetune.publish import export_run
 from hsb_whisper.finetune.run import ADAPTERS, Run, RunResult, resolve_model
 from hsb_whisper.finetune.setup import TrainingError
@@ -23,12 +22,10 @@ from hsb_whisper.finetune.train import EXIT_PAUSED, Event, TrainingPaused, train
 __all__ = [
     "ADAPTERS",
     "EXIT_PAUSED",
-    "HSB_TOKENS",
     "TRAINING_LIBRARIES",
     "Estimate",
     "Event",
     "Hardware",
-    "ImportFacts",
     "Recipe",
     "Run",
     "RunResult",
@@ -38,8 +35,6 @@ __all__ = [
     "export_run",
     "format_duration",
     "hardware",
-    "import_facts",
-    "import_model",
     "load_recipe",
     "missing_training_libraries",
     "require_training_libraries",

@@ -41,8 +41,8 @@ from hsb_whisper.export import (
     convert,
     is_hf_whisper,
 )
+from hsb_whisper.export.model_import import check_name
 from hsb_whisper.finetune.config import Recipe
-from hsb_whisper.finetune.model_import import check_name
 from hsb_whisper.finetune.run import Run
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.export import ModelStore
-from hsb_whisper.finetune import HSB_TOKENS, import_facts, import_model
+from hsb_whisper.export import HSB_TOKENS, ModelStore, import_facts, import_model
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole  # a list item's LocalModel
 

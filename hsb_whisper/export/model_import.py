@@ -1,16 +1,12 @@
 """Someone else's Hugging Face Whisper (a folder, or a Hub id when online) → a verified model in
 the store: :func:`import_facts` reads what its model card and configs say (licence, base, the
-language token), :func:`import_model` stages a checked copy
-(:mod:`hsb_whisper.export.hf_folder`), converts it as an export is converted
-(:func:`hsb_whisper.export.build_model`) and checks it with faster-whisper on a second of the
-bundled sample, the token forced.
+language token), :func:`import_model` stages a checked copy (:mod:`.hf_folder`: plain files
+inside the folder only, no pickles, bounded configs), converts it without torch
+(:mod:`.ct2_writer`, through :func:`.convert.build_model`) and checks it with faster-whisper
+on a second of the bundled sample, the token forced.
 
-It sits in ``finetune`` beside :mod:`hsb_whisper.finetune.publish`, not in ``export``, for two
-things it takes from the layers above ``export``: the conversion needs the training libraries
-(:func:`hsb_whisper.finetune.libraries.require_training_libraries` says so in one line before
-any work), and the check decodes with :class:`hsb_whisper.evaluation.CT2Decoder`, the decoder
-every measured transcript goes through (which itself takes a decoding setting from the
-transcription core). Everything else here uses only ``export`` and the shared modules.
+Nothing here needs torch or transformers: every install can import a model, the transcriber
+installer too (``models get`` downloads a catalogued model and imports it with this).
 """
 
 from __future__ import annotations
@@ -25,10 +21,11 @@ from typing import Any
 
 from hsb_whisper.audio import load_audio
 from hsb_whisper.errors import ModelError, OptionError
-from hsb_whisper.evaluation import CT2Decoder, DecodingOptions
-from hsb_whisper.export import QUANTIZATIONS, ModelInfo, ModelStore, build_model, hf_folder
-from hsb_whisper.export.convert import feature_extractor_settings
-from hsb_whisper.finetune.libraries import require_training_libraries
+from hsb_whisper.export import hf_folder
+from hsb_whisper.export.convert import QUANTIZATIONS, build_model, feature_extractor_settings
+from hsb_whisper.export.metadata import ModelInfo
+from hsb_whisper.export.store import ModelStore
+from hsb_whisper.offline import forbid_hub_downloads
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +82,8 @@ def _scalar(value: str) -> str:
     return value
 
 
-def _whisper_tokens() -> tuple[str, ...]:
+def whisper_tokens() -> tuple[str, ...]:
+    """Whisper's language tokens (``cs``, ``de``, …), as faster-whisper knows them."""
     from faster_whisper.tokenizer import _LANGUAGE_CODES
 
     return tuple(_LANGUAGE_CODES)
@@ -93,7 +91,7 @@ def _whisper_tokens() -> tuple[str, ...]:
 
 def _stated_language(card: dict[str, Any], generation: dict[str, Any]) -> str | None:
     """The one language token a model card or generation config clearly states, or None."""
-    known = _whisper_tokens()
+    known = whisper_tokens()
     forced = dict((p, i) for p, i in generation.get("forced_decoder_ids") or [] if p is not None)
     lang_to_id = generation.get("lang_to_id") or {}
     if forced.get(1) is not None:
@@ -128,7 +126,7 @@ def _locate(spec: str) -> tuple[Path, str, str | None]:
     """The folder to import for ``spec`` (downloaded first for a Hub id, when online), the
     source as recorded, and the Hub id (``None`` for a folder). Nothing in a folder is read."""
     from hsb_whisper import paths
-    from hsb_whisper.export import hf_base_folder
+    from hsb_whisper.export.hf import hf_base_folder
 
     path = Path(spec).expanduser()
     if os.path.lexists(path):
@@ -200,6 +198,9 @@ def import_model(
     quantization: str = "int8",
     store: ModelStore | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    source: str | None = None,
+    base: str | None = None,
+    license: str | None = None,
 ) -> tuple[Path, ModelInfo]:
     """Import a Hugging Face Whisper (a folder, or a Hub id when online) as model ``name``:
     its files copied and checked (:func:`~hsb_whisper.export.hf_folder.stage_hf_folder`: no
@@ -207,27 +208,30 @@ def import_model(
     converted with CTranslate2 as an export is, checked with faster-whisper offline on a second
     of the bundled sample with the language token forced, and recorded with its source, base,
     licence and token. The token is never guessed: without ``language`` it must be stated by the
-    model card or generation config, and the tokenizer must have it."""
+    model card or generation config, and the tokenizer must have it. ``source``, ``base`` and
+    ``license``: what to record instead of what the folder says (the catalogue's facts, for a
+    model it downloaded; a licence the card states wins over ``license``)."""
     if quantization not in QUANTIZATIONS:
         raise OptionError(
             f"quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}"
         )
-    require_training_libraries("importing a Hugging Face Whisper")  # the converter needs them
     store = store or ModelStore()
     check_name(store, name)
-    if language is not None and language not in _whisper_tokens():
+    if language is not None and language not in whisper_tokens():
         raise OptionError(
             f"--language {language!r} is not a Whisper language token; for Upper Sorbian use "
             f"one of {', '.join(HSB_TOKENS)}"
         )
-    folder, source, hub_id = _locate(spec)
+    folder, given, hub_id = _locate(spec)
     store.root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".export-import-", dir=store.root) as tmp:
         staged = Path(tmp)
         try:
+            recorded = {"source": source, "base": base, "license": license}
             return _import_staged(
-                folder, staged, source, hub_id, spec, name, language, quantization, store, progress
-            )
+                folder, staged, source or given, hub_id, spec, name, language, quantization,
+                store, progress, recorded,
+            )  # fmt: skip
         except (ModelError, OptionError) as e:  # name the user's folder, not the private copy
             message = str(e).replace(str(staged), str(folder))
             raise type(e)(message) from e
@@ -244,11 +248,19 @@ def _import_staged(
     quantization: str,
     store: ModelStore,
     progress: Callable[[str], None],
+    recorded: dict[str, str | None],
 ) -> tuple[Path, ModelInfo]:
     hf_folder.stage_hf_folder(folder, staged)
     facts = dataclasses.replace(_facts(folder, staged, source, hub_id), folder=staged)
+    facts = dataclasses.replace(
+        facts,
+        base=recorded["base"] or facts.base,
+        license=facts.license
+        if facts.license != "unknown" or not recorded["license"]
+        else recorded["license"],
+    )
     tokens = hf_folder.language_tokens(
-        hf_folder.read_json(staged, "tokenizer.json"), _whisper_tokens()
+        hf_folder.read_json(staged, "tokenizer.json"), whisper_tokens()
     )
     if language is None and facts.language is None:
         raise OptionError(
@@ -265,13 +277,11 @@ def _import_staged(
     feature_extractor_settings(staged)  # checked before the conversion, not after
     sample = load_audio(SAMPLE)
     audio = [sample[: int(16000 * SAMPLE_AUDIO_SECONDS)]]
-    options = DecodingOptions(language=language)
     progress(f"converting {folder} ({quantization})")
 
     def verify(staged_model: Path, merged: Path) -> list[str]:
-        # faster-whisper, downloads forbidden, the token forced; no reference to compare with
         try:
-            return CT2Decoder(staged_model).decode(audio, options)
+            return [verify_with_faster_whisper(staged_model, audio[0], language)]
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(
                 f"verification failed: faster-whisper cannot use the import ({e})"
@@ -291,6 +301,26 @@ def _import_staged(
     )
     log.info("verified %s: %s", dest, transcripts)
     return dest, info
+
+
+def verify_with_faster_whisper(folder: Path, audio: Any, language: str) -> str:
+    """The text faster-whisper writes for ``audio`` with the CTranslate2 model in ``folder``:
+    loaded offline (no Hub download can happen), greedy, the language token forced. It proves
+    that the model loads, that its tokenizer and feature extractor fit it, and that it decodes."""
+    forbid_hub_downloads()
+    from faster_whisper import WhisperModel
+
+    model = WhisperModel(str(folder), device="cpu", compute_type="default", local_files_only=True)
+    segments, _ = model.transcribe(
+        audio,
+        language=language,
+        beam_size=1,
+        temperature=0.0,
+        without_timestamps=True,
+        vad_filter=False,
+        condition_on_previous_text=False,
+    )
+    return " ".join(s.text.strip() for s in segments).strip()
 
 
 def check_name(store: ModelStore, name: str) -> None:
