@@ -252,9 +252,14 @@ def _check_import(ctx: _Context) -> str:
         )
         seconds = time.perf_counter() - started
     torch = "torch loaded" if "torch" in sys.modules else "without torch"
+    import huggingface_hub
+
+    from hsb_whisper.export import hub  # models get: what downloads (not tried: offline)
+
     return (
         f"a tiny Hugging Face Whisper converted ({info.quantization}), verified with "
-        f"faster-whisper and installed in {seconds:.1f} s, {torch}"
+        f"faster-whisper and installed in {seconds:.1f} s, {torch}; downloads with "
+        f"huggingface_hub {huggingface_hub.__version__} ({hub.__name__})"
     )
 
 

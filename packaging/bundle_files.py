@@ -92,9 +92,10 @@ ALWAYS_EXCLUDED = (
 )
 
 
-# Pulled in by huggingface_hub and av for what the transcriber never does (downloads, uploads,
-# webhooks, remote file systems, images of video frames): only `models import <Hub id>` and the
-# recipes' base models download, and only the full build runs those (transformers needs them).
+# Pulled in by huggingface_hub and av for what the transcriber never does (uploads, webhooks,
+# remote file systems, Xet storage, images of video frames). Downloads do happen in every build
+# (`models get`, the app's "Get an Upper Sorbian model…"): hsb_whisper.export.hub streams the
+# files over huggingface_hub's own HTTP client (httpx), with none of these.
 DOWNLOAD_MODULES = ("hf_xet", "PIL", "pydantic", "pydantic_core", "fsspec", "requests")
 # Qt plugins (paths in the bundle) the app never loads: embedded-device platforms, the GTK theme
 # (it drags GTK 3 and its libraries in; Qt's own dialogs or the desktop portal serve instead) and

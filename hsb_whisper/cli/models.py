@@ -240,9 +240,9 @@ def _gb(size: int) -> str:
 
 
 def _catalogue() -> int:
-    from hsb_whisper.export.catalogue import catalogue, expected_speed, measure_default_speed
+    from hsb_whisper.export.catalogue import expected_speed, load_catalogue, measure_default_speed
 
-    entries = catalogue()
+    entries = load_catalogue()
     try:
         default_rtf = measure_default_speed()
     except Exception as e:  # the listing never fails for want of a measurement

@@ -9,9 +9,9 @@ transformers are imported only inside the functions that need them.
 
 from hsb_whisper.export.catalogue import (
     CatalogueEntry,
-    catalogue,
     expected_speed,
     get_model,
+    load_catalogue,
     measure_default_speed,
 )
 from hsb_whisper.export.convert import COMPUTE_TYPES, QUANTIZATIONS, build_model, convert
@@ -20,6 +20,7 @@ from hsb_whisper.export.ct2_writer import convert_hf_folder
 from hsb_whisper.export.default_model import DEFAULT_LANGUAGE
 from hsb_whisper.export.hf import hf_base_folder, is_hf_whisper
 from hsb_whisper.export.hf_folder import require_safetensors
+from hsb_whisper.export.hub import DownloadCancelled, OfflineError
 from hsb_whisper.export.merge import merge_adapter
 from hsb_whisper.export.metadata import ModelInfo
 from hsb_whisper.export.model_import import HSB_TOKENS, ImportFacts, import_facts, import_model
@@ -34,13 +35,14 @@ __all__ = [
     "HSB_TOKENS",
     "QUANTIZATIONS",
     "CatalogueEntry",
+    "DownloadCancelled",
     "ImportFacts",
     "LocalModel",
     "ModelInfo",
     "ModelStore",
+    "OfflineError",
     "SpeakerEncoder",
     "build_model",
-    "catalogue",
     "convert",
     "convert_hf_folder",
     "ct2_to_hf",
@@ -50,6 +52,7 @@ __all__ = [
     "import_facts",
     "import_model",
     "is_hf_whisper",
+    "load_catalogue",
     "make_pack",
     "measure_default_speed",
     "merge_adapter",

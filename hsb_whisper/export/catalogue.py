@@ -138,7 +138,7 @@ def entry_problem(data: Any) -> str | None:
     return None
 
 
-def catalogue(path: Path | None = None) -> list[CatalogueEntry]:
+def load_catalogue(path: Path | None = None) -> list[CatalogueEntry]:
     """The known Upper Sorbian Whisper models, in the catalogue's order (smallest first):
     :data:`CATALOGUE_FILE`'s unless ``path`` is given."""
     path = path or CATALOGUE_FILE
@@ -160,7 +160,7 @@ def catalogue(path: Path | None = None) -> list[CatalogueEntry]:
 
 def find(name: str, path: Path | None = None) -> CatalogueEntry:
     """The catalogue entry called ``name`` (or with that Hub id)."""
-    entries = catalogue(path)
+    entries = load_catalogue(path)
     for entry in entries:
         if name in (entry.name, entry.hub_id):
             return entry
@@ -250,6 +250,7 @@ def get_model(
         progress=lambda done, total: progress("download", done, total),
         cancelled=cancelled,
     )
+    _complete_from_base(entry, folder, cancelled)
     progress("convert", 0, 1)
     import_model(
         str(folder),
@@ -267,6 +268,34 @@ def get_model(
     progress("convert", 1, 1)
     _remove_download(folder)
     return store.resolve(entry.name)
+
+
+# What a fine-tuned model's repository may lack, and its base model's has: faster-whisper's
+# tokenizer and the feature extractor's settings (transformers 5 keeps the latter in
+# processor_config.json).
+_FROM_BASE = {
+    "tokenizer.json": ("tokenizer.json",),
+    "preprocessor_config.json": ("preprocessor_config.json", "processor_config.json"),
+}
+
+
+def _complete_from_base(entry: CatalogueEntry, folder: Path, cancelled: Callable[[], bool]) -> None:
+    """The files ``folder`` lacks of :data:`_FROM_BASE`, from the OpenAI base model the entry
+    was fine-tuned from — as the Foundation for the Sorbian People's conversion script does for
+    these repositories. The base's weights are never fetched."""
+    from hsb_whisper.export.hub import download_whisper
+
+    missing = frozenset(
+        name
+        for name, any_of in _FROM_BASE.items()
+        if not any((folder / n).is_file() for n in any_of)
+    )
+    if missing:
+        log.info("taking %s from %s", ", ".join(sorted(missing)), entry.base)
+        download_whisper(entry.base, folder, only=missing, cancelled=cancelled)
+        still = sorted(n for n in missing if not (folder / n).is_file())
+        if still:
+            raise ModelError(f"{entry.hub_id}: lacks {', '.join(still)}, and so does {entry.base}")
 
 
 def _remove_download(folder: Path) -> None:
