@@ -1,7 +1,7 @@
 """Hugging Face → CTranslate2: the torch-free converter (export.ct2_writer) against ctranslate2's
-TransformersConverter, on random Whispers of the base and small shapes.
+TransformersConverter, on random Whispers of the base, small and medium shapes.
 
-    python -m benchmarks.convert_speed [--shapes base small] [--quantization int8] [--dtype F32]
+    python -m benchmarks.convert_speed [--shapes base small medium] [--quantization int8] [--dtype F32]
 
 Each shape is written as a Hugging Face folder with numpy alone (random weights of the right
 shapes, safetensors written tensor by tensor; the embedded model's tokenizer), then converted by
@@ -34,6 +34,7 @@ from testsupport.random_whisper import whisper_config, write_random_safetensors
 SHAPES = {
     "base": {"d_model": 512, "layers": 6, "heads": 8, "ffn": 2048},
     "small": {"d_model": 768, "layers": 12, "heads": 12, "ffn": 3072},
+    "medium": {"d_model": 1024, "layers": 24, "heads": 16, "ffn": 4096},
 }
 DTYPES = ("F16", "F32")  # what the random folders are written in
 # The child's resident memory now (Linux; None elsewhere), in bytes.

@@ -53,7 +53,7 @@ def convert(hf_dir: Path, out: Path, quantization: str) -> None:
     with its ``tokenizer.json`` and a ``preprocessor_config.json`` (see
     :func:`feature_extractor_settings`). Converted by :mod:`.ct2_writer`, without torch or
     transformers: the same model.bin as ctranslate2's ``TransformersConverter`` (byte for byte,
-    tests/test_ct2_writer.py), 8-12× faster and in a third of the memory
+    tests/test_ct2_writer.py), 2-12× faster and in a third to a quarter of the memory
     (``python -m benchmarks.convert_speed``)."""
     from hsb_whisper.export.ct2_writer import convert_hf_folder
 
