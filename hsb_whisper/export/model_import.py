@@ -278,10 +278,13 @@ def _import_staged(
     sample = load_audio(SAMPLE)
     audio = [sample[: int(16000 * SAMPLE_AUDIO_SECONDS)]]
     progress(f"converting {folder} ({quantization})")
+    # computed as transcribe computes on a CPU: int8 weights in int8, others in float32 (CTranslate2
+    # would otherwise warn that float16 is not efficient here)
+    compute = "int8" if quantization.startswith("int8") else "float32"
 
     def verify(staged_model: Path, merged: Path) -> list[str]:
         try:
-            return [verify_with_faster_whisper(staged_model, audio[0], language)]
+            return [verify_with_faster_whisper(staged_model, audio[0], language, compute)]
         except (RuntimeError, ValueError, OSError) as e:
             raise ModelError(
                 f"verification failed: faster-whisper cannot use the import ({e})"
@@ -303,14 +306,18 @@ def _import_staged(
     return dest, info
 
 
-def verify_with_faster_whisper(folder: Path, audio: Any, language: str) -> str:
+def verify_with_faster_whisper(
+    folder: Path, audio: Any, language: str, compute_type: str = "int8"
+) -> str:
     """The text faster-whisper writes for ``audio`` with the CTranslate2 model in ``folder``:
     loaded offline (no Hub download can happen), greedy, the language token forced. It proves
     that the model loads, that its tokenizer and feature extractor fit it, and that it decodes."""
     forbid_hub_downloads()
     from faster_whisper import WhisperModel
 
-    model = WhisperModel(str(folder), device="cpu", compute_type="default", local_files_only=True)
+    model = WhisperModel(
+        str(folder), device="cpu", compute_type=compute_type, local_files_only=True
+    )
     segments, _ = model.transcribe(
         audio,
         language=language,
