@@ -41,3 +41,9 @@ def cache_dir() -> Path:
         if home
         else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     )
+
+
+def transcripts_dir() -> Path:
+    """The app's saved transcripts (the editor's autosave: edits, confirmations), where
+    ``data import-corrections`` and ``evaluate --corrections`` look by default."""
+    return data_dir() / "transcripts"

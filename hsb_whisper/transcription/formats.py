@@ -35,8 +35,10 @@ from hsb_whisper.transcription.transcript import (
 # The corpus import (hsb_whisper.data) reads them back by these names.
 SEGMENT_TIER = "transcript"
 WORD_TIER = "words"
-# The version of the JSON a transcript is saved as (the app reopens saved edits)
-JSON_FORMAT_VERSION = 1
+# The version of the JSON a transcript is saved as (the app reopens saved edits). 2: a segment may
+# have "original_text" (the model's, once edited) and "confirmed"; the top level
+# "excluded_from_training". Version 1 files read as before (nothing confirmed).
+JSON_FORMAT_VERSION = 2
 
 
 def words_tier(tier: str) -> str:
@@ -118,6 +120,8 @@ def write_json(transcript: Transcript, f: TextIO) -> None:
     if speakers:
         ids = dict.fromkeys([*transcript.speakers, *transcript.speaker_names])
         data["speakers"] = [{"id": i, "name": transcript.speaker_name(i)} for i in ids]
+    if transcript.excluded_from_training:
+        data["excluded_from_training"] = True
     data["text"] = " ".join(s.text for s in transcript.segments)
     data["segments"] = [_segment_json(i, s, speakers) for i, s in enumerate(transcript.segments)]
     json.dump(data, f, ensure_ascii=False, indent=2)
@@ -147,13 +151,28 @@ def read_json(path: Path) -> Transcript:
                     for w in s.get("words", ())
                 ),
                 speaker=_speaker_id(s.get("speaker")),
+                original_text=_text_or_none(s.get("original_text")),
+                confirmed=_flag(s.get("confirmed", False)),
             )
             for s in data["segments"]
         ]
         info = AudioInfo(Path(data["file"]), data["duration"], data["language"], 1.0)
-        return Transcript(info, segments, data["model"], names)
+        excluded = _flag(data.get("excluded_from_training", False))
+        return Transcript(info, segments, data["model"], names, excluded)
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise HsbWhisperError(f"{path}: not a transcript saved by hsb-whisper ({e})") from e
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"original_text {value!r} is not text")
+    return value
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{value!r} is not true or false")
+    return value
 
 
 def _speaker_id(value: object) -> str | None:
@@ -171,6 +190,10 @@ def _segment_json(index: int, segment: Segment, speakers: bool) -> dict:
     extra = {"speaker": segment.speaker} if speakers else {}
     if not speakers:
         del data["speaker"]
+    if data["original_text"] is None:  # only once edited
+        del data["original_text"]
+    if not data["confirmed"]:
+        del data["confirmed"]
     if not segment.words:
         del data["words"]
     else:

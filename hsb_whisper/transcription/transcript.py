@@ -6,6 +6,7 @@ edits (names, merges, reassignments). No decoding here: :mod:`.engine` makes the
 from __future__ import annotations
 
 import dataclasses
+import math
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,12 @@ class Word:
     probability: float
 
 
+# A word the model gave a probability under this is shown as uncertain in the editor, and a
+# segment holding one is where "next uncertain" goes (Whisper's word probabilities: most words of
+# a good transcription are above 0.8, misheard ones often under 0.5).
+UNCERTAIN_BELOW = 0.5
+
+
 @dataclasses.dataclass(frozen=True)
 class Segment:
     start: float  # seconds from the start of the file
@@ -31,6 +38,33 @@ class Segment:
     no_speech_prob: float
     words: tuple[Word, ...] = ()
     speaker: str | None = None  # "S1", "S2", … with diarization; its name is in the Transcript
+    # What the model wrote, once the text has been edited (None: ``text`` is the model's). The
+    # words and their probabilities stay the model's.
+    original_text: str | None = None
+    # The user vouched for the text: edited it, or marked it as checked without a change. Only
+    # confirmed segments become training data or count in the WER on the user's corrections.
+    confirmed: bool = False
+
+    @property
+    def model_text(self) -> str:
+        """What the model wrote for this segment."""
+        return self.text if self.original_text is None else self.original_text
+
+    @property
+    def edited(self) -> bool:
+        return self.original_text is not None and self.original_text != self.text
+
+    @property
+    def confidence(self) -> float:
+        """How sure the model was of its text, 0–1: its least probable word, else (no word
+        times) the segment's mean token probability."""
+        if self.words:
+            return min(w.probability for w in self.words)
+        return math.exp(min(self.avg_logprob, 0.0))
+
+    def uncertain_words(self, threshold: float = UNCERTAIN_BELOW) -> list[Word]:
+        """The model's words it gave a probability under ``threshold``."""
+        return [w for w in self.words if w.probability < threshold]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,6 +115,40 @@ class Transcript:
     model: str
     # Names given to speaker ids ("S1" → "Jan Nowak"); an id without a name is shown as itself.
     speaker_names: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The user keeps this recording out of training data (privacy): no import takes its segments.
+    excluded_from_training: bool = False
+
+    # The editor's text edits and confirmations (saved with the transcript) ---------------------
+
+    def edit_text(self, index: int, text: str) -> None:
+        """The user wrote ``text`` for segment ``index``: the model's text is kept beside it
+        (the first time), and the segment counts as confirmed."""
+        segment = self.segments[index]
+        if text == segment.text:
+            return
+        self.segments[index] = dataclasses.replace(
+            segment, text=text, original_text=segment.model_text, confirmed=True
+        )
+
+    def confirm(self, index: int, confirmed: bool = True) -> None:
+        """Segment ``index`` was checked (its text is right as it stands), or not any more."""
+        self.segments[index] = dataclasses.replace(self.segments[index], confirmed=confirmed)
+
+    def next_uncertain(self, after: int = -1, threshold: float = UNCERTAIN_BELOW) -> int | None:
+        """The first segment after ``after`` not yet confirmed whose model text is uncertain
+        (a word, or without words the segment, under ``threshold``), wrapping around; None when
+        there is none."""
+        count = len(self.segments)
+        for step in range(1, count + 1):
+            i = (after + step) % count
+            segment = self.segments[i]
+            if not segment.confirmed and segment.confidence < threshold:
+                return i
+        return None
+
+    @property
+    def confirmed_segments(self) -> list[Segment]:
+        return [s for s in self.segments if s.confirmed]
 
     def speaker_name(self, speaker: str | None) -> str | None:
         """What a segment's speaker is called: its given name, else its id (None: no speaker)."""

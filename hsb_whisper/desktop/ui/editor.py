@@ -70,7 +70,7 @@ SPEAKER_COLUMN_PADDING = 12  # pixels beyond the longest name: names do not touc
 def autosave_path(audio: Path) -> Path:
     """Where the edited transcript of ``audio`` is kept (user data folder)."""
     key = hashlib.blake2b(str(Path(audio).resolve()).encode(), digest_size=10).hexdigest()
-    return paths.data_dir() / "transcripts" / f"{Path(audio).stem}-{key}.json"
+    return paths.transcripts_dir() / f"{Path(audio).stem}-{key}.json"
 
 
 def load_saved(audio: Path) -> Transcript | None:
