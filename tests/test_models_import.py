@@ -158,7 +158,7 @@ def test_transcribe_says_when_the_embedded_model_was_used(capsys, default_model,
         result = run_cli(capsys, *args)
         assert result.code == 0, result.err
         assert "not trained for Upper Sorbian" in result.err
-        assert "hsb-whisper models import" in result.err
+        assert "hsb-whisper models get" in result.err
         assert "not trained" not in run_cli(capsys, *args, "-q").err
         result = run_cli(capsys, *args, "-m", "other-model")
         assert result.code == 0 and "not trained" not in result.err

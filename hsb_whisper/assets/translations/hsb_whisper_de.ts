@@ -257,8 +257,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/files_page.py" line="98"/>
-        <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.</source>
-        <translation>Das eingebaute Modell whisper-base ist nicht für Obersorbisch trainiert (es schreibt tschechische Rechtschreibung): Importieren Sie unter Modelle ein besseres Modell.</translation>
+        <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): get a better one under Models → Get an Upper Sorbian model…</source>
+        <translation>Das eingebaute Modell whisper-base ist nicht für Obersorbisch trainiert (es schreibt tschechische Rechtschreibung): Ein besseres gibt es unter Modelle → Obersorbisches Modell holen…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/files_page.py" line="135"/>
@@ -299,6 +299,209 @@
         <location filename="../../desktop/ui/files_page.py" line="164"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>GetModelDialog</name>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="128"/>
+        <source>Get an Upper Sorbian model</source>
+        <translation>Obersorbisches Modell holen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="138"/>
+        <source>Whisper models trained for Upper Sorbian. The chosen one is downloaded once from the Hugging Face Hub, converted and checked on this computer.</source>
+        <translation>Für Obersorbisch trainierte Whisper-Modelle. Das gewählte wird einmal vom Hugging Face Hub heruntergeladen und auf diesem Computer umgewandelt und geprüft.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="146"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="147"/>
+        <source>Base</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="148"/>
+        <source>Download</source>
+        <translation>Download</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="149"/>
+        <source>On disk</source>
+        <translation>Speicherplatz</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="150"/>
+        <source>Speed here</source>
+        <translation>Tempo hier</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="151"/>
+        <source>Licence</source>
+        <translation>Lizenz</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="152"/>
+        <source>Reported WER</source>
+        <translation>Angegebene WER</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="157"/>
+        <source>Seconds of work per second of audio (1x = real time), estimated from a short run of the default model here and the model&apos;s size.</source>
+        <translation>Sekunden Arbeit je Sekunde Audio (1x = Echtzeit), geschätzt aus einem kurzen Lauf des Standardmodells hier und der Größe des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="170"/>
+        <source>Reported word error rates come from different test sets: they cannot be compared with each other.</source>
+        <translation>Die angegebenen Wortfehlerraten stammen aus verschiedenen Testsätzen: Sie lassen sich nicht miteinander vergleichen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="178"/>
+        <source>Make it the default &amp;model</source>
+        <translation>Als Standard&amp;modell verwenden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="184"/>
+        <source>&amp;Download</source>
+        <translation>&amp;Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="186"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="189"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="224"/>
+        <source> (installed)</source>
+        <translation> (installiert)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="236"/>
+        <source>measured on {0}</source>
+        <translation>gemessen auf {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="263"/>
+        <source>fast</source>
+        <translation>schnell</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="264"/>
+        <source>about real time</source>
+        <translation>etwa Echtzeit</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="265"/>
+        <source>slow</source>
+        <translation>langsam</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="266"/>
+        <source>very slow</source>
+        <translation>sehr langsam</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="271"/>
+        <source>{0} (copyleft)</source>
+        <translation>{0} (Copyleft)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="272"/>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="276"/>
+        <source>Copyleft licence {0}: whoever distributes this model (or a service built on it, for AGPL) must share it under the same licence.</source>
+        <translation>Copyleft-Lizenz {0}: Wer dieses Modell weitergibt (oder, bei AGPL, einen darauf aufbauenden Dienst anbietet), muss es unter derselben Lizenz weitergeben.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="298"/>
+        <source>Hugging Face Hub: {0}; language token {1} ({2})</source>
+        <translation>Hugging Face Hub: {0}; Sprach-Token {1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="307"/>
+        <source>Reported WER: {0} % on {1}</source>
+        <translation>Angegebene WER: {0} %, gemessen auf {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="313"/>
+        <source>Sources: {0}</source>
+        <translation>Quellen: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="325"/>
+        <source>The model card states no licence.</source>
+        <translation>Die Modellkarte nennt keine Lizenz.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="328"/>
+        <source>This model writes German text for Upper Sorbian speech (a translation).</source>
+        <translation>Dieses Modell schreibt zu obersorbischer Sprache deutschen Text (eine Übersetzung).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="375"/>
+        <source>Download {0}?</source>
+        <translation>{0} herunterladen?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="376"/>
+        <source>Download it?</source>
+        <translation>Herunterladen?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="391"/>
+        <source>Connecting…</source>
+        <translation>Verbinden…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="399"/>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="409"/>
+        <source>Downloading… {0} of {1} MB</source>
+        <translation>Herunterladen… {0} von {1} MB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="414"/>
+        <source>Downloading… {0} MB</source>
+        <translation>Herunterladen… {0} MB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="417"/>
+        <source>Converting and checking…</source>
+        <translation>Umwandeln und prüfen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="434"/>
+        <source>{0} is installed and is now the default model.</source>
+        <translation>{0} ist installiert und jetzt das Standardmodell.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="436"/>
+        <source>{0} is installed: choose it on the Models page.</source>
+        <translation>{0} ist installiert: Wählen Sie es unter Modelle aus.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="444"/>
+        <source>Cancelled. What was downloaded is kept: Download continues from there next time.</source>
+        <translation>Abgebrochen. Das bisher Heruntergeladene bleibt erhalten: „Herunterladen“ macht beim nächsten Mal dort weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="450"/>
+        <source>Not installed: {0}</source>
+        <translation>Nicht installiert: {0}</translation>
     </message>
 </context>
 <context>
@@ -438,135 +641,140 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="62"/>
+        <location filename="../../desktop/ui/models_page.py" line="63"/>
+        <source>Get an Upper Sorbian model…</source>
+        <translation>Obersorbisches Modell holen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="66"/>
         <source>Install model pack…</source>
         <translation>Modellpaket installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="64"/>
+        <location filename="../../desktop/ui/models_page.py" line="68"/>
         <source>Install model folder…</source>
         <translation>Modellordner installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="66"/>
+        <location filename="../../desktop/ui/models_page.py" line="70"/>
         <source>Import a Whisper model…</source>
         <translation>Whisper-Modell importieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="69"/>
+        <location filename="../../desktop/ui/models_page.py" line="73"/>
         <source>Use as default</source>
         <translation>Als Standard verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="76"/>
+        <location filename="../../desktop/ui/models_page.py" line="75"/>
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93"/>
+        <location filename="../../desktop/ui/models_page.py" line="103"/>
         <source>damaged: {0}</source>
         <translation>beschädigt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="95"/>
+        <location filename="../../desktop/ui/models_page.py" line="105"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="108"/>
-        <location filename="../../desktop/ui/models_page.py" line="175"/>
+        <location filename="../../desktop/ui/models_page.py" line="140"/>
+        <location filename="../../desktop/ui/models_page.py" line="207"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="109"/>
-        <location filename="../../desktop/ui/models_page.py" line="162"/>
+        <location filename="../../desktop/ui/models_page.py" line="141"/>
+        <location filename="../../desktop/ui/models_page.py" line="194"/>
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="110"/>
+        <location filename="../../desktop/ui/models_page.py" line="142"/>
         <source>Base</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="111"/>
+        <location filename="../../desktop/ui/models_page.py" line="143"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="112"/>
+        <location filename="../../desktop/ui/models_page.py" line="144"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="113"/>
+        <location filename="../../desktop/ui/models_page.py" line="145"/>
         <source>WER</source>
         <translation>WER (Wortfehlerrate)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="114"/>
+        <location filename="../../desktop/ui/models_page.py" line="146"/>
         <source>Source</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="115"/>
+        <location filename="../../desktop/ui/models_page.py" line="147"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="116"/>
+        <location filename="../../desktop/ui/models_page.py" line="148"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="121"/>
+        <location filename="../../desktop/ui/models_page.py" line="153"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation>Nicht für Obersorbisch trainiert (schreibt tschechische Rechtschreibung).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="124"/>
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
         <source>Copyleft licence: {0}</source>
         <translation>Copyleft-Lizenz: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="134"/>
+        <location filename="../../desktop/ui/models_page.py" line="166"/>
         <source>Model pack</source>
         <translation>Modellpaket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="134"/>
+        <location filename="../../desktop/ui/models_page.py" line="166"/>
         <source>Model packs</source>
         <translation>Modellpakete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="139"/>
+        <location filename="../../desktop/ui/models_page.py" line="171"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="147"/>
+        <location filename="../../desktop/ui/models_page.py" line="179"/>
         <source>Not installed</source>
         <translation>Nicht installiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="150"/>
+        <location filename="../../desktop/ui/models_page.py" line="182"/>
         <source>Hugging Face Whisper folder</source>
         <translation>Hugging-Face-Whisper-Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156"/>
-        <location filename="../../desktop/ui/models_page.py" line="211"/>
+        <location filename="../../desktop/ui/models_page.py" line="188"/>
+        <location filename="../../desktop/ui/models_page.py" line="240"/>
         <source>Not imported</source>
         <translation>Nicht importiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="164"/>
+        <location filename="../../desktop/ui/models_page.py" line="196"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation>Das Modell gibt nicht an, welches Whisper-Sprach-Token erzwungen werden soll. Obersorbische Modelle verwenden cs, de oder pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="175"/>
+        <location filename="../../desktop/ui/models_page.py" line="207"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>

@@ -257,8 +257,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/files_page.py" line="98"/>
-        <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): import a better model on the Models page.</source>
-        <translation type="unfinished">Zatwarjeny model whisper-base njeje za hornjoserbšćinu trenowany (pisa čěski prawopis): importujće lěpši model na stronje Modele.</translation>
+        <source>The built-in model whisper-base is not trained for Upper Sorbian (it writes Czech spelling): get a better one under Models → Get an Upper Sorbian model…</source>
+        <translation type="unfinished">Zatwarjeny model whisper-base njeje za hornjoserbšćinu trenowany (pisa čěski prawopis): lěpši dóstanjeće pod Modele → Hornjoserbski model wobstarać…</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/files_page.py" line="135"/>
@@ -299,6 +299,209 @@
         <location filename="../../desktop/ui/files_page.py" line="164"/>
         <source>cancelled</source>
         <translation type="unfinished">přetorhnjene</translation>
+    </message>
+</context>
+<context>
+    <name>GetModelDialog</name>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="128"/>
+        <source>Get an Upper Sorbian model</source>
+        <translation type="unfinished">Hornjoserbski model wobstarać</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="138"/>
+        <source>Whisper models trained for Upper Sorbian. The chosen one is downloaded once from the Hugging Face Hub, converted and checked on this computer.</source>
+        <translation type="unfinished">Modele Whisper trenowane za hornjoserbšćinu. Wubrany model so jónu z Hugging Face Hub sćehnje a na tutym ličaku přetworja a přepruwuje.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="146"/>
+        <source>Model</source>
+        <translation type="unfinished">Model</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="147"/>
+        <source>Base</source>
+        <translation type="unfinished">Zakład</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="148"/>
+        <source>Download</source>
+        <translation type="unfinished">Sćehnjenje</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="149"/>
+        <source>On disk</source>
+        <translation type="unfinished">Na disku</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="150"/>
+        <source>Speed here</source>
+        <translation type="unfinished">Spěšnosć tu</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="151"/>
+        <source>Licence</source>
+        <translation type="unfinished">Licenca</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="152"/>
+        <source>Reported WER</source>
+        <translation type="unfinished">Podata WER</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="157"/>
+        <source>Seconds of work per second of audio (1x = real time), estimated from a short run of the default model here and the model&apos;s size.</source>
+        <translation type="unfinished">Sekundy dźěła na sekundu awdia (1x = woprawdźity čas), wuličene z krótkeho běha standardneho modela tu a z wulkosće modela.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="170"/>
+        <source>Reported word error rates come from different test sets: they cannot be compared with each other.</source>
+        <translation type="unfinished">Podate zmylkowe kwoty słowow pochadźeja z rozdźělnych testowych sadźbow: njedadźa so mjez sobu přirunać.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="178"/>
+        <source>Make it the default &amp;model</source>
+        <translation type="unfinished">Jako standardny &amp;model wužiwać</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="184"/>
+        <source>&amp;Download</source>
+        <translation type="unfinished">&amp;Sćehnyć</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="186"/>
+        <source>Cancel</source>
+        <translation>Přetorhnyć</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="189"/>
+        <source>Close</source>
+        <translation type="unfinished">Začinić</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="224"/>
+        <source> (installed)</source>
+        <translation type="unfinished"> (instalowany)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="236"/>
+        <source>measured on {0}</source>
+        <translation type="unfinished">měrjene na {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="263"/>
+        <source>fast</source>
+        <translation type="unfinished">spěšny</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="264"/>
+        <source>about real time</source>
+        <translation type="unfinished">něhdźe woprawdźity čas</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="265"/>
+        <source>slow</source>
+        <translation type="unfinished">pomały</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="266"/>
+        <source>very slow</source>
+        <translation type="unfinished">jara pomały</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="271"/>
+        <source>{0} (copyleft)</source>
+        <translation type="unfinished">{0} (copyleft)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="272"/>
+        <source>unknown</source>
+        <translation type="unfinished">njeznata</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="276"/>
+        <source>Copyleft licence {0}: whoever distributes this model (or a service built on it, for AGPL) must share it under the same licence.</source>
+        <translation type="unfinished">Copyleft-licenca {0}: štóž tutón model rozšěrja (abo při AGPL słužbu na nim zapołoženu poskića), dyrbi jón pod samsnej licencu dale dać.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="298"/>
+        <source>Hugging Face Hub: {0}; language token {1} ({2})</source>
+        <translation type="unfinished">Hugging Face Hub: {0}; rěčny token {1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="307"/>
+        <source>Reported WER: {0} % on {1}</source>
+        <translation type="unfinished">Podata WER: {0} %, měrjena na {1}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="313"/>
+        <source>Sources: {0}</source>
+        <translation type="unfinished">Žórła: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="325"/>
+        <source>The model card states no licence.</source>
+        <translation type="unfinished">Karta modela žanu licencu njemjenuje.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="328"/>
+        <source>This model writes German text for Upper Sorbian speech (a translation).</source>
+        <translation type="unfinished">Tutón model piše k hornjoserbskej rěči němski tekst (přełožk).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="375"/>
+        <source>Download {0}?</source>
+        <translation type="unfinished">{0} sćehnyć?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="376"/>
+        <source>Download it?</source>
+        <translation type="unfinished">Sćehnyć?</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="391"/>
+        <source>Connecting…</source>
+        <translation type="unfinished">Zwjazuje so…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="399"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished">Přetorhuje so…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="409"/>
+        <source>Downloading… {0} of {1} MB</source>
+        <translation type="unfinished">Sćahuje so… {0} z {1} MB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="414"/>
+        <source>Downloading… {0} MB</source>
+        <translation type="unfinished">Sćahuje so… {0} MB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="417"/>
+        <source>Converting and checking…</source>
+        <translation type="unfinished">Přetworja a přepruwuje so…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="434"/>
+        <source>{0} is installed and is now the default model.</source>
+        <translation type="unfinished">{0} je instalowany a je nětko standardny model.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="436"/>
+        <source>{0} is installed: choose it on the Models page.</source>
+        <translation type="unfinished">{0} je instalowany: wubjerće jón na stronje Modele.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="444"/>
+        <source>Cancelled. What was downloaded is kept: Download continues from there next time.</source>
+        <translation type="unfinished">Přetorhnjene. Dotal sćehnjene so wobchowa: „Sćehnyć“ přichodny raz tam pokročuje.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/get_model_dialog.py" line="450"/>
+        <source>Not installed: {0}</source>
+        <translation type="unfinished">Njeinstalowane: {0}</translation>
     </message>
 </context>
 <context>
@@ -438,135 +641,140 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="62"/>
+        <location filename="../../desktop/ui/models_page.py" line="63"/>
+        <source>Get an Upper Sorbian model…</source>
+        <translation type="unfinished">Hornjoserbski model wobstarać…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="66"/>
         <source>Install model pack…</source>
         <translation type="unfinished">Modelowy paket instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="64"/>
+        <location filename="../../desktop/ui/models_page.py" line="68"/>
         <source>Install model folder…</source>
         <translation type="unfinished">Modelowy rjadowak instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="66"/>
+        <location filename="../../desktop/ui/models_page.py" line="70"/>
         <source>Import a Whisper model…</source>
         <translation type="unfinished">Whisper-model importować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="69"/>
+        <location filename="../../desktop/ui/models_page.py" line="73"/>
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="76"/>
+        <location filename="../../desktop/ui/models_page.py" line="75"/>
         <source>Train a model…</source>
         <translation type="unfinished">Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93"/>
+        <location filename="../../desktop/ui/models_page.py" line="103"/>
         <source>damaged: {0}</source>
         <translation type="unfinished">wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="95"/>
+        <location filename="../../desktop/ui/models_page.py" line="105"/>
         <source> (default)</source>
         <translation type="unfinished"> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="108"/>
-        <location filename="../../desktop/ui/models_page.py" line="175"/>
+        <location filename="../../desktop/ui/models_page.py" line="140"/>
+        <location filename="../../desktop/ui/models_page.py" line="207"/>
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="109"/>
-        <location filename="../../desktop/ui/models_page.py" line="162"/>
+        <location filename="../../desktop/ui/models_page.py" line="141"/>
+        <location filename="../../desktop/ui/models_page.py" line="194"/>
         <source>Language token</source>
         <translation type="unfinished">Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="110"/>
+        <location filename="../../desktop/ui/models_page.py" line="142"/>
         <source>Base</source>
         <translation type="unfinished">Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="111"/>
+        <location filename="../../desktop/ui/models_page.py" line="143"/>
         <source>Weights</source>
         <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="112"/>
+        <location filename="../../desktop/ui/models_page.py" line="144"/>
         <source>Recipe</source>
         <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="113"/>
+        <location filename="../../desktop/ui/models_page.py" line="145"/>
         <source>WER</source>
         <translation type="unfinished">WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="114"/>
+        <location filename="../../desktop/ui/models_page.py" line="146"/>
         <source>Source</source>
         <translation type="unfinished">Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="115"/>
+        <location filename="../../desktop/ui/models_page.py" line="147"/>
         <source>Licence</source>
         <translation type="unfinished">Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="116"/>
+        <location filename="../../desktop/ui/models_page.py" line="148"/>
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="121"/>
+        <location filename="../../desktop/ui/models_page.py" line="153"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation type="unfinished">Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="124"/>
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
         <source>Copyleft licence: {0}</source>
         <translation type="unfinished">Copyleft-licenca: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="134"/>
+        <location filename="../../desktop/ui/models_page.py" line="166"/>
         <source>Model pack</source>
         <translation type="unfinished">Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="134"/>
+        <location filename="../../desktop/ui/models_page.py" line="166"/>
         <source>Model packs</source>
         <translation type="unfinished">Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="139"/>
+        <location filename="../../desktop/ui/models_page.py" line="171"/>
         <source>Model folder</source>
         <translation type="unfinished">Modelowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="147"/>
+        <location filename="../../desktop/ui/models_page.py" line="179"/>
         <source>Not installed</source>
         <translation type="unfinished">Njeinstalowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="150"/>
+        <location filename="../../desktop/ui/models_page.py" line="182"/>
         <source>Hugging Face Whisper folder</source>
         <translation type="unfinished">Rjadowak Hugging Face Whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156"/>
-        <location filename="../../desktop/ui/models_page.py" line="211"/>
+        <location filename="../../desktop/ui/models_page.py" line="188"/>
+        <location filename="../../desktop/ui/models_page.py" line="240"/>
         <source>Not imported</source>
         <translation type="unfinished">Njeimportowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="164"/>
+        <location filename="../../desktop/ui/models_page.py" line="196"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation type="unfinished">Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="175"/>
+        <location filename="../../desktop/ui/models_page.py" line="207"/>
         <source>Model name</source>
         <translation type="unfinished">Mjeno modela</translation>
     </message>

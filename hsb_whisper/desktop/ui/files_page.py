@@ -96,7 +96,7 @@ class FilesPage(QWidget):
         if (store or ModelStore()).default_name == DEFAULT_MODEL_NAME:
             hint += " " + self.tr(
                 "The built-in model whisper-base is not trained for Upper Sorbian (it writes "
-                "Czech spelling): import a better model on the Models page."
+                "Czech spelling): get a better one under Models → Get an Upper Sorbian model…"
             )
         self.hint = QLabel(hint, wordWrap=True)
         layout = QVBoxLayout(self)

@@ -1,4 +1,5 @@
-"""Models: the installed models with their metadata; install a pack or folder; set the default."""
+"""Models: the installed models with their metadata; get a known Upper Sorbian model, install a
+pack or folder, import a Whisper; set the default."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hsb_whisper.desktop.ui.get_model_dialog import GetModelDialog
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import HSB_TOKENS, ModelStore, import_facts, import_model
 
@@ -58,6 +60,9 @@ class ModelsPage(QWidget):
         self.list = QListWidget()
         self.list.currentItemChanged.connect(self._show_details)
         self.details = QPlainTextEdit(readOnly=True)
+        self.get_button = QPushButton(self.tr("Get an Upper Sorbian model…"))
+        self.get_button.clicked.connect(self.open_get_dialog)
+        self._get_dialog: GetModelDialog | None = None
         install = QPushButton(self.tr("Install model pack…"))
         install.clicked.connect(self._install_dialog)
         install_folder = QPushButton(self.tr("Install model folder…"))
@@ -67,17 +72,23 @@ class ModelsPage(QWidget):
         self._import: tuple[QThread, ImportWorker] | None = None
         self.default_button = QPushButton(self.tr("Use as default"))
         self.default_button.clicked.connect(self._make_default)
-        buttons = QHBoxLayout()
-        buttons.addWidget(install)
-        buttons.addWidget(install_folder)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.default_button)
         self.train_button = QPushButton(self.tr("Train a model…"))
         self.train_button.clicked.connect(self.train_requested)
+        # Two rows (one would make the window wider than 1000 px in Upper Sorbian): getting or
+        # training an Upper Sorbian model, and the default; then bringing one of your own.
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.get_button)
         buttons.addWidget(self.train_button)
         buttons.addStretch()
+        buttons.addWidget(self.default_button)
+        own = QHBoxLayout()
+        own.addWidget(install)
+        own.addWidget(install_folder)
+        own.addWidget(self.import_button)
+        own.addStretch()
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addLayout(own)
         row = QHBoxLayout()
         row.addWidget(self.list, 1)
         row.addWidget(self.details, 2)
@@ -96,6 +107,28 @@ class ModelsPage(QWidget):
                 item.setData(MODEL_ROLE, entry)
             self.list.addItem(item)
         self.list.setCurrentRow(0)
+
+    def select(self, name: str) -> None:
+        """Make the model called ``name`` the current row (after it was installed)."""
+        for row in range(self.list.count()):
+            model = self.list.item(row).data(MODEL_ROLE)
+            if model is not None and model.name == name:
+                self.list.setCurrentRow(row)
+
+    def open_get_dialog(self) -> GetModelDialog:
+        """Shows "Get an Upper Sorbian model" (the same dialog each time: the default model's
+        speed is measured once); a model it installs is selected here."""
+        if self._get_dialog is None:
+            self._get_dialog = GetModelDialog(self.store, self)
+            self._get_dialog.installed.connect(self._model_got)
+        else:
+            self._get_dialog.fill()  # models may have been removed or added meanwhile
+        self._get_dialog.open()
+        return self._get_dialog
+
+    def _model_got(self, name: str) -> None:
+        self.refresh()
+        self.select(name)
 
     def _show_details(self, item: QListWidgetItem | None) -> None:
         model = item.data(MODEL_ROLE) if item else None
@@ -200,10 +233,7 @@ class ModelsPage(QWidget):
     def _import_finished(self, name: str) -> None:
         self._end_import()
         self.refresh()
-        names = [self.list.item(i).data(MODEL_ROLE) for i in range(self.list.count())]
-        for row, model in enumerate(names):
-            if model is not None and model.name == name:
-                self.list.setCurrentRow(row)
+        self.select(name)
 
     def _import_failed(self, reason: str) -> None:
         self._end_import()
