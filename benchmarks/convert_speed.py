@@ -1,7 +1,7 @@
 """Hugging Face → CTranslate2: the torch-free converter (export.ct2_writer) against ctranslate2's
 TransformersConverter, on random Whispers of the base, small and medium shapes.
 
-    python -m benchmarks.convert_speed [--shapes base small medium] [--quantization int8] [--dtype F32]
+    python -m benchmarks.convert_speed [--shapes base small medium] [--dtype F32]
 
 Each shape is written as a Hugging Face folder with numpy alone (random weights of the right
 shapes, safetensors written tensor by tensor; the embedded model's tokenizer), then converted by
