@@ -4,7 +4,6 @@ kill-and-resume, bad input, and evaluation of the results."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -273,35 +272,45 @@ def test_base_resolution(tiny_whisper, default_model, tmp_path, monkeypatch):
     mtime = (converted / "model.safetensors").stat().st_mtime_ns
     assert hf_base_folder(str(default_model.path), tmp_path) == converted
     assert (converted / "model.safetensors").stat().st_mtime_ns == mtime
+    import socket
+
     import huggingface_hub
 
-    def no_hub(repo_id, **kwargs):  # what snapshot_download raises offline
-        raise huggingface_hub.errors.LocalEntryNotFoundError(f"{repo_id}: offline")
+    from hsb_whisper import offline
 
-    monkeypatch.setattr(huggingface_hub, "snapshot_download", no_hub)
+    from testsupport.fake_hub import FakeHub
+
+    def not_cached(repo_id, **kwargs):  # the Hugging Face cache holds nothing
+        raise huggingface_hub.errors.LocalEntryNotFoundError(f"{repo_id}: not cached")
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", not_cached)
+    monkeypatch.setattr(offline, "_USER_OFFLINE", False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    with socket.socket() as s:  # a port nobody listens on: offline
+        s.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{s.getsockname()[1]}")
     with pytest.raises(
         ModelError,
         match=r"base 'whisper-small' \(openai/whisper-small\) is not here and could not be "
-        r"downloaded .* 'hsb-whisper finetune classic --set base=whisper-base'",
+        r"downloaded: .* 'hsb-whisper finetune classic --set base=whisper-base'",
     ):
         hf_base_folder("whisper-small", tmp_path)  # the recipes' base, offline
-    assert not list((paths.cache_dir() / "bases").glob("*"))  # no half-downloaded folder left
+    assert not [
+        p
+        for p in (paths.cache_dir() / "bases").glob("*")
+        if p.is_dir() and any(f.is_file() for f in p.iterdir())
+    ]  # no half-downloaded base folder left
 
-    calls = []
-
-    def fake_hub(repo_id, allow_patterns, local_files_only=False, local_dir=None):
-        calls.append((repo_id, local_files_only))
-        if local_files_only:  # not in the Hugging Face cache
-            raise huggingface_hub.errors.LocalEntryNotFoundError(repo_id)
-        for f in tiny_whisper.iterdir():  # "downloads" the tiny model
-            shutil.copyfile(f, Path(local_dir) / f.name)
-        return str(local_dir)
-
-    monkeypatch.setattr(huggingface_hub, "snapshot_download", fake_hub)
-    got = hf_base_folder("whisper-small", tmp_path)
-    assert got == paths.cache_dir() / "bases" / "openai--whisper-small" and is_hf_whisper(got)
-    assert hf_base_folder("openai/whisper-small", tmp_path) == got  # downloaded once, shared
-    assert calls == [("openai/whisper-small", True), ("openai/whisper-small", False)]
+    files = {f.name: f.read_bytes() for f in tiny_whisper.iterdir() if f.is_file()}
+    with FakeHub({"openai/whisper-small": files}) as hub:  # the downloader of models get
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        got = hf_base_folder("whisper-small", tmp_path)
+        assert got == paths.cache_dir() / "bases" / "openai--whisper-small" and is_hf_whisper(got)
+        requests = len(hub.log)
+        assert hf_base_folder("openai/whisper-small", tmp_path) == got  # downloaded once
+        assert len(hub.log) == requests  # shared: no request the second time
+    assert (got / "model.safetensors").read_bytes() == files["model.safetensors"]
     with pytest.raises(ModelError, match=r"base 'no such thing' is neither a model in the store"):
         hf_base_folder("no such thing", tmp_path)
 

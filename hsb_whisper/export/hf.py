@@ -74,51 +74,61 @@ def _download(spec: str, hub_id: str, target: Path) -> Path:
     if is_hf_whisper(target):
         return target
     from huggingface_hub import snapshot_download
-    from huggingface_hub.utils import (
-        are_progress_bars_disabled,
-        disable_progress_bars,
-        enable_progress_bars,
-    )
 
     try:
         cached = Path(snapshot_download(hub_id, allow_patterns=_HF_FILES, local_files_only=True))
     except Exception:  # not in the Hugging Face cache (or no such id): the Hub decides
         cached = None
-    bars_were_off = are_progress_bars_disabled()
-    enable_progress_bars()  # hundreds of megabytes: show the download's progress
-    try:
-        with staging_dir(target) as tmp:
-            if cached is not None:
-                log.info("base %s found in the Hugging Face cache: %s", hub_id, cached)
-                for item in cached.iterdir():
-                    if item.is_file():
-                        shutil.copyfile(item, tmp / item.name)  # the cache holds links
-            else:
-                log.info("downloading %s from the Hugging Face Hub into %s", hub_id, target)
-                _fetch(spec, hub_id, tmp)
-            if not is_hf_whisper(tmp):
-                raise ModelError(f"base {hub_id}: the download is not a Hugging Face Whisper model")
-            _ensure_preprocessor_config(tmp)
-            shutil.rmtree(tmp / ".cache", ignore_errors=True)  # huggingface_hub's own bookkeeping
-    finally:
-        if bars_were_off:
-            disable_progress_bars()
+    with staging_dir(target) as tmp:
+        if cached is not None:
+            log.info("base %s found in the Hugging Face cache: %s", hub_id, cached)
+            for item in cached.iterdir():
+                if item.is_file():
+                    shutil.copyfile(item, tmp / item.name)  # the cache holds links
+        else:
+            log.info("downloading %s from the Hugging Face Hub into %s", hub_id, target)
+            _fetch(spec, hub_id, tmp)
+        if not is_hf_whisper(tmp):
+            raise ModelError(f"base {hub_id}: the download is not a Hugging Face Whisper model")
+        _ensure_preprocessor_config(tmp)
     return target
 
 
 def _fetch(spec: str, hub_id: str, folder: Path) -> None:
-    from huggingface_hub import snapshot_download
+    """``hub_id``'s files into ``folder`` through :func:`.hub.download_whisper` (the downloader
+    of ``models get``: safetensors and JSON only, checked, with a progress bar). What has arrived
+    is kept beside ``folder``'s final place, so an interrupted download continues next time."""
+    from tqdm import tqdm
+
+    from hsb_whisper.export.hub import OfflineError, download_whisper
+
+    partial = folder.parent / f".{hub_id.replace('/', '--')}.download"
+    bar: tqdm | None = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, initial=done, unit="B", unit_scale=True, desc=hub_id)
+        bar.update(done - bar.n)
 
     try:
-        snapshot_download(hub_id, allow_patterns=_HF_FILES, local_dir=folder)
-    except Exception as e:  # the network boundary: offline, refused, not found, …
-        first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        download_whisper(hub_id, partial, progress=progress)
+    except OfflineError as e:
         raise ModelError(
-            f"base {spec!r} ({hub_id}) is not here and could not be downloaded from the Hugging "
-            f"Face Hub ({type(e).__name__}: {first_line}). Offline, train the embedded model "
-            "instead: 'hsb-whisper finetune classic --set base=whisper-base'; or give a Hugging "
-            "Face Whisper folder: --set base=FOLDER"
+            f"base {spec!r} ({hub_id}) is not here and could not be downloaded: the Hugging Face "
+            "Hub cannot be reached. Offline, train the embedded model instead: 'hsb-whisper "
+            "finetune classic --set base=whisper-base'; or give a Hugging Face Whisper folder: "
+            "--set base=FOLDER"
         ) from e
+    except ModelError as e:
+        raise ModelError(f"base {spec!r} could not be downloaded: {e}") from e
+    finally:
+        if bar is not None:
+            bar.close()
+    for item in partial.iterdir():
+        if item.is_file():
+            shutil.move(item, folder / item.name)
+    shutil.rmtree(partial, ignore_errors=True)
 
 
 def _ensure_preprocessor_config(folder: Path) -> None:
