@@ -2,10 +2,10 @@
 
     python -m scripts.screenshots [--language hsb] [--out FOLDER]
 
-Writes files.png, record.png, transcript.png, models.png, get-model.png and speakers.png to
-``--out``, by default to a new folder ``screenshots-<date>-<time>`` in the current directory, so
-the committed screenshots are never overwritten by accident. To refresh the README's
-screenshots, ask for them explicitly:
+Writes files.png, record.png, transcript.png, models.png, get-model.png, speakers.png and
+corrections.png to ``--out``, by default to a new folder ``screenshots-<date>-<time>`` in the
+current directory, so the committed screenshots are never overwritten by accident. To refresh
+the README's screenshots, ask for them explicitly:
 
     python -m scripts.screenshots --out docs/screenshots
 
@@ -14,6 +14,9 @@ model is set up there, about 140 MB), transcribes the bundled synthetic sample w
 tab to PNG and removes the data folder again, also when something fails. speakers.png is the
 Transcript tab after a generated three-voice English conversation (espeak-ng) was transcribed
 with Settings → Speakers on *Automatic* and ``-l en``, and two speakers were named.
+corrections.png is the Transcript tab while correcting: four Upper Sorbian sentences (espeak-ng's
+Czech voice) transcribed with word times, the first two corrected, and the next uncertain
+segment selected.
 """
 
 from __future__ import annotations
@@ -27,6 +30,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "hsb_whisper" / "assets" / "samples"
+# What corrections.png's recording says (Upper Sorbian; the first as in the bundled sample)
+CORRECTIONS_LINES = (
+    "Dobry dźeń, mje rěka Jan a bydlu w Budyšinje.",
+    "Dźensa je rjane wjedro.",
+    "Jutře pojědu z ćahom do Drježdźan.",
+    "Moja mać rěči serbsce.",
+)
 
 
 def main() -> int:
@@ -91,6 +101,7 @@ def shoot(language: str, out: Path) -> None:
     finally:
         window.close()  # stops the worker threads before the data folder goes
     shoot_speakers(app, language, out)
+    shoot_corrections(app, language, out)
 
 
 def shoot_get_model(app, window, out: Path) -> None:
@@ -139,6 +150,41 @@ def shoot_speakers(app, language: str, out: Path) -> None:
             window.editor.rename_speaker("S2", "Marja Kral")
             app.processEvents()
             path = out / "speakers.png"
+            window.grab().save(str(path))
+            print(path)
+        finally:
+            window.close()
+
+
+def shoot_corrections(app, language: str, out: Path) -> None:
+    """corrections.png: the Transcript tab with the model's uncertain words shaded, two
+    segments corrected (their ticks set), and the next uncertain one selected."""
+    from hsb_whisper.desktop.ui.editor import TEXT
+    from hsb_whisper.desktop.ui.main_window import MainWindow
+    from hsb_whisper.desktop.ui.settings import AppSettings
+    from hsb_whisper.export import ModelStore
+    from hsb_whisper.transcription.engine import TranscribeOptions, Transcriber
+
+    from testsupport.fake_stream import FakeSoundDevice
+    from testsupport.speech import speak_sentences
+
+    with tempfile.TemporaryDirectory(prefix="hsb-screens-check-") as folder:
+        audio = speak_sentences(list(CORRECTIONS_LINES), "cs", Path(folder) / "powědanje.wav")
+        options = TranscribeOptions(word_timestamps=True)
+        transcript = Transcriber(ModelStore().resolve(None), options).transcribe_all(audio)
+        window = MainWindow(AppSettings(ui_language=language), sd=FakeSoundDevice(audio))
+        try:
+            window.resize(1000, 560)
+            window.show()
+            editor = window.editor
+            editor.show_transcript(transcript)
+            window.tabs.setCurrentWidget(editor)
+            for row in (0, 1):  # corrected, as the user typed it
+                editor.table.item(row, TEXT).setText(CORRECTIONS_LINES[row])
+            editor.table.setCurrentCell(1, TEXT)
+            editor.go_to_next_uncertain()
+            app.processEvents()
+            path = out / "corrections.png"
             window.grab().save(str(path))
             print(path)
         finally:

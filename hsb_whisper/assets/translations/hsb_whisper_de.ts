@@ -618,22 +618,22 @@
 <context>
     <name>MergeSpeakersDialog</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="367"/>
+        <location filename="../../desktop/ui/editor.py" line="598"/>
         <source>Merge speakers</source>
         <translation>Sprecher zusammenführen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="377"/>
+        <location filename="../../desktop/ui/editor.py" line="608"/>
         <source>Segments of</source>
         <translation>Die Abschnitte von</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="378"/>
+        <location filename="../../desktop/ui/editor.py" line="609"/>
         <source>become those of</source>
         <translation>werden die von</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="379"/>
+        <location filename="../../desktop/ui/editor.py" line="610"/>
         <source>The two are then one speaker, with the second one&apos;s name.</source>
         <translation>Die beiden sind dann ein Sprecher, mit dem Namen des zweiten.</translation>
     </message>
@@ -1206,104 +1206,150 @@ wie finetune --set)</translation>
 <context>
     <name>TranscriptEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="107"/>
+        <location filename="../../desktop/ui/editor.py" line="201"/>
         <source>No transcript open. Transcribe a file or a recording.</source>
         <translation>Kein Transkript geöffnet. Transkribieren Sie eine Datei oder eine Aufnahme.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="108"/>
+        <location filename="../../desktop/ui/editor.py" line="202"/>
         <source>Search…</source>
         <translation>Suchen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>Start</source>
         <translation>Anfang</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>End</source>
         <translation>Ende</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>Speaker</source>
         <translation>Sprecher</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="124"/>
+        <location filename="../../desktop/ui/editor.py" line="209"/>
+        <source>Checked: the text is right (Ctrl+Return checks and goes on)</source>
+        <translation>Geprüft: Der Text stimmt (Strg+Eingabe prüft und geht weiter)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="223"/>
         <source>Play segment</source>
         <translation>Abschnitt abspielen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="127"/>
+        <location filename="../../desktop/ui/editor.py" line="226"/>
         <source>Rename speaker…</source>
         <translation>Sprecher umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="129"/>
+        <location filename="../../desktop/ui/editor.py" line="228"/>
         <source>Give the speaker of the selected segment a name, in the whole transcript.</source>
         <translation>Dem Sprecher des ausgewählten Abschnitts einen Namen geben, im ganzen Transkript.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="132"/>
-        <location filename="../../desktop/ui/editor.py" line="299"/>
+        <location filename="../../desktop/ui/editor.py" line="231"/>
+        <location filename="../../desktop/ui/editor.py" line="449"/>
         <source>Assign to speaker</source>
         <translation>Sprecher zuordnen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="134"/>
+        <location filename="../../desktop/ui/editor.py" line="233"/>
         <source>The selected segments were said by another speaker.</source>
         <translation>Die ausgewählten Abschnitte hat ein anderer Sprecher gesagt.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="139"/>
-        <location filename="../../desktop/ui/editor.py" line="300"/>
+        <location filename="../../desktop/ui/editor.py" line="238"/>
+        <location filename="../../desktop/ui/editor.py" line="450"/>
         <source>Merge speakers…</source>
         <translation>Sprecher zusammenführen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="140"/>
+        <location filename="../../desktop/ui/editor.py" line="239"/>
         <source>Two speakers are one person: make them one.</source>
         <translation>Zwei Sprecher sind eine Person: zu einem zusammenführen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="154"/>
+        <location filename="../../desktop/ui/editor.py" line="253"/>
         <source>Save {0}</source>
         <translation>{0} speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="269"/>
+        <location filename="../../desktop/ui/editor.py" line="270"/>
+        <location filename="../../desktop/ui/editor.py" line="279"/>
+        <source>Next uncertain</source>
+        <translation>Nächste unsichere Stelle</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="273"/>
+        <source>Check and go on</source>
+        <translation>Prüfen und weiter</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="282"/>
+        <source>Go to the next unchecked segment the model was unsure of (F8). Ctrl+Return marks the current segment as checked and goes on.</source>
+        <translation>Zum nächsten ungeprüften Abschnitt, bei dem das Modell unsicher war (F8). Strg+Eingabe markiert den aktuellen Abschnitt als geprüft und geht weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="287"/>
+        <source>Use this recording for training</source>
+        <translation>Diese Aufnahme fürs Training verwenden</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="291"/>
+        <source>Corrected and checked segments become training data for a better model. Untick to keep this recording out of all training data.</source>
+        <translation>Korrigierte und geprüfte Abschnitte werden zu Trainingsdaten für ein besseres Modell. Ohne Häkchen bleibt diese Aufnahme aus allen Trainingsdaten heraus.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="419"/>
         <source>Rename speaker</source>
         <translation>Sprecher umbenennen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="270"/>
+        <location filename="../../desktop/ui/editor.py" line="420"/>
         <source>Name of {0} in the whole transcript (empty: {1}):</source>
         <translation>Name für {0} im ganzen Transkript (leer: {1}):</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="286"/>
+        <location filename="../../desktop/ui/editor.py" line="436"/>
         <source>New speaker</source>
         <translation>Neuer Sprecher</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="296"/>
+        <location filename="../../desktop/ui/editor.py" line="446"/>
         <source>Rename {0}…</source>
         <translation>{0} umbenennen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="354"/>
+        <location filename="../../desktop/ui/editor.py" line="493"/>
+        <source>The model wrote: {0}</source>
+        <translation>Das Modell schrieb: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="500"/>
+        <source>{0} of {1} segments checked</source>
+        <translation>{0} von {1} Abschnitten geprüft</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="505"/>
+        <source>All uncertain segments are checked.</source>
+        <translation>Alle unsicheren Abschnitte sind geprüft.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="585"/>
         <source>Save transcript</source>
         <translation>Transkript speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="359"/>
+        <location filename="../../desktop/ui/editor.py" line="590"/>
         <source>Not saved</source>
         <translation>Nicht gespeichert</translation>
     </message>

@@ -618,22 +618,22 @@
 <context>
     <name>MergeSpeakersDialog</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="367"/>
+        <location filename="../../desktop/ui/editor.py" line="598"/>
         <source>Merge speakers</source>
         <translation type="unfinished">Rěčnikow zjednoćić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="377"/>
+        <location filename="../../desktop/ui/editor.py" line="608"/>
         <source>Segments of</source>
         <translation type="unfinished">Wotrězki rěčnika</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="378"/>
+        <location filename="../../desktop/ui/editor.py" line="609"/>
         <source>become those of</source>
         <translation type="unfinished">budu wotrězki rěčnika</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="379"/>
+        <location filename="../../desktop/ui/editor.py" line="610"/>
         <source>The two are then one speaker, with the second one&apos;s name.</source>
         <translation type="unfinished">Wobaj staj potom jedyn rěčnik z mjenom druheho.</translation>
     </message>
@@ -1206,104 +1206,150 @@ kaž finetune --set)</translation>
 <context>
     <name>TranscriptEditor</name>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="107"/>
+        <location filename="../../desktop/ui/editor.py" line="201"/>
         <source>No transcript open. Transcribe a file or a recording.</source>
         <translation type="unfinished">Žadyn přepis wočinjeny. Přepisajće dataju abo nahrawku.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="108"/>
+        <location filename="../../desktop/ui/editor.py" line="202"/>
         <source>Search…</source>
         <translation>Pytać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>Start</source>
         <translation type="unfinished">Spočatk</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>End</source>
         <translation type="unfinished">Kónc</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>Text</source>
         <translation>Tekst</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="112"/>
+        <location filename="../../desktop/ui/editor.py" line="206"/>
         <source>Speaker</source>
         <translation type="unfinished">Rěčnik</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="124"/>
+        <location filename="../../desktop/ui/editor.py" line="209"/>
+        <source>Checked: the text is right (Ctrl+Return checks and goes on)</source>
+        <translation type="unfinished">Přepruwowane: tekst je prawy (Ctrl+Return přepruwuje a pokročuje)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="223"/>
         <source>Play segment</source>
         <translation type="unfinished">Wotrězk wothrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="127"/>
+        <location filename="../../desktop/ui/editor.py" line="226"/>
         <source>Rename speaker…</source>
         <translation type="unfinished">Rěčnika přemjenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="129"/>
+        <location filename="../../desktop/ui/editor.py" line="228"/>
         <source>Give the speaker of the selected segment a name, in the whole transcript.</source>
         <translation type="unfinished">Rěčnikej wubraneho wotrězka mjeno dać, w cyłym přepisu.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="132"/>
-        <location filename="../../desktop/ui/editor.py" line="299"/>
+        <location filename="../../desktop/ui/editor.py" line="231"/>
+        <location filename="../../desktop/ui/editor.py" line="449"/>
         <source>Assign to speaker</source>
         <translation type="unfinished">Rěčnikej přirjadować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="134"/>
+        <location filename="../../desktop/ui/editor.py" line="233"/>
         <source>The selected segments were said by another speaker.</source>
         <translation type="unfinished">Wubrane wotrězki je druhi rěčnik prajił.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="139"/>
-        <location filename="../../desktop/ui/editor.py" line="300"/>
+        <location filename="../../desktop/ui/editor.py" line="238"/>
+        <location filename="../../desktop/ui/editor.py" line="450"/>
         <source>Merge speakers…</source>
         <translation type="unfinished">Rěčnikow zjednoćić…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="140"/>
+        <location filename="../../desktop/ui/editor.py" line="239"/>
         <source>Two speakers are one person: make them one.</source>
         <translation type="unfinished">Dwaj rěčnikaj stej jedna wosoba: zjednoćće jeju.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="154"/>
+        <location filename="../../desktop/ui/editor.py" line="253"/>
         <source>Save {0}</source>
         <translation type="unfinished">{0} składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="269"/>
+        <location filename="../../desktop/ui/editor.py" line="270"/>
+        <location filename="../../desktop/ui/editor.py" line="279"/>
+        <source>Next uncertain</source>
+        <translation type="unfinished">Přichodne njewěste městno</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="273"/>
+        <source>Check and go on</source>
+        <translation type="unfinished">Přepruwować a pokročować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="282"/>
+        <source>Go to the next unchecked segment the model was unsure of (F8). Ctrl+Return marks the current segment as checked and goes on.</source>
+        <translation type="unfinished">K přichodnemu njepřepruwowanemu wotrězkej, při kotrymž model wěsty njebě (F8). Ctrl+Return markěruje aktualny wotrězk jako přepruwowany a pokročuje.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="287"/>
+        <source>Use this recording for training</source>
+        <translation type="unfinished">Tutu nahrawku za trenowanje wužiwać</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="291"/>
+        <source>Corrected and checked segments become training data for a better model. Untick to keep this recording out of all training data.</source>
+        <translation type="unfinished">Porjedźene a přepruwowane wotrězki budu trenowanske daty za lěpši model. Hdyž to njeje wubrane, wostanje tuta nahrawka zwonka wšěch trenowanskich datow.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="419"/>
         <source>Rename speaker</source>
         <translation type="unfinished">Rěčnika přemjenować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="270"/>
+        <location filename="../../desktop/ui/editor.py" line="420"/>
         <source>Name of {0} in the whole transcript (empty: {1}):</source>
         <translation type="unfinished">Mjeno za {0} w cyłym přepisu (prózdne: {1}):</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="286"/>
+        <location filename="../../desktop/ui/editor.py" line="436"/>
         <source>New speaker</source>
         <translation type="unfinished">Nowy rěčnik</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="296"/>
+        <location filename="../../desktop/ui/editor.py" line="446"/>
         <source>Rename {0}…</source>
         <translation type="unfinished">{0} přemjenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="354"/>
+        <location filename="../../desktop/ui/editor.py" line="493"/>
+        <source>The model wrote: {0}</source>
+        <translation type="unfinished">Model napisa: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="500"/>
+        <source>{0} of {1} segments checked</source>
+        <translation type="unfinished">Přepruwowane: {0} z {1} wotrězkow</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="505"/>
+        <source>All uncertain segments are checked.</source>
+        <translation type="unfinished">Wšě njewěste wotrězki su přepruwowane.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/editor.py" line="585"/>
         <source>Save transcript</source>
         <translation type="unfinished">Přepis składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/editor.py" line="359"/>
+        <location filename="../../desktop/ui/editor.py" line="590"/>
         <source>Not saved</source>
         <translation type="unfinished">Njeskładowane</translation>
     </message>

@@ -1,6 +1,15 @@
 """The transcript editor: segments with their times, editable text, search, play a segment,
 export, and autosave of every edit.
 
+Corrections: an edited text keeps the model's beside it (shown as the cell's tooltip) and counts
+as checked; a segment can also be checked without a change (the tick column, or Ctrl+Return,
+which goes on to the next uncertain segment, as F8 does). The words the model was unsure of are
+shaded while the text is still the model's and unchecked; a segment without word times is shaded
+as a whole when its own probability is low. Checked segments of a recording left in training
+(the checkbox) are what ``hsb-whisper data import-corrections`` takes. Editing, checking and
+finding the next uncertain segment are the :class:`Transcript`'s methods; the editor calls them,
+shows the result and saves it.
+
 A transcript with speakers (diarization) also shows who said each segment, in a Speaker column
 before the text; a speaker can be renamed for the whole transcript, segments given to another
 (or a new) speaker, and two speakers merged. Those edits are the :class:`Transcript`'s own
@@ -8,16 +17,18 @@ methods; the editor only shows the result and saves it."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QModelIndex, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,6 +41,9 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,15 +52,21 @@ from PySide6.QtWidgets import (
 
 from hsb_whisper import paths
 from hsb_whisper.transcription import formats
-from hsb_whisper.transcription.transcript import Transcript
+from hsb_whisper.transcription.transcript import UNCERTAIN_BELOW, Segment, Transcript
 
 log = logging.getLogger(__name__)
 
-# Logical columns. The Speaker column comes last in the model, so that Text keeps its index
-# whether or not a transcript has speakers, and is moved before Text on screen (hidden without
-# speakers).
-START, END, TEXT, SPEAKER = range(4)
+# Logical columns. The Speaker and Checked columns come last in the model, so that Text keeps its
+# index whether or not a transcript has speakers; on screen Checked is first and Speaker is
+# before Text (hidden without speakers).
+START, END, TEXT, SPEAKER, CHECKED = range(5)
 _MATCH = QColor("#fff3b0")
+# What the model was unsure of: a faint amber under the word (or, without word times, the row),
+# translucent so that it reads on light and dark themes, and under the selection's colour.
+_UNSURE_WORD = QColor(245, 158, 11, 80)
+_UNSURE_ROW = QColor(245, 158, 11, 32)
+SHADED_SPANS_ROLE = Qt.ItemDataRole.UserRole + 1  # Text cell: [(start, end)] of unsure words
+UNSURE_ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # Checked cell: the row is unsure as a whole
 # One light background per speaker (by the number in its id, so that a speaker keeps its colour
 # when others are merged), with black text on it in light and dark themes alike.
 _SPEAKER_COLOURS = tuple(
@@ -84,6 +104,80 @@ def load_saved(audio: Path) -> Transcript | None:
         return None
 
 
+def uncertain_spans(segment: Segment, threshold: float = UNCERTAIN_BELOW) -> list[tuple[int, int]]:
+    """Where in ``segment.text`` the model's uncertain words are (``segment.uncertain_words``):
+    ``(start, end)`` character offsets, in order. None once the text is edited (the words are
+    the model's, the text no longer is). Each word is looked for after the one before it; a word
+    not found in the text (Whisper's word pieces can differ from its text) is skipped."""
+    if segment.edited:
+        return []
+    unsure = set(segment.uncertain_words(threshold))
+    spans, at = [], 0
+    for word in segment.words:
+        piece = word.text.strip()
+        found = segment.text.find(piece, at) if piece else -1
+        if found < 0:
+            continue
+        at = found + len(piece)
+        if word in unsure:
+            spans.append((found, at))
+    return spans
+
+
+def unsure_as_a_whole(segment: Segment, threshold: float = UNCERTAIN_BELOW) -> bool:
+    """A segment without word times whose own probability is low: shaded as a whole row."""
+    return not segment.words and segment.confidence < threshold
+
+
+class ConfidenceDelegate(QStyledItemDelegate):
+    """Paints a row the model was unsure of (:data:`UNSURE_ROW_ROLE` on its Checked cell)
+    faintly, and a text cell with its uncertain words (:data:`SHADED_SPANS_ROLE`) shaded;
+    editing is Qt's own (a line edit with the plain text)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if index.siblingAtColumn(CHECKED).data(UNSURE_ROW_ROLE):
+            painter.fillRect(option.rect, _UNSURE_ROW)
+        spans = index.data(SHADED_SPANS_ROLE)
+        if not spans:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
+        rect = rect.adjusted(margin, 0, -margin, 0)
+        text = opt.text
+        opt.text = ""  # the style draws the background, selection and focus; the text is ours
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        metrics = opt.fontMetrics
+        shown = metrics.elidedText(text, opt.textElideMode, rect.width())
+        visible = metrics.horizontalAdvance(shown)
+        painter.save()
+        painter.setClipRect(rect)
+        top = rect.center().y() - metrics.height() / 2
+        for start, end in spans:
+            left = metrics.horizontalAdvance(text[:start])
+            right = min(metrics.horizontalAdvance(text[:end]), visible)
+            if right > left:
+                word = QRectF(rect.left() + left, top, right - left, metrics.height())
+                painter.fillRect(word, _UNSURE_WORD)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        group = (
+            QPalette.ColorGroup.Disabled
+            if not opt.state & QStyle.StateFlag.State_Enabled
+            else QPalette.ColorGroup.Active
+            if opt.state & QStyle.StateFlag.State_Active
+            else QPalette.ColorGroup.Inactive
+        )
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(opt.palette.color(group, role))
+        painter.setFont(opt.font)
+        painter.drawText(rect, int(opt.displayAlignment), shown)
+        painter.restore()
+
+
 def _menu_label(transcript: Transcript, speaker: str) -> str:
     """A speaker as menus and lists show it: "Jan (S1)" once named, else "S1"."""
     name = transcript.speaker_name(speaker)
@@ -107,12 +201,17 @@ class TranscriptEditor(QWidget):
         self.title = QLabel(self.tr("No transcript open. Transcribe a file or a recording."))
         self.search = QLineEdit(placeholderText=self.tr("Search…"))
         self.search.textChanged.connect(self._highlight)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Start"), self.tr("End"), self.tr("Text"), self.tr("Speaker")]
+            [self.tr("Start"), self.tr("End"), self.tr("Text"), self.tr("Speaker"), "✓"]
         )
+        self.table.horizontalHeaderItem(CHECKED).setToolTip(
+            self.tr("Checked: the text is right (Ctrl+Return checks and goes on)")
+        )
+        self.table.setItemDelegate(ConfidenceDelegate(self.table))
         header = self.table.horizontalHeader()
-        header.moveSection(SPEAKER, TEXT)  # on screen: Start, End, Speaker, Text
+        header.moveSection(SPEAKER, TEXT)  # on screen: Checked, Start, End, Speaker, Text
+        header.moveSection(header.visualIndex(CHECKED), 0)
         header.setStretchLastSection(True)
         self.table.setColumnHidden(SPEAKER, True)
         self.table.verticalHeader().setVisible(False)
@@ -158,13 +257,56 @@ class TranscriptEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(top)
+        layout.addLayout(self._checking_bar())
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         self._set_enabled(False)
 
+    def _checking_bar(self) -> QHBoxLayout:
+        """The line above the table: how many segments are checked, Next uncertain (F8; and
+        Ctrl+Return, check and go on) and "Use this recording for training"."""
+        self.progress = QLabel()
+        self.status = QLabel()
+        self.next_action = QAction(self.tr("Next uncertain"), self)
+        self.next_action.setShortcut(QKeySequence(Qt.Key.Key_F8))
+        self.next_action.triggered.connect(self.go_to_next_uncertain)
+        self.confirm_action = QAction(self.tr("Check and go on"), self)
+        self.confirm_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.confirm_action.triggered.connect(self.confirm_and_next)
+        for action in (self.next_action, self.confirm_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        self.next_button = QPushButton(self.tr("Next uncertain"))
+        self.next_button.setToolTip(
+            self.tr(
+                "Go to the next unchecked segment the model was unsure of (F8). "
+                "Ctrl+Return marks the current segment as checked and goes on."
+            )
+        )
+        self.next_button.clicked.connect(self.go_to_next_uncertain)
+        self.training = QCheckBox(self.tr("Use this recording for training"))
+        self.training.setChecked(True)
+        self.training.setToolTip(
+            self.tr(
+                "Corrected and checked segments become training data for a better model. "
+                "Untick to keep this recording out of all training data."
+            )
+        )
+        self.training.toggled.connect(self._training_toggled)
+        bar = QHBoxLayout()
+        bar.addWidget(self.progress)
+        bar.addWidget(self.status)
+        bar.addStretch()
+        bar.addWidget(self.next_button)
+        bar.addWidget(self.training)
+        return bar
+
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.search, self.table, self.play, *self.export_buttons.values()):
+        widgets = (self.search, self.table, self.play, self.next_button, self.training)
+        for widget in (*widgets, *self.export_buttons.values()):
             widget.setEnabled(enabled)
+        for action in (self.next_action, self.confirm_action):
+            action.setEnabled(enabled)
 
     def show_transcript(self, transcript: Transcript) -> None:
         self.transcript = transcript
@@ -177,12 +319,20 @@ class TranscriptEditor(QWidget):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, column, item)
             self.table.setItem(row, TEXT, QTableWidgetItem(segment.text))
+            check = QTableWidgetItem()
+            check.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            self.table.setItem(row, CHECKED, check)
+            self._show_checked(row)
         self.table.blockSignals(False)
+        self.training.blockSignals(True)
+        self.training.setChecked(not transcript.excluded_from_training)
+        self.training.blockSignals(False)
         self._show_speakers()
         self.table.resizeColumnsToContents()
         self._fit_speaker_column()
         self._set_enabled(True)
         self._highlight(self.search.text())
+        self._show_progress()
 
     @property
     def has_speakers(self) -> bool:
@@ -309,12 +459,93 @@ class TranscriptEditor(QWidget):
 
     # ---------------------------------------------------------------------------------------------
 
+    # Corrections: edits, checks, the uncertain segments ------------------------------------------
+
     def _edited(self, item: QTableWidgetItem) -> None:
-        if self.transcript is None or item.column() != TEXT:
+        if self.transcript is None:
             return
-        segments = self.transcript.segments
-        segments[item.row()] = dataclasses.replace(segments[item.row()], text=item.text())
+        row = item.row()
+        if item.column() == TEXT:
+            self.transcript.edit_text(row, item.text())
+        elif item.column() == CHECKED:
+            self.transcript.confirm(row, item.checkState() == Qt.CheckState.Checked)
+        else:
+            return
+        self._corrected(row)
+
+    def _corrected(self, row: int) -> None:
+        self.table.blockSignals(True)
+        self._show_checked(row)
+        self.table.blockSignals(False)
+        self._show_progress()
         self.autosave()
+
+    def _show_checked(self, row: int) -> None:
+        """Row ``row`` as its segment now is: the tick, the model's text as the tooltip of an
+        edited text, and the shading of what the model was unsure of while it is unchecked."""
+        segment = self.transcript.segments[row]
+        check = self.table.item(row, CHECKED)
+        check.setCheckState(Qt.CheckState.Checked if segment.confirmed else Qt.CheckState.Unchecked)
+        unsure = not segment.confirmed
+        check.setData(UNSURE_ROW_ROLE, unsure and unsure_as_a_whole(segment))
+        text = self.table.item(row, TEXT)
+        text.setData(SHADED_SPANS_ROLE, uncertain_spans(segment) if unsure else [])
+        model = self.tr("The model wrote: {0}").format(segment.model_text)
+        text.setToolTip(model if segment.edited else "")
+        self.table.viewport().update()  # the row's other cells: its shading as a whole
+
+    def _show_progress(self) -> None:
+        segments = self.transcript.segments
+        self.progress.setText(
+            self.tr("{0} of {1} segments checked").format(
+                len(self.transcript.confirmed_segments), len(segments)
+            )
+        )
+        done = bool(segments) and self.transcript.next_uncertain() is None
+        self.status.setText(self.tr("All uncertain segments are checked.") if done else "")
+
+    def confirm_row(self, row: int, confirmed: bool = True) -> None:
+        """Segment ``row``'s text is right as it stands (or, ``confirmed`` False, not sure)."""
+        self.transcript.confirm(row, confirmed)
+        self._corrected(row)
+
+    def go_to_next_uncertain(self) -> int | None:
+        """Select the next unchecked segment the model was unsure of after the selected one
+        (from the start when none is: Qt makes the first cell current, unselected, when the
+        table gets the focus), wrapping around; None, with the status saying so, when there is
+        none."""
+        if self.transcript is None:
+            return None
+        current = self.table.currentIndex()
+        after = current.row() if self.table.selectionModel().isSelected(current) else -1
+        row = self.transcript.next_uncertain(after)
+        if row is None:
+            self._show_progress()
+            return None
+        self.table.setCurrentCell(row, TEXT)
+        self.table.scrollToItem(
+            self.table.item(row, TEXT), QAbstractItemView.ScrollHint.PositionAtCenter
+        )
+        return row
+
+    def confirm_and_next(self) -> int | None:
+        """Ctrl+Return: an open cell editor's text is kept, the current segment checked, and the
+        next uncertain one selected."""
+        row = self.table.currentRow()
+        if self.transcript is None or row < 0:
+            return self.go_to_next_uncertain()
+        editor = QApplication.focusWidget()
+        if self.table.state() == QAbstractItemView.State.EditingState and editor is not None:
+            delegate = self.table.itemDelegate()
+            delegate.commitData.emit(editor)
+            delegate.closeEditor.emit(editor)
+        self.confirm_row(row)
+        return self.go_to_next_uncertain()
+
+    def _training_toggled(self, use: bool) -> None:
+        if self.transcript is not None:
+            self.transcript.excluded_from_training = not use
+            self.autosave()
 
     def autosave(self) -> None:
         if self.transcript is not None:

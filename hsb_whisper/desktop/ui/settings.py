@@ -39,6 +39,10 @@ class AppSettings:
             # without the VAD there are no cuts to batch at: one window after the other
             batch_size=(self.batch_size or None) if self.vad else None,
             speakers=None if self.speakers == SPEAKERS_OFF else self.speakers,
+            # The editor shades the words the model was unsure of, and a corrected transcript
+            # keeps the model's words beside the user's text: batched decoding has word times
+            # anyway (they cut its segments), so keeping them costs nothing there.
+            word_timestamps=True,
         )
 
 
