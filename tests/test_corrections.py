@@ -79,7 +79,17 @@ def test_a_transcript_of_format_1_opens_with_nothing_confirmed(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "segment_change", [{"confirmed": "yes"}, {"original_text": 5}, {"confirmed": 1}]
+    "segment_change",
+    [
+        {"confirmed": "yes"},
+        {"original_text": 5},
+        {"confirmed": 1},
+        {"text": ["a"]},
+        {"start": "0"},
+        {"end": -1},
+        {"start": float("nan")},
+        {"words": [{"start": 0}]},
+    ],
 )
 def test_bad_correction_fields_are_one_line(tmp_path, segment_change):
     t = made_up()

@@ -141,9 +141,9 @@ def read_json(path: Path) -> Transcript:
                 names[speaker] = name
         segments = [
             Segment(
-                start=s["start"],
-                end=s["end"],
-                text=s["text"],
+                start=_seconds(s["start"]),
+                end=_seconds(s["end"]),
+                text=_text(s["text"]),
                 avg_logprob=s["avg_logprob"],
                 no_speech_prob=s["no_speech_prob"],
                 words=tuple(
@@ -159,8 +159,20 @@ def read_json(path: Path) -> Transcript:
         info = AudioInfo(Path(data["file"]), data["duration"], data["language"], 1.0)
         excluded = _flag(data.get("excluded_from_training", False))
         return Transcript(info, segments, data["model"], names, excluded)
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
         raise HsbWhisperError(f"{path}: not a transcript saved by hsb-whisper ({e})") from e
+
+
+def _seconds(value: object) -> float:
+    if type(value) not in (int, float) or not 0 <= value < 1e7:
+        raise ValueError(f"time {value!r} is not seconds")
+    return float(value)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"text {value!r} is not text")
+    return value
 
 
 def _text_or_none(value: object) -> str | None:
