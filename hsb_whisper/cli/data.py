@@ -150,6 +150,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.set_defaults(func=_import_annotations, kind=kind)
 
     p = sub.add_parser(
+        "import-corrections",
+        parents=[common],
+        help="your corrected transcripts: the segments you confirmed or edited",
+        description="Cut every confirmed segment (edited, or marked as checked, in the app's "
+        "editor) of saved transcripts (the app's, or transcribe -f json output) from its "
+        "recording into a 16 kHz WAV clip under OUT/clips/, with its text as corrected, and "
+        "write train/dev/test manifests and report.json into OUT (and rejects.jsonl when clips "
+        "were rejected). Unconfirmed segments are never used. Consecutive confirmed segments of "
+        f"one speaker are joined into clips of up to {data.annotations.JOIN_MAX_SECONDS:g} s "
+        f"(gaps up to {data.annotations.JOIN_GAP_SECONDS:g} s). A speaker's name is the same "
+        "person in every recording; an unnamed one (S1) counts within its recording. No "
+        "recording is divided between splits, and recordings sharing a named speaker go to the "
+        "same split while there are enough of them (the report names the unit and warns). "
+        "Transcripts excluded from training are skipped, as is every transcript of their "
+        "recording. Exit code 1 when clips were rejected, or when nothing could be imported.",
+    )
+    p.add_argument(
+        "source",
+        type=Path,
+        nargs="*",
+        help="saved transcripts (.json) or folders searched for them (default: the app's "
+        "transcripts folder)",
+    )
+    p.add_argument("--out", required=True, type=_path, help="output folder")
+    for option, what in (
+        ("--exclude", "mark as excluded from training for good (privacy) and skip"),
+        ("--include", "undo --exclude (mark as usable for training again)"),
+    ):
+        p.add_argument(
+            option,
+            action="append",
+            default=[],
+            type=_path,
+            metavar="TRANSCRIPT_OR_RECORDING",
+            help=f"{what}: a transcript, or a recording (all its transcripts); repeatable. "
+            "The saved transcript is rewritten",
+        )
+    p.add_argument("--split", default="0.8,0.1,0.1", help="train,dev,test fractions")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split (default 0)")
+    p.add_argument("--locale", default="hsb", help="for the character check (default hsb)")
+    p.set_defaults(func=_import_corrections)
+
+    p = sub.add_parser(
         "check",
         parents=[common],
         help="check a manifest; rejects (if any) go to MANIFEST.rejects.jsonl",
@@ -249,6 +292,26 @@ def _import_annotations(args: argparse.Namespace) -> int:
         + f"; bracketed text kept: {report['inline_bracketed_kept']}"
     )
     return _finish(outcome, bars, summary)
+
+
+def _import_corrections(args: argparse.Namespace) -> int:
+    bars = ClipBars(args.quiet)
+    try:
+        outcome = data.import_corrections(
+            args.source or None,
+            args.out,
+            exclude=args.exclude,
+            include=args.include,
+            fractions=data.parse_fractions(args.split),
+            seed=args.seed,
+            locale=args.locale,
+            decode=not args.fast,
+            progress=bars.progress(),
+        )
+    except BaseException:
+        bars.close()
+        raise
+    return _finish(outcome, bars, data.corrections.render_summary(outcome.report))
 
 
 def _check(args: argparse.Namespace) -> int:

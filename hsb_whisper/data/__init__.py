@@ -1,12 +1,14 @@
-"""Training data: manifests, Common Voice, folder and ELAN/TextGrid imports, clip checks,
-reports and statistics.
+"""Training data: manifests, Common Voice, folder and ELAN/TextGrid imports, the user's corrected
+transcripts, clip checks, reports and statistics.
 
-May use ``hsb_whisper.export`` (the default model's tokenizer counts transcript tokens). Nothing
-here needs torch: the data commands work in the transcription-only install.
+May use ``hsb_whisper.transcription`` (transcript files: our ELAN/Praat tier names, saved JSON
+transcripts) and ``hsb_whisper.export`` (the default model's tokenizer counts transcript tokens).
+Nothing here needs torch: the data commands work in the transcription-only install.
 """
 
 from hsb_whisper.data.annotations import DEFAULT_SKIP_PATTERNS, AnnotationError, CutOptions
 from hsb_whisper.data.checks import REASONS, check_clips
+from hsb_whisper.data.corrections import CorrectionsError, import_corrections
 from hsb_whisper.data.folder import parse_fractions
 from hsb_whisper.data.importing import (
     Outcome,
@@ -27,6 +29,7 @@ __all__ = [
     "REASONS",
     "AnnotationError",
     "Clip",
+    "CorrectionsError",
     "CutOptions",
     "ManifestError",
     "Outcome",
@@ -35,6 +38,7 @@ __all__ = [
     "check_manifest",
     "import_annotations",
     "import_common_voice",
+    "import_corrections",
     "import_folder",
     "manifest_stats",
     "parse_fractions",

@@ -30,7 +30,7 @@ import math
 import re
 import unicodedata
 import wave
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -160,12 +160,12 @@ def find_annotation_files(sources: Iterable[Path], suffixes: tuple[str, ...]) ->
 def _beside(path: Path) -> Path | None:
     for suffix in AUDIO_SUFFIXES:
         for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-            if _is_file(candidate):
+            if is_file(candidate):
                 return candidate
     return None
 
 
-def _is_file(path: Path) -> bool:
+def is_file(path: Path) -> bool:
     """``path.is_file()``, False also for paths no file can have (too long, a NUL byte)."""
     try:
         return path.is_file()
@@ -252,7 +252,7 @@ def _linked_media(path: Path, descriptors: list[dict]) -> tuple[Path | None, Pat
                 linked.append((candidate, key, media))
     linked.sort(key=lambda c: c[0].suffix.lower() not in AUDIO_SUFFIXES[:9])  # video (.mp4) last
     for candidate, key, media in linked:
-        if not _is_file(candidate):
+        if not is_file(candidate):
             continue
         if key == "MEDIA_URL":
             relative = media.get("RELATIVE_MEDIA_URL")
@@ -419,7 +419,7 @@ def _overlaps(a: Annotation, others: list[Annotation]) -> bool:
     return any(o.start < a.end and a.start < o.end for o in others)
 
 
-def _groups(
+def join_runs(
     annotations: list[tuple[Annotation, str | None]], options: CutOptions
 ) -> list[list[Annotation]]:
     """Runs of kept annotations to cut as one clip each; a skipped one (reason not None) ends a
@@ -443,16 +443,16 @@ def _groups(
     return groups
 
 
-def _slug(text: str, fallback: str) -> str:
+def slug(text: str, fallback: str) -> str:
     """``text`` as a short ASCII file name part: letters without their marks (``ě`` → ``e``,
     ``ł`` → ``l``), every other run of characters one ``-``; ``fallback`` when nothing is left."""
     text = text[: 4 * MAX_NAME_CHARS].translate(_ASCII_LETTERS)  # (a hostile name may be huge)
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^\w-]+", "-", plain, flags=re.ASCII).strip("-")
-    return slug[:MAX_NAME_CHARS].strip("-") or fallback
+    part = re.sub(r"[^\w-]+", "-", plain, flags=re.ASCII).strip("-")
+    return part[:MAX_NAME_CHARS].strip("-") or fallback
 
 
-class _Names:
+class UniqueNames:
     """Names no two clips (or clip folders) share, ignoring case as Windows and macOS do: a
     name already given gets ``-2``, ``-3``, … ."""
 
@@ -468,7 +468,7 @@ class _Names:
         return candidate
 
 
-def _time_problem(a: Annotation) -> str | None:
+def time_problem(a: Annotation) -> str | None:
     """Why the annotation's times cannot be in any recording, or None (its end beyond the
     recording's is found once the recording is read)."""
     if not (math.isfinite(a.start) and math.isfinite(a.end)):
@@ -491,7 +491,9 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
 
 
 @dataclasses.dataclass(frozen=True)
-class _Planned:
+class PlannedClip:
+    """A clip to cut: the span ``start``–``end`` of a recording."""
+
     clip: Clip  # its audio: where it will be written
     start: float  # seconds in the recording
     end: float
@@ -507,10 +509,10 @@ def cut_corpus(
     result = CutResult([], [])
     chosen = choose_tiers(files, options.tiers)
     patterns = compile_patterns(options.skip_patterns)
-    folders, names = _Names(), _Names()
+    folders, names = UniqueNames(), UniqueNames()
     for f in files:
         result.tiers[str(f.path)] = chosen[f.path]
-        folder = folders.unique(_slug(f.path.stem, "file"))
+        folder = folders.unique(slug(f.path.stem, "file"))
         tiers = [f.tiers[n] for n in chosen[f.path]]
         planned = _plan(f, tiers, clips_dir / folder, names, patterns, options, result)
         _cut(f, planned, result)
@@ -522,14 +524,14 @@ def _plan(
     f: AnnotationFile,
     tiers: list[Tier],
     out_dir: Path,
-    names: _Names,
+    names: UniqueNames,
     patterns: list[re.Pattern],
     options: CutOptions,
     result: CutResult,
-) -> list[_Planned]:
+) -> list[PlannedClip]:
     """The clips to cut from ``f``'s recording; annotations that are skipped are counted in
     ``result``, those that cannot be cut (bad times, too long) rejected there."""
-    problems = {id(a): _time_problem(a) for t in tiers for a in t.annotations}
+    problems = {id(a): time_problem(a) for t in tiers for a in t.annotations}
     spoken = [[a for a in t.annotations if a.text and not problems[id(a)]] for t in tiers]
     result.overlap_seconds += _overlap_seconds(spoken)
     planned = []
@@ -558,7 +560,7 @@ def _plan(
             elif reason:
                 result.skipped[reason] += 1
             marked.append((a, reason))
-        for group in _groups(marked, options):
+        for group in join_runs(marked, options):
             start, end = group[0].start, group[-1].end
             text = " ".join(a.text for a in group)
             clip = _clip(f, tier, start, end, text, out_dir, names)
@@ -567,7 +569,7 @@ def _plan(
                 detail = f"{end - start:.1f} s ({start:.2f}–{end:.2f} s of {f.audio or f.path})"
                 result.rejects.append(Reject(clip, "all", "too_long_audio", detail))
             else:
-                planned.append(_Planned(clip, start, end))
+                planned.append(PlannedClip(clip, start, end))
     return planned
 
 
@@ -578,32 +580,31 @@ def _clip(
     end: float,
     text: str,
     out_dir: Path,
-    names: _Names,
+    names: UniqueNames,
     audio: Path | None = None,
 ) -> Clip:
     """The clip of ``start``–``end`` of ``tier``, named ``file_tier_milliseconds`` (unique);
     its audio is ``audio``, else its file in ``out_dir`` (else, without a recording, the
     recording looked for)."""
     ms = str(round(start * 1000)).zfill(8) if math.isfinite(start) else "x"
-    name = names.unique(f"{out_dir.name}_{_slug(tier.name, 'tier')}_{ms[:12]}")
+    name = names.unique(f"{out_dir.name}_{slug(tier.name, 'tier')}_{ms[:12]}")
     if audio is None:
         audio = out_dir / f"{name}.wav" if f.audio is not None else f.expected_audio
     duration = end - start if math.isfinite(end - start) and end >= start else None
     return Clip(audio=audio, text=text, duration=duration, speaker=tier.speaker, id=name)
 
 
-def _cut(f: AnnotationFile, planned: list[_Planned], result: CutResult) -> None:
-    """Write the planned clips of ``f``, decoding only their spans of the recording; a clip
-    reaching past the recording's end is a ``bad_times`` reject."""
+def _cut(f: AnnotationFile, planned: list[PlannedClip], result: CutResult) -> None:
+    """Write the planned clips of ``f`` (see :func:`cut_clips`); without a readable recording
+    the clips not written are rejects."""
     if not planned:
         return
     done: dict[int, Clip | Reject] = {}
     problem = ("missing_audio", f"{f.expected_audio}: no such file")
     if f.audio is not None:
-        spans = [(round(p.start * SAMPLE_RATE), round(p.end * SAMPLE_RATE)) for p in planned]
         try:
-            for i, samples in read_spans(f.audio, spans):
-                done[i] = _write_clip(f, planned[i], samples)
+            for i, outcome in cut_clips(f.audio, planned):
+                done[i] = outcome
         except AudioError as e:  # (the clips written before stay: their audio is whole)
             problem = (AUDIO_REJECT_REASONS.get(e.kind, "unreadable_audio"), e.problem)
     origin = str(f.audio.resolve()) if f.audio is not None else ""
@@ -616,13 +617,24 @@ def _cut(f: AnnotationFile, planned: list[_Planned], result: CutResult) -> None:
             result.origins[outcome.audio] = Origin(origin, p.start)
 
 
-def _write_clip(f: AnnotationFile, p: _Planned, samples: np.ndarray) -> Clip | Reject:
+def cut_clips(audio: Path, planned: list[PlannedClip]) -> Iterator[tuple[int, Clip | Reject]]:
+    """Write each planned clip of recording ``audio`` as a WAV (16 kHz mono 16-bit), decoding
+    only their spans (:func:`~hsb_whisper.audio.read_spans`); a clip reaching past the
+    recording's end is a ``bad_times`` reject. Yields ``(index in planned, clip or reject)`` as
+    the spans end; raises ``AudioError`` for a recording that cannot be read (also midway: the
+    clips yielded before are whole)."""
+    spans = [(round(p.start * SAMPLE_RATE), round(p.end * SAMPLE_RATE)) for p in planned]
+    for i, samples in read_spans(audio, spans):
+        yield i, _write_clip(audio, planned[i], samples)
+
+
+def _write_clip(audio: Path, p: PlannedClip, samples: np.ndarray) -> Clip | Reject:
     got = len(samples) / SAMPLE_RATE
     if got < p.end - p.start - END_TOLERANCE_S:
         if got == 0:
-            detail = f"starts at {p.start:.2f} s, after the end of {f.audio}"
+            detail = f"starts at {p.start:.2f} s, after the end of {audio}"
         else:
-            detail = f"annotation ends at {p.end:.2f} s, {f.audio} at {p.start + got:.2f} s"
+            detail = f"the clip ends at {p.end:.2f} s, {audio} at {p.start + got:.2f} s"
         return Reject(p.clip, "all", "bad_times", detail)
     p.clip.audio.parent.mkdir(parents=True, exist_ok=True)
     write_wav(p.clip.audio, samples)

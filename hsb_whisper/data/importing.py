@@ -49,13 +49,15 @@ class Outcome:
         return self.report["rejected"]
 
 
-def _check(splits: dict[str, list[Clip]], decode: bool, progress: Progress) -> CheckResult:
+def check_splits(splits: dict[str, list[Clip]], decode: bool, progress: Progress) -> CheckResult:
+    """Check every clip (see :func:`~hsb_whisper.data.checks.check_clips`), as a progress stage."""
     unique = {c.audio for clips in splits.values() for c in clips}
     progress.stage("checking clips", len(unique))
     return check_clips(splits, decode=decode, progress=progress.advance)
 
 
-def _write(out: Path, result: CheckResult, report: dict[str, Any], extra: dict) -> Outcome:
+def write_outcome(out: Path, result: CheckResult, report: dict[str, Any], extra: dict) -> Outcome:
+    """Write an import's manifests, rejects and report (``extra`` first) into ``out``."""
     try:
         return _write_files(out, result, report, extra)
     except OSError as e:  # a full disk, a folder removed or made read-only meanwhile
@@ -122,7 +124,7 @@ def import_common_voice(
                 early.append(Reject(clip, name, "too_large_audio", f"{size / 2**20:.0f} MiB"))
             else:
                 splits[name].append(clip)
-    result = _check(splits, decode, progress)
+    result = check_splits(splits, decode, progress)
     result = CheckResult(result.kept, early + result.rejects)
     extra = {
         "source": str(source),
@@ -131,7 +133,7 @@ def import_common_voice(
         "other_added": add_other,
         "left_out_to_keep_dev_test_unseen": left_out,
     }
-    return _write(out, result, build_report(result, locale), extra)
+    return write_outcome(out, result, build_report(result, locale), extra)
 
 
 def import_folder(
@@ -160,7 +162,7 @@ def import_folder(
             f"{source}: no recordings found ({', '.join(AUDIO_SUFFIXES)}) and no "
             f"table ({', '.join(folder.TABLE_NAMES)})"
         )
-    result = _check({"all": clips}, decode, progress)
+    result = check_splits({"all": clips}, decode, progress)
     split = split_clips(result.kept["all"], fractions, seed)
     result = CheckResult(split.clips, result.rejects)
     extra = {
@@ -169,7 +171,7 @@ def import_folder(
         "transcripts": str(table) if table else "sidecar .txt files",
         "split": split.to_json(fractions, seed),
     }
-    return _write(out, result, build_report(result, locale, split.warnings), extra)
+    return write_outcome(out, result, build_report(result, locale, split.warnings), extra)
 
 
 def import_annotations(
@@ -212,7 +214,7 @@ def import_annotations(
     prepare_output_folder(out, "--out")
     progress.stage("cutting clips", len(files))
     cut = annotations.cut_corpus(files, out / "clips", options, progress.advance)
-    result = _check({"all": cut.clips}, decode, progress)
+    result = check_splits({"all": cut.clips}, decode, progress)
     split = split_clips(result.kept["all"], fractions, seed, cut.origins)
     result = CheckResult(split.clips, cut.rejects + result.rejects)
     extra = {
@@ -246,7 +248,7 @@ def import_annotations(
         },
         "split": split.to_json(fractions, seed),
     }
-    return _write(out, result, build_report(result, locale, split.warnings), extra)
+    return write_outcome(out, result, build_report(result, locale, split.warnings), extra)
 
 
 def _elsewhere(
@@ -287,7 +289,7 @@ def check_manifest(
     clips = read_manifest(manifest)
     if clean is not None:
         _check_clean(clean)
-    result = _check({manifest.stem: clips}, decode, progress)
+    result = check_splits({manifest.stem: clips}, decode, progress)
     report = {"manifest": str(manifest), **build_report(result, locale)}
     rejects_path = manifest.with_suffix(".rejects.jsonl")
     if result.rejects:

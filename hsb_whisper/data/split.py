@@ -11,20 +11,24 @@ split with a share some clips:
 Each smaller unit lets more leak between the splits (the voice, then the room, microphone and
 topic), so the unit is part of the import report, with a warning whenever dev and test are not
 speaker-disjoint.
+
+An import whose recordings must never be split (the user's corrected transcripts) tries
+``group`` first and then ``recording`` only: a group is every recording connected to another by
+a speaker they share, so it keeps each recording whole *and* each speaker in one split.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import random
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from hsb_whisper.data.manifest import Clip
 
 SPLITS = ("train", "dev", "test")
-UNITS = ("speaker", "recording", "block")
+UNITS = ("speaker", "recording", "block")  # the units tried, in this order, unless told others
 # A block holds several consecutive clips (one is at most Whisper's 30 s window, a joined
 # annotation at most 25 s, most utterances 2–10 s), so clips that continue one another (a sentence
 # split in two, question and answer, two people talking at once) mostly share a split. Measured on
@@ -33,8 +37,14 @@ UNITS = ("speaker", "recording", "block")
 # clip by clip: 34 %). Longer blocks leak less but split more coarsely: 60 s is a tenth of a
 # 10-minute recording, the dev share of the default split.
 BLOCK_SECONDS = 60.0
-UNIT_NAMES = {"speaker": "speaker", "recording": "recording", "block": "time block"}
+UNIT_NAMES = {
+    "group": "recording group",
+    "speaker": "speaker",
+    "recording": "recording",
+    "block": "time block",
+}
 KEPT_TOGETHER = {
+    "group": "each recording's clips and those of recordings sharing a speaker with it",
     "speaker": "each person's clips",
     "recording": "each recording's clips",
     "block": f"each {BLOCK_SECONDS:.0f}-s stretch of a recording",
@@ -52,11 +62,16 @@ class Origin:
 @dataclasses.dataclass
 class Split:
     clips: dict[str, list[Clip]]  # per split, in input order
-    unit: str  # one of UNITS
+    unit: str  # a key of UNIT_NAMES
     groups: int  # how many units there were to share out
     speakers: list[str]  # the distinct speakers, sorted (none when some clip has none)
     recordings: int
     warnings: list[str]
+
+    @property
+    def speaker_disjoint(self) -> bool:
+        """No speaker is in two splits (every clip has a speaker, each in one unit)."""
+        return self.unit in ("speaker", "group") and bool(self.speakers)
 
     def describe(self) -> str:
         """The unit in words, for the report."""
@@ -74,7 +89,7 @@ class Split:
             "block_seconds": BLOCK_SECONDS if self.unit == "block" else None,
             "speakers": len(self.speakers),
             "recordings": self.recordings,
-            "speaker_disjoint": self.unit == "speaker",
+            "speaker_disjoint": self.speaker_disjoint,
         }
 
 
@@ -83,24 +98,27 @@ def split_clips(
     fractions: tuple[float, float, float],
     seed: int = 0,
     origins: Mapping[Path, Origin] | None = None,
+    units: Sequence[str] = UNITS,
 ) -> Split:
     """Split ``clips`` by duration into train/dev/test in units (see the module docs): the first
-    of speaker, recording and block whose split leaves no split with a share empty; when none
-    does, the finest. ``origins`` gives each clip's recording and start by its audio path; a clip
-    without one is a whole recording of its own."""
+    of ``units`` whose split leaves no split with a share empty; when none does, the finest.
+    ``origins`` gives each clip's recording and start by its audio path; a clip without one is a
+    whole recording of its own."""
     origins = origins or {}
 
     def origin(clip: Clip) -> Origin:
         return origins.get(clip.audio) or Origin(str(clip.audio))
 
     speakers = sorted({c.speaker for c in clips if c.speaker})
+    group_of = _recording_groups(clips, lambda c: origin(c).recording)
     keys = {
+        "group": lambda c: group_of[origin(c).recording],
         "speaker": lambda c: c.speaker,
         "recording": lambda c: origin(c).recording,
         "block": lambda c: (origin(c).recording, int(origin(c).start // BLOCK_SECONDS)),
     }
     every_speaker = bool(clips) and all(c.speaker for c in clips)
-    units = [u for u in UNITS if u != "speaker" or every_speaker]
+    units = [u for u in units if u != "speaker" or every_speaker]
     wanted = [s for s, f in zip(SPLITS, fractions) if f > 0]
     recordings = len({origin(c).recording for c in clips})
     chosen, result, count = units[0], {s: [] for s in SPLITS}, 0
@@ -108,16 +126,42 @@ def split_clips(
         groups: dict[Hashable, list[Clip]] = {}
         for clip in clips:
             groups.setdefault(keys[unit](clip), []).append(clip)
-        if unit == "block" and len(groups) == recordings:
-            break  # no recording reaches a second block: the blocks are the recordings
+        if _FINER.get(chosen) == unit and len(groups) == count:
+            break  # the same units as before (each group one recording, no recording past a block)
         chosen, count = unit, len(groups)
         result = _share_out(clips, groups, fractions, seed)
         if all(result[s] for s in wanted):
             break
     split = Split(result, chosen, count, speakers if every_speaker else [], recordings, [])
-    if clips and chosen != "speaker" and "train" in wanted and len(wanted) > 1:
+    if clips and not split.speaker_disjoint and "train" in wanted and len(wanted) > 1:
         split.warnings.append(_not_speaker_disjoint(split, [s for s in wanted if s != "train"]))
     return split
+
+
+# A unit's next finer one, whose every unit lies inside one of it: as many units means the same
+_FINER = {"group": "recording", "recording": "block"}
+
+
+def _recording_groups(clips: list[Clip], recording: Callable[[Clip], str]) -> dict[str, str]:
+    """Each recording's group: the recordings connected to it by shared speakers (a recording
+    shares a speaker with another, which shares one with a third, …), named by the first of
+    them in sorted order, so that the same clips always give the same groups."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]  # (path halving)
+            node = parent[node]
+        return node
+
+    first: dict[str, str] = {}  # speaker → the first recording seen with it
+    for clip in clips:
+        here = root(recording(clip))
+        if clip.speaker:
+            there = root(first.setdefault(clip.speaker, here))
+            if there != here:
+                parent[max(here, there)] = min(here, there)
+    return {r: root(r) for r in {recording(c) for c in clips}}
 
 
 def _plural(n: int, noun: str) -> str:
