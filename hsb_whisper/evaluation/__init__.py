@@ -1,12 +1,14 @@
 """Measuring models: scoring normalisation and WER/CER, the one decoding module both engines sit
-behind, ``evaluate`` (a model on a manifest), ``compare`` (reports side by side) and the
-diarization error rate (speaker labels against a reference).
+behind, ``evaluate`` (a model on a manifest), ``corrections_wer`` (a model on the user's own
+corrected transcripts), ``compare`` (reports side by side) and the diarization error rate
+(speaker labels against a reference).
 
 May use ``hsb_whisper.data``, ``hsb_whisper.transcription`` and ``hsb_whisper.export``. torch and
 transformers are imported only when a transformers model is decoded.
 """
 
 from hsb_whisper.evaluation.compare import compare
+from hsb_whisper.evaluation.corrections import CorrectionsScore, RecordingScore, corrections_wer
 from hsb_whisper.evaluation.decoding import (
     ENGINES,
     MAX_NEW_TOKENS,
@@ -30,12 +32,15 @@ __all__ = [
     "MAX_NEW_TOKENS",
     "NO_REPEAT_NGRAM_SIZE",
     "CT2Decoder",
+    "CorrectionsScore",
     "DecodingOptions",
     "DiarizationError",
     "HFDecoder",
     "ModelSource",
+    "RecordingScore",
     "compare",
     "corpus_scores",
+    "corrections_wer",
     "diarization_error",
     "engine_label",
     "evaluate",
