@@ -30,6 +30,7 @@ from hsb_whisper.cli import (
     evaluate,
     export,
     finetune,
+    improve,
     models,
     selftest,
     transcribe,
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show informational messages on stderr"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (transcribe, app, models, data, finetune, evaluate, export, selftest):
+    for group in (transcribe, app, models, data, finetune, improve, evaluate, export, selftest):
         group.register(sub)
     return parser
 
