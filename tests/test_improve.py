@@ -86,6 +86,8 @@ def test_improve_trains_compares_and_keeps_only_a_better_model(tiny_default, cor
     assert "tiny" in store.names()  # the old model is kept either way
     assert result.installed == (result.new_wer < result.old_wer)
     print(result.summary())  # shown with -s: which way it went
+    saved = json.loads((tmp_path / "work" / "improvement.json").read_text())
+    assert saved["installed"] == result.installed and saved["summary"] == result.summary()
     if result.installed:
         assert store.default_name == "tiny-v2" and "tiny-v2" in store.names()
         info = store.resolve("tiny-v2").info

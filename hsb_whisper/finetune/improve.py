@@ -20,6 +20,7 @@ The steps, each one the library's own (nothing here that the command line lacks)
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ from hsb_whisper.data import import_corrections
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.evaluation import evaluate, resolve_model
 from hsb_whisper.export import ModelStore
+from hsb_whisper.files import atomic_write_text
 from hsb_whisper.finetune.config import load_recipe
 from hsb_whisper.finetune.publish import export_run
 from hsb_whisper.finetune.train import Listener, train
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 MIN_TRAIN_MINUTES = 5.0
 # Decoding of the comparison: what `evaluate` does by default (greedy, int8 with faster-whisper)
 COMPARE = {"beam_size": 1, "engine": "faster-whisper", "compute_type": "int8"}
+RESULT_FILE = "improvement.json"  # in the work folder: what the app shows when the job ends
 
 
 class NotEnoughCorrections(HsbWhisperError):
@@ -74,7 +77,7 @@ class Improvement:
         return f"{figure}: not better, so not installed ({self.base} stays the default)"
 
     def to_json(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self), "run": str(self.run)}
+        return {**dataclasses.asdict(self), "run": str(self.run), "summary": self.summary()}
 
 
 def _amount(minutes: float) -> str:
@@ -185,4 +188,5 @@ def improve(
         run=run_dir,
     )
     log.info("improve: %s", result.summary())
+    atomic_write_text(work / RESULT_FILE, json.dumps(result.to_json(), indent=2) + "\n")
     return result
