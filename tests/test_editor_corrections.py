@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from hsb_whisper.data import read_manifest
 from hsb_whisper.desktop.ui.editor import (
     CHECKED,
     SHADED_SPANS_ROLE,
@@ -34,6 +36,7 @@ from hsb_whisper.transcription.transcript import (
     Word,
 )
 
+from testsupport.cli_runner import run_cli
 from testsupport.speech import EN_SENTENCES
 
 CHECK = Qt.CheckState.Checked
@@ -93,9 +96,12 @@ def made_up(audio: Path) -> Transcript:
 
 
 def test_an_edited_checked_and_excluded_transcript_is_saved_and_reopened(
-    qtbot, editor, spoken, tmp_path
+    qtbot, capsys, editor, spoken, clips, tmp_path
 ):
-    audio = tmp_path / "talk.wav"
+    """The whole round trip of issue 24: the real model's transcript, two segments edited and
+    one checked in the editor, saved, reopened — and imported as training data: exactly the
+    checked segments, with the corrected texts, cut at the segments' times."""
+    audio = Path(shutil.copy(clips["en_long"], tmp_path / "talk.wav"))
     transcript = fresh(spoken, audio)
     model_texts = [s.text for s in transcript.segments]
     assert len(model_texts) >= 3, f"the clip's four sentences gave {model_texts}"
@@ -143,6 +149,19 @@ def test_an_edited_checked_and_excluded_transcript_is_saved_and_reopened(
     assert again.progress.text() == f"3 of {len(texts)} segments checked"
     again.training.click()
     assert not load_saved(audio).excluded_from_training
+
+    out = tmp_path / "corrections"
+    result = run_cli(capsys, "data", "import-corrections", autosave_path(audio), "--out", out)
+    assert result.code == 0, result.err
+    clips_made = [
+        c for split in ("train", "dev", "test") for c in read_manifest(out / f"{split}.jsonl")
+    ]
+    clips_made.sort(key=lambda c: c.audio)
+    checked = load_saved(audio).segments[:3]
+    assert [c.text for c in clips_made] == [s.text for s in checked]  # 1.5-s pauses: not joined
+    for clip, segment in zip(clips_made, checked):
+        span = segment.end - segment.start
+        assert span <= clip.duration <= span + 0.3 + 0.02  # padded 0.15 s each side at most
 
 
 def test_ctrl_return_while_typing_keeps_the_text_checks_and_goes_on(qtbot, editor, tmp_path):
