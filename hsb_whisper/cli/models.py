@@ -271,7 +271,8 @@ def _catalogue() -> int:
         print(_clean("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()))
     print()
     for entry in entries:
-        print(_clean(f"{entry.name}: {entry.summary} ({entry.hub_id}; WER on {entry.test_set})"))
+        wer = f"; WER on {entry.test_set}" if entry.reported_wer is not None else ""
+        print(_clean(f"{entry.name}: {entry.summary} ({entry.hub_id}{wer})"))
     print(
         "\nSpeed: seconds of work per second of audio (1x = real time), estimated from the "
         "default model's run here and the model's size.\nReported word error rates come from "
