@@ -37,7 +37,6 @@ TRAINING_MODULES = (
     "peft",
     "accelerate",
     "librosa",
-    "jiwer",
     "matplotlib",
     "numba",
     "llvmlite",

@@ -560,57 +560,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="52"/>
+        <location filename="../../desktop/ui/main_window.py" line="53"/>
         <source>Files</source>
         <translation>Dateien</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="53"/>
+        <location filename="../../desktop/ui/main_window.py" line="54"/>
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="54"/>
+        <location filename="../../desktop/ui/main_window.py" line="55"/>
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="55"/>
+        <location filename="../../desktop/ui/main_window.py" line="56"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="57"/>
+        <location filename="../../desktop/ui/main_window.py" line="58"/>
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="58"/>
+        <location filename="../../desktop/ui/main_window.py" line="59"/>
         <source>Settings…</source>
         <translation>Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="59"/>
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="60"/>
+        <location filename="../../desktop/ui/main_window.py" line="61"/>
         <source>Quit</source>
         <translation>Beenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="106"/>
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>Cannot play: {0}</source>
         <translation>Wiedergabe nicht möglich: {0}</translation>
     </message>
@@ -641,140 +641,170 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="63"/>
+        <location filename="../../desktop/ui/models_page.py" line="43"/>
         <source>Get an Upper Sorbian model…</source>
         <translation>Obersorbisches Modell holen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="66"/>
+        <location filename="../../desktop/ui/models_page.py" line="46"/>
         <source>Install model pack…</source>
         <translation>Modellpaket installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="68"/>
+        <location filename="../../desktop/ui/models_page.py" line="48"/>
         <source>Install model folder…</source>
         <translation>Modellordner installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70"/>
+        <location filename="../../desktop/ui/models_page.py" line="50"/>
         <source>Import a Whisper model…</source>
         <translation>Whisper-Modell importieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="73"/>
+        <location filename="../../desktop/ui/models_page.py" line="53"/>
         <source>Use as default</source>
         <translation>Als Standard verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75"/>
+        <location filename="../../desktop/ui/models_page.py" line="55"/>
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="103"/>
+        <location filename="../../desktop/ui/models_page.py" line="91"/>
         <source>damaged: {0}</source>
         <translation>beschädigt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="105"/>
+        <location filename="../../desktop/ui/models_page.py" line="93"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140"/>
-        <location filename="../../desktop/ui/models_page.py" line="207"/>
+        <location filename="../../desktop/ui/models_page.py" line="128"/>
+        <location filename="../../desktop/ui/models_page.py" line="272"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="141"/>
-        <location filename="../../desktop/ui/models_page.py" line="194"/>
+        <location filename="../../desktop/ui/models_page.py" line="129"/>
+        <location filename="../../desktop/ui/models_page.py" line="259"/>
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="142"/>
+        <location filename="../../desktop/ui/models_page.py" line="130"/>
         <source>Base</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="143"/>
+        <location filename="../../desktop/ui/models_page.py" line="131"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="144"/>
+        <location filename="../../desktop/ui/models_page.py" line="132"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="145"/>
+        <location filename="../../desktop/ui/models_page.py" line="133"/>
         <source>WER</source>
         <translation>WER (Wortfehlerrate)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="146"/>
+        <location filename="../../desktop/ui/models_page.py" line="134"/>
         <source>Source</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="147"/>
+        <location filename="../../desktop/ui/models_page.py" line="135"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="148"/>
+        <location filename="../../desktop/ui/models_page.py" line="136"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="153"/>
+        <location filename="../../desktop/ui/models_page.py" line="141"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation>Nicht für Obersorbisch trainiert (schreibt tschechische Rechtschreibung).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156"/>
+        <location filename="../../desktop/ui/models_page.py" line="144"/>
         <source>Copyleft licence: {0}</source>
         <translation>Copyleft-Lizenz: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="166"/>
+        <location filename="../../desktop/ui/models_page.py" line="171"/>
+        <source>On your corrections: …</source>
+        <translation>Bei Ihren Korrekturen: …</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="187"/>
+        <source>Your corrections could not be scored: {0}</source>
+        <translation>Ihre Korrekturen konnten nicht ausgewertet werden: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="203"/>
+        <source>No corrected transcripts of this model yet: correct or check segments in the Transcript tab.</source>
+        <translation>Noch keine korrigierten Transkripte dieses Modells: Korrigieren oder prüfen Sie Abschnitte im Reiter Transkript.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="211"/>
+        <source>On your {0} corrected minutes ({1} words in one recording) this model got {2} % of words wrong.</source>
+        <translation>In Ihren {0} korrigierten Minuten ({1} Wörter in einer Aufnahme) hat dieses Modell {2} % der Wörter falsch erkannt.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="216"/>
+        <source>On your {0} corrected minutes ({1} words in {2} recordings) this model got {3} % of words wrong.</source>
+        <translation>In Ihren {0} korrigierten Minuten ({1} Wörter in {2} Aufnahmen) hat dieses Modell {3} % der Wörter falsch erkannt.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="220"/>
+        <source>Saved transcripts that could not be read: {0} (the log names them).</source>
+        <translation>Gespeicherte Transkripte, die nicht gelesen werden konnten: {0} (das Protokoll nennt sie).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="231"/>
         <source>Model pack</source>
         <translation>Modellpaket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="166"/>
+        <location filename="../../desktop/ui/models_page.py" line="231"/>
         <source>Model packs</source>
         <translation>Modellpakete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="171"/>
+        <location filename="../../desktop/ui/models_page.py" line="236"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="179"/>
+        <location filename="../../desktop/ui/models_page.py" line="244"/>
         <source>Not installed</source>
         <translation>Nicht installiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="182"/>
+        <location filename="../../desktop/ui/models_page.py" line="247"/>
         <source>Hugging Face Whisper folder</source>
         <translation>Hugging-Face-Whisper-Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="188"/>
-        <location filename="../../desktop/ui/models_page.py" line="240"/>
+        <location filename="../../desktop/ui/models_page.py" line="253"/>
+        <location filename="../../desktop/ui/models_page.py" line="305"/>
         <source>Not imported</source>
         <translation>Nicht importiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="196"/>
+        <location filename="../../desktop/ui/models_page.py" line="261"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation>Das Modell gibt nicht an, welches Whisper-Sprach-Token erzwungen werden soll. Obersorbische Modelle verwenden cs, de oder pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="207"/>
+        <location filename="../../desktop/ui/models_page.py" line="272"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>

@@ -560,57 +560,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="52"/>
+        <location filename="../../desktop/ui/main_window.py" line="53"/>
         <source>Files</source>
         <translation type="unfinished">Dataje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="53"/>
+        <location filename="../../desktop/ui/main_window.py" line="54"/>
         <source>Record</source>
         <translation type="unfinished">Nahrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="54"/>
+        <location filename="../../desktop/ui/main_window.py" line="55"/>
         <source>Transcript</source>
         <translation type="unfinished">Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="55"/>
+        <location filename="../../desktop/ui/main_window.py" line="56"/>
         <source>Models</source>
         <translation type="unfinished">Modele</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="57"/>
+        <location filename="../../desktop/ui/main_window.py" line="58"/>
         <source>&amp;hsb-whisper</source>
         <translation>&amp;hsb-whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="58"/>
+        <location filename="../../desktop/ui/main_window.py" line="59"/>
         <source>Settings…</source>
         <translation>Nastajenja…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="59"/>
+        <location filename="../../desktop/ui/main_window.py" line="60"/>
         <source>Train a model…</source>
         <translation type="unfinished">Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="60"/>
+        <location filename="../../desktop/ui/main_window.py" line="61"/>
         <source>Quit</source>
         <translation>Skónčić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="106"/>
+        <location filename="../../desktop/ui/main_window.py" line="107"/>
         <source>Ready</source>
         <translation type="unfinished">Hotowy</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="163"/>
+        <location filename="../../desktop/ui/main_window.py" line="164"/>
         <source>no audio output</source>
         <translation type="unfinished">žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="166"/>
+        <location filename="../../desktop/ui/main_window.py" line="167"/>
         <source>Cannot play: {0}</source>
         <translation type="unfinished">Wothrać njemóžno: {0}</translation>
     </message>
@@ -641,140 +641,170 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="63"/>
+        <location filename="../../desktop/ui/models_page.py" line="43"/>
         <source>Get an Upper Sorbian model…</source>
         <translation type="unfinished">Hornjoserbski model wobstarać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="66"/>
+        <location filename="../../desktop/ui/models_page.py" line="46"/>
         <source>Install model pack…</source>
         <translation type="unfinished">Modelowy paket instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="68"/>
+        <location filename="../../desktop/ui/models_page.py" line="48"/>
         <source>Install model folder…</source>
         <translation type="unfinished">Modelowy rjadowak instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="70"/>
+        <location filename="../../desktop/ui/models_page.py" line="50"/>
         <source>Import a Whisper model…</source>
         <translation type="unfinished">Whisper-model importować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="73"/>
+        <location filename="../../desktop/ui/models_page.py" line="53"/>
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="75"/>
+        <location filename="../../desktop/ui/models_page.py" line="55"/>
         <source>Train a model…</source>
         <translation type="unfinished">Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="103"/>
+        <location filename="../../desktop/ui/models_page.py" line="91"/>
         <source>damaged: {0}</source>
         <translation type="unfinished">wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="105"/>
+        <location filename="../../desktop/ui/models_page.py" line="93"/>
         <source> (default)</source>
         <translation type="unfinished"> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="140"/>
-        <location filename="../../desktop/ui/models_page.py" line="207"/>
+        <location filename="../../desktop/ui/models_page.py" line="128"/>
+        <location filename="../../desktop/ui/models_page.py" line="272"/>
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="141"/>
-        <location filename="../../desktop/ui/models_page.py" line="194"/>
+        <location filename="../../desktop/ui/models_page.py" line="129"/>
+        <location filename="../../desktop/ui/models_page.py" line="259"/>
         <source>Language token</source>
         <translation type="unfinished">Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="142"/>
+        <location filename="../../desktop/ui/models_page.py" line="130"/>
         <source>Base</source>
         <translation type="unfinished">Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="143"/>
+        <location filename="../../desktop/ui/models_page.py" line="131"/>
         <source>Weights</source>
         <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="144"/>
+        <location filename="../../desktop/ui/models_page.py" line="132"/>
         <source>Recipe</source>
         <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="145"/>
+        <location filename="../../desktop/ui/models_page.py" line="133"/>
         <source>WER</source>
         <translation type="unfinished">WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="146"/>
+        <location filename="../../desktop/ui/models_page.py" line="134"/>
         <source>Source</source>
         <translation type="unfinished">Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="147"/>
+        <location filename="../../desktop/ui/models_page.py" line="135"/>
         <source>Licence</source>
         <translation type="unfinished">Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="148"/>
+        <location filename="../../desktop/ui/models_page.py" line="136"/>
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="153"/>
+        <location filename="../../desktop/ui/models_page.py" line="141"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation type="unfinished">Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="156"/>
+        <location filename="../../desktop/ui/models_page.py" line="144"/>
         <source>Copyleft licence: {0}</source>
         <translation type="unfinished">Copyleft-licenca: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="166"/>
+        <location filename="../../desktop/ui/models_page.py" line="171"/>
+        <source>On your corrections: …</source>
+        <translation type="unfinished">Na wašich porjedźenkach: …</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="187"/>
+        <source>Your corrections could not be scored: {0}</source>
+        <translation type="unfinished">Waše porjedźenki njedachu so wuhódnoćić: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="203"/>
+        <source>No corrected transcripts of this model yet: correct or check segments in the Transcript tab.</source>
+        <translation type="unfinished">Hišće žane porjedźene přepisy tutoho modela: porjedźće abo přepruwujće wotrězki w rajtarku Přepis.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="211"/>
+        <source>On your {0} corrected minutes ({1} words in one recording) this model got {2} % of words wrong.</source>
+        <translation type="unfinished">Na wašich {0} porjedźenych mjeńšinach ({1} słowow w jednej nahrawce) je tutón model {2} % słowow wopak spóznał.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="216"/>
+        <source>On your {0} corrected minutes ({1} words in {2} recordings) this model got {3} % of words wrong.</source>
+        <translation type="unfinished">Na wašich {0} porjedźenych mjeńšinach ({1} słowow w {2} nahrawkach) je tutón model {3} % słowow wopak spóznał.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="220"/>
+        <source>Saved transcripts that could not be read: {0} (the log names them).</source>
+        <translation type="unfinished">Składowane přepisy, kotrež njedachu so čitać: {0} (protokol je mjenuje).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="231"/>
         <source>Model pack</source>
         <translation type="unfinished">Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="166"/>
+        <location filename="../../desktop/ui/models_page.py" line="231"/>
         <source>Model packs</source>
         <translation type="unfinished">Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="171"/>
+        <location filename="../../desktop/ui/models_page.py" line="236"/>
         <source>Model folder</source>
         <translation type="unfinished">Modelowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="179"/>
+        <location filename="../../desktop/ui/models_page.py" line="244"/>
         <source>Not installed</source>
         <translation type="unfinished">Njeinstalowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="182"/>
+        <location filename="../../desktop/ui/models_page.py" line="247"/>
         <source>Hugging Face Whisper folder</source>
         <translation type="unfinished">Rjadowak Hugging Face Whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="188"/>
-        <location filename="../../desktop/ui/models_page.py" line="240"/>
+        <location filename="../../desktop/ui/models_page.py" line="253"/>
+        <location filename="../../desktop/ui/models_page.py" line="305"/>
         <source>Not imported</source>
         <translation type="unfinished">Njeimportowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="196"/>
+        <location filename="../../desktop/ui/models_page.py" line="261"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation type="unfinished">Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="207"/>
+        <location filename="../../desktop/ui/models_page.py" line="272"/>
         <source>Model name</source>
         <translation type="unfinished">Mjeno modela</translation>
     </message>

@@ -14,6 +14,7 @@ from hsb_whisper.desktop.ui.models_page import ModelsPage
 from hsb_whisper.desktop.ui.record_page import RecordPage
 from hsb_whisper.desktop.ui.settings import AppSettings, save_settings
 from hsb_whisper.desktop.ui.settings_dialog import SettingsDialog
+from hsb_whisper.desktop.ui.task import wait_all
 from hsb_whisper.desktop.ui.workers import FileWorker, LiveWorker, TranscriberCache
 from hsb_whisper.export import ModelStore
 from hsb_whisper.transcription import formats
@@ -194,8 +195,6 @@ class MainWindow(QMainWindow):
             thread.wait(30_000)
         self._release_timer.stop()  # a timer must stop in its own thread, not in a later GC's
         if self.wizard is not None:
-            from hsb_whisper.desktop.ui.wizard.task import wait_all
-
             self.wizard.close()  # a running training pauses at its next checkpoint
-            wait_all()  # an import or evaluation the wizard started
+        wait_all()  # an import or evaluation the wizard or the Models page started
         super().closeEvent(event)

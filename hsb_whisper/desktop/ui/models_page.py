@@ -1,12 +1,12 @@
-"""Models: the installed models with their metadata; get a known Upper Sorbian model, install a
-pack or folder, import a Whisper; set the default."""
+"""Models: the installed models with their metadata and how each did on the user's corrections;
+get a known Upper Sorbian model, install a pack or folder, import a Whisper; set the default."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,32 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop.ui.get_model_dialog import GetModelDialog
+from hsb_whisper.desktop.ui.task import Task
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.export import HSB_TOKENS, ModelStore, import_facts, import_model
+from hsb_whisper.evaluation import CorrectionsScore, ModelSource, corrections_wer
+from hsb_whisper.export import HSB_TOKENS, LocalModel, ModelStore, import_facts, import_model
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole  # a list item's LocalModel
-
-
-class ImportWorker(QObject):
-    """Imports one Hugging Face Whisper folder in its own thread (minutes for large models)."""
-
-    finished = Signal(str)  # the model's name
-    failed = Signal(str)  # the reason, one line
-
-    def __init__(self, store: ModelStore, folder: str, name: str, language: str | None) -> None:
-        super().__init__()
-        self.store, self.folder, self.name, self.language = store, folder, name, language
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            import_model(self.folder, name=self.name, language=self.language, store=self.store)
-        except HsbWhisperError as e:
-            self.failed.emit(str(e))
-        except Exception as e:  # a bug must reach the user as a message, not kill the thread
-            self.failed.emit(f"{type(e).__name__}: {e}")
-        else:
-            self.finished.emit(self.name)
 
 
 class ModelsPage(QWidget):
@@ -69,7 +49,7 @@ class ModelsPage(QWidget):
         install_folder.clicked.connect(self._install_folder_dialog)
         self.import_button = QPushButton(self.tr("Import a Whisper model…"))
         self.import_button.clicked.connect(self._import_dialog)
-        self._import: tuple[QThread, ImportWorker] | None = None
+        self._import: Task | None = None
         self.default_button = QPushButton(self.tr("Use as default"))
         self.default_button.clicked.connect(self._make_default)
         self.train_button = QPushButton(self.tr("Train a model…"))
@@ -93,9 +73,17 @@ class ModelsPage(QWidget):
         row.addWidget(self.list, 1)
         row.addWidget(self.details, 2)
         layout.addLayout(row)
+        # Each model's line on the user's corrections, once computed (until the next refresh or
+        # the page is shown again: corrections are made on another tab), and the tasks computing
+        # them.
+        self._corrections: dict[str, str] = {}
+        self._scoring: dict[Task, str] = {}
         self.refresh()
 
     def refresh(self) -> None:
+        """List the store's models again; their figures on the user's corrections are computed
+        again as each is shown."""
+        self._forget_scores()
         self.list.clear()
         default = self.store.default_name
         for entry in self.store.models():
@@ -154,7 +142,84 @@ class ModelsPage(QWidget):
         copyleft = info.copyleft_licence if info else None
         if copyleft:
             lines.append(self.tr("Copyleft licence: {0}").format(copyleft))
+        lines += ["", self._corrections_line(model)]
         self.details.setPlainText("\n".join(lines))
+
+    # -- how the model did on the user's corrections ---------------------------------------------
+
+    def showEvent(self, event) -> None:
+        """Back on the page (perhaps from correcting on the Transcript tab): the selected
+        model's figure is computed again."""
+        super().showEvent(event)
+        self._forget_scores()
+        self._show_details(self.list.currentItem())
+
+    def _forget_scores(self) -> None:
+        """Every model's figure is computed again when shown; a task still computing one
+        reports to nobody."""
+        self._corrections.clear()
+        self._scoring.clear()
+
+    def _corrections_line(self, model: LocalModel) -> str:
+        """How much of the user's corrections the model's own output got wrong; "…" while that
+        is computed (started here when the model is first shown after a refresh)."""
+        line = self._corrections.get(model.name)
+        if line is not None:
+            return line
+        if model.name not in self._scoring.values():
+            self._score(model)
+        return self.tr("On your corrections: …")
+
+    def _score(self, model: LocalModel) -> None:
+        """The model's WER on the confirmed segments of the transcripts it wrote itself, in the
+        app's transcripts folder: nothing is decoded, so it takes as long as reading them."""
+        source = ModelSource("ct2", model.path, None, model.language, model.name)
+        task = Task(lambda _worker: corrections_wer(source, only_own=True))
+        task.finished.connect(self._scored)
+        task.failed.connect(self._not_scored)
+        self._scoring[task] = model.name
+        task.start()
+
+    def _scored(self, score: CorrectionsScore) -> None:
+        self._show_scored(self.sender(), self._score_text(score))
+
+    def _not_scored(self, reason: str) -> None:
+        line = self.tr("Your corrections could not be scored: {0}").format(reason)
+        self._show_scored(self.sender(), line)
+
+    def _show_scored(self, task: Task, line: str) -> None:
+        name = self._scoring.pop(task, None)
+        if name is None:  # the page was refreshed meanwhile
+            return
+        self._corrections[name] = line
+        item = self.list.currentItem()
+        model = item.data(MODEL_ROLE) if item else None
+        if model is not None and model.name == name:
+            self._show_details(item)
+
+    def _score_text(self, score: CorrectionsScore) -> str:
+        if score.wer is None:
+            text = self.tr(
+                "No corrected transcripts of this model yet: correct or check segments in the "
+                "Transcript tab."
+            )
+        else:
+            minutes, words = f"{score.minutes:.1f}", _count(score.words)
+            wrong = f"{100 * score.wer:.1f}"
+            if score.recordings == 1:
+                text = self.tr(
+                    "On your {0} corrected minutes ({1} words in one recording) this model got "
+                    "{2} % of words wrong."
+                ).format(minutes, words, wrong)
+            else:
+                text = self.tr(
+                    "On your {0} corrected minutes ({1} words in {2} recordings) this model got "
+                    "{3} % of words wrong."
+                ).format(minutes, words, _count(score.recordings), wrong)
+        if score.problems:
+            unread = self.tr("Saved transcripts that could not be read: {0} (the log names them).")
+            text += "\n" + unread.format(len(score.problems))
+        return text
 
     def install(self, source: Path) -> str:
         model = self.store.install(source)
@@ -210,25 +275,25 @@ class ModelsPage(QWidget):
         self.start_import(folder, name.strip(), language)
 
     def start_import(self, folder: str, name: str, language: str | None) -> None:
-        """Import ``folder`` as ``name`` off the GUI thread; the list is refreshed after."""
-        thread, worker = QThread(self), ImportWorker(self.store, folder, name, language)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.finished.connect(self._import_finished)
-        worker.failed.connect(self._import_failed)
-        self._import = (thread, worker)
+        """Import ``folder`` as ``name`` off the GUI thread (minutes for a large model); the
+        list is refreshed after."""
+        store = self.store
+
+        def run(_worker) -> str:
+            import_model(folder, name=name, language=language, store=store)
+            return name
+
+        self._import = Task(run)
+        self._import.finished.connect(self._import_finished)
+        self._import.failed.connect(self._import_failed)
         self.import_button.setEnabled(False)
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BusyCursor))
-        thread.start()
+        self._import.start()
 
     def _end_import(self) -> None:
         QApplication.restoreOverrideCursor()
         self.import_button.setEnabled(True)
-        if self._import is not None:
-            thread, _worker = self._import
-            thread.quit()
-            thread.wait()
-            self._import = None
+        self._import = None
 
     def _import_finished(self, name: str) -> None:
         self._end_import()
@@ -257,3 +322,9 @@ def _wer(info) -> str:
     if not evaluation or "wer" not in evaluation:
         return "—"
     return f"{100 * evaluation['wer']:.1f} % ({json.dumps(evaluation.get('clips'))} clips)"
+
+
+def _count(n: int) -> str:
+    """``n`` with its thousands apart by a narrow no-break space (``1 830``): a comma or a
+    point would read as a decimal separator in one of the app's languages."""
+    return f"{n:,}".replace(",", "\u202f")
