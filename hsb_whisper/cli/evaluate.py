@@ -105,8 +105,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _require_scoring_libraries() -> None:
-    """One line instead of a ``ModuleNotFoundError`` after the decoding: scoring needs jiwer,
-    the report's histogram matplotlib (both come with the ``finetune`` extra)."""
+    """One line instead of a ``ModuleNotFoundError`` after the decoding: the report's histogram
+    needs matplotlib (the ``finetune`` extra); jiwer, the scoring, is a base dependency and is
+    checked all the same (an install may have lost it)."""
     missing = [m for m in ("jiwer", "matplotlib") if importlib.util.find_spec(m) is None]
     if missing:
         raise HsbWhisperError(
