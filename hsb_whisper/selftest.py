@@ -263,6 +263,21 @@ def _check_import(ctx: _Context) -> str:
     )
 
 
+def _check_scoring(ctx: _Context) -> str:
+    """The word error rate the Models page shows on the user's corrections (jiwer, in every
+    build): a hand-counted pair, the second corrected sentence of the Upper Sorbian sample."""
+    from hsb_whisper.evaluation.metrics import corpus_scores, score_utterances
+
+    reference = HSB_SAMPLE_TEXT  # 9 words
+    hypothesis = reference.replace("rěka", "reka").replace(" a bydlu", " bydlu")
+    wer = corpus_scores(score_utterances(["s"], [reference], [hypothesis]))["wer"]
+    if wer is None or abs(wer - 2 / 9) > 1e-9:
+        raise _Failed(f"1 substitution + 1 deletion in 9 words scored {wer}, not 2/9")
+    import jiwer
+
+    return f"jiwer {getattr(jiwer, '__version__', '')}".rstrip() + ": 2 errors in 9 words = 0.222"
+
+
 def _check_formats(ctx: _Context) -> str:
     transcript = ctx.transcript
     note = ""
@@ -604,6 +619,7 @@ CHECKS: tuple[tuple[str, Callable[[_Context], str]], ...] = (
     ("vad", _check_vad),
     ("transcribe", _check_transcribe),
     ("import", _check_import),
+    ("scoring", _check_scoring),
     ("formats", _check_formats),
     ("speakers", _check_speakers),
     ("workers", _check_workers),

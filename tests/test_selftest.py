@@ -22,8 +22,8 @@ from hsb_whisper.transcription import formats
 from testsupport.cli_runner import run_cli
 
 NAMES = [
-    "build", "model", "vad", "transcribe", "import", "formats", "speakers", "workers", "qt",
-    "training", "finetune", "network",
+    "build", "model", "vad", "transcribe", "import", "scoring", "formats", "speakers",
+    "workers", "qt", "training", "finetune", "network",
 ]  # fmt: skip
 LINE_RE = re.compile(r"(ok|FAIL|skip) +(\w+) +(.*)")
 SUMMARY_RE = re.compile(r"selftest: (\d+) ok, (\d+) skipped, (\d+) failed in \d+\.\d s")
@@ -53,8 +53,8 @@ def test_selftest_passes_on_this_installation(capsys, default_model):
     assert names == NAMES
     assert all(status in ("ok", "skip") for status, _ in found.values()), result.out
     must_pass = (
-        "build", "model", "vad", "transcribe", "import", "formats", "speakers", "workers",
-        "network",
+        "build", "model", "vad", "transcribe", "import", "scoring", "formats", "speakers",
+        "workers", "network",
     )  # fmt: skip
     for name in must_pass:
         assert found[name][0] == "ok", result.out
