@@ -213,3 +213,23 @@ def good(store, tmp_path, default_model) -> tuple[Path, dict]:
     folder = fake_model(tmp_path / "good-src", default_model.path, name="hsb-good")
     model = store.install(folder)
     return model.path, json.loads((model.path / METADATA_FILE).read_text())
+
+
+@pytest.fixture
+def tiny_default(store, tiny_whisper):
+    """``store`` with the tiny random Whisper installed as ``tiny`` (Czech), the default model:
+    what "Improve my model" improves, in seconds."""
+    from hsb_whisper.export import import_model
+
+    import_model(str(tiny_whisper), name="tiny", language="cs", store=store)
+    store.set_default("tiny")
+    return store
+
+
+@pytest.fixture
+def corrected(tmp_path) -> Path:
+    """A folder of eight saved transcripts, one recording and one speaker each, every segment
+    confirmed (half of them corrected): see ``testsupport.corrections``."""
+    from testsupport.corrections import save_corrected
+
+    return save_corrected(tmp_path / "transcripts", tmp_path / "recordings")

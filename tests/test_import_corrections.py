@@ -216,6 +216,17 @@ def test_confirmed_segments_become_clips(capsys, corpus, tmp_path):
     assert "no confirmed segment (5 unconfirmed)" in lines["h"][0]
 
 
+def test_confirmed_seconds_count_what_an_import_would_use(corpus, tmp_path, monkeypatch):
+    from hsb_whisper.data import confirmed_seconds
+
+    # a, b, c and d: not e (excluded), f (its recording is gone), g (damaged), h (none confirmed)
+    used = [formats.read_json(corpus / f"{name}.json") for name in "abcd"]
+    expected = sum(s.end - s.start for t in used for s in t.confirmed_segments)
+    assert expected > 0 and confirmed_seconds([corpus]) == pytest.approx(expected)
+    monkeypatch.setenv("HSB_WHISPER_HOME", str(tmp_path / "home"))  # the app's: none saved yet
+    assert confirmed_seconds() == 0
+
+
 def test_exclude_is_kept_in_the_transcript_and_include_undoes_it(capsys, corpus, tmp_path):
     out = tmp_path / "out"
     args = ("data", "import-corrections", corpus, "--out", out, "-q")

@@ -12,56 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from hsb_whisper.transcription import formats
-from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript
-
 from testsupport.cli_runner import one_error_line, run_cli
-from testsupport.speech import read_wav, speak
+from testsupport.corrections import TINY_TRAINING
 
 pytest.importorskip("peft")  # training needs the finetune extra
 
-SENTENCES = (
-    "Dobrý den.", "Jmenuji se Jan.", "Bydlím v Praze.", "Dnes je krásné počasí.",
-    "Mám rád čaj.", "Kde je nádraží?", "To je můj dům.", "Děkuji pěkně.",
-)  # fmt: skip
-TINY_TRAINING = [
-    "training.max_steps=2",
-    "training.batch_size=2",
-    "training.eval_max_new_tokens=4",
-    "lora.r=4",
-    "lora.alpha=8",
-]
-
-
-@pytest.fixture
-def corrected(tmp_path) -> Path:
-    """A folder of eight saved transcripts, one recording and one speaker each, every segment
-    confirmed (half of them corrected)."""
-    folder = tmp_path / "transcripts"
-    folder.mkdir()
-    for i, sentence in enumerate(SENTENCES):
-        audio = speak(sentence, "cs", tmp_path / f"rec{i}.wav")
-        samples, rate = read_wav(audio)
-        duration = len(samples) / rate
-        segment = Segment(0.0, duration, sentence.lower(), -0.5, 0.01, speaker="S1")
-        transcript = Transcript(
-            AudioInfo(audio, duration, "cs", 1.0), [segment], "tiny", {"S1": f"Speaker {i}"}
-        )
-        if i % 2:
-            transcript.edit_text(0, sentence)
-        else:
-            transcript.confirm(0)
-        formats.save(transcript, folder / f"rec{i}.json", "json")
-    return folder
-
-
-@pytest.fixture
-def tiny_default(store, tiny_whisper):
-    from hsb_whisper.export import import_model
-
-    import_model(str(tiny_whisper), name="tiny", language="cs", store=store)
-    store.set_default("tiny")
-    return store
+# The fixtures (conftest.py): ``tiny_default``, a store whose default model is the tiny random
+# Whisper; ``corrected``, the folder of eight confirmed transcripts (testsupport.corrections).
 
 
 def test_improve_trains_compares_and_keeps_only_a_better_model(tiny_default, corrected, tmp_path):

@@ -2,7 +2,8 @@
 synthetic speech made by espeak-ng (``speech``), a miniature Common Voice release
 (``cv_fixture``), a tiny random Whisper (``tiny_whisper``), a fake microphone (``fake_stream``),
 running the command line in-process (``cli_runner``), waiting for a worker thread's Qt signal
-(``qt_wait``) and small model folders and packs made by hand (``model_packs``). It lives in the
+(``qt_wait``), small model folders and packs made by hand (``model_packs``) and transcripts
+with confirmed segments to improve a model on (``corrections``). It lives in the
 repository only and is not shipped: the wheel and the installers hold ``hsb_whisper`` alone.
 pytest finds it through ``pythonpath = ["."]`` in pyproject.toml; the benchmarks and scripts that
 use it run from the repository root as modules (``python -m benchmarks.app_latency``), and a child

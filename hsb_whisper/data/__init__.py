@@ -8,7 +8,7 @@ Nothing here needs torch: the data commands work in the transcription-only insta
 
 from hsb_whisper.data.annotations import DEFAULT_SKIP_PATTERNS, AnnotationError, CutOptions
 from hsb_whisper.data.checks import REASONS, check_clips
-from hsb_whisper.data.corrections import CorrectionsError, import_corrections
+from hsb_whisper.data.corrections import CorrectionsError, confirmed_seconds, import_corrections
 from hsb_whisper.data.folder import parse_fractions
 from hsb_whisper.data.importing import (
     Outcome,
@@ -36,6 +36,7 @@ __all__ = [
     "Progress",
     "check_clips",
     "check_manifest",
+    "confirmed_seconds",
     "import_annotations",
     "import_common_voice",
     "import_corrections",

@@ -283,6 +283,21 @@ def _modified(s: SavedTranscript) -> float:
         return 0.0
 
 
+def confirmed_seconds(sources: Sequence[Path] | None = None) -> float:
+    """Seconds of confirmed speech in the saved transcripts in ``sources`` (``None``: the app's)
+    that :func:`import_corrections` would use: the confirmed segments' spans (unpadded, before
+    the clip checks) in the newest transcript of each recording that is there and not excluded.
+    Reads the transcripts only, never audio: quick enough for a dialog to show before an
+    import. A transcript that cannot be read counts nothing."""
+    left_out: list[LeftOut] = []
+    saved = _read_all(transcript_files(sources), Progress(), left_out)
+    return sum(
+        max(0.0, g.end - g.start)
+        for s in _choose(saved, left_out)
+        for g in s.transcript.confirmed_segments
+    )
+
+
 # -- cutting -----------------------------------------------------------------------------------
 
 

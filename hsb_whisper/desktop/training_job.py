@@ -2,6 +2,9 @@
 
 Training runs as the ``hsb-whisper finetune`` command in a process of its own, so that running out
 of memory, a crash in a native library or the out-of-memory killer ends the run, never the app.
+"Improve my model" is the ``hsb-whisper improve`` command, driven the same way
+(:meth:`TrainingJob.improve`): its training's run folder is ``<work>/run``, and its outcome
+``<work>/improvement.json``.
 No Qt here, and nothing runs in the caller's background: the app polls a :class:`TrainingJob`
 from a timer for new :class:`~hsb_whisper.finetune.Event` s and its :attr:`~TrainingJob.state`.
 
@@ -10,7 +13,7 @@ The channels, each the one the command already has:
 - progress: ``<run>/metrics.jsonl`` (one JSON event a line, written by training), read
   incrementally; never the printed text (a progress bar is no interface);
 - outcome: the exit code (0 finished, 3 paused, anything else or a signal: failed) and
-  ``<run>/result.json``;
+  ``<run>/result.json`` (``improve``: ``<work>/improvement.json``);
 - pause: the file ``<run>/PAUSE``; the command stops after its next checkpoint;
 - cancel: the process group is terminated, then killed; checkpoints are written under a temporary
   name and renamed, so whatever the run holds stays resumable;
@@ -43,6 +46,8 @@ from typing import IO
 from hsb_whisper import paths
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.finetune import EXIT_PAUSED, Event, Run
+from hsb_whisper.finetune.improve import RESULT_FILE as IMPROVEMENT_FILE
+from hsb_whisper.finetune.run import RESULT_FILE as RUN_RESULT_FILE
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +77,8 @@ def measure_estimate(
     of the real model must not take the app down when memory runs out); its JSON (see
     :meth:`hsb_whisper.finetune.Estimate.to_dict`), or :class:`TrainingJobError` with the
     command's one-line message."""
-    sets = [arg for value in overrides for arg in ("--set", value)]
-    command = [*command_line(), "finetune", str(recipe), *sets, "--estimate", "--json"]
+    command = [*command_line(), "finetune", str(recipe), *_sets(overrides)]
+    command += ["--estimate", "--json"]
     command += ["--estimate-steps", str(steps)]
     try:
         done = subprocess.run(
@@ -126,16 +131,44 @@ def _last_activity(run_dir: Path) -> float:
     return max(times, default=0.0)
 
 
-class TrainingJob:
-    """``hsb-whisper finetune`` running in a child process of its own (session / process group).
+def _sets(overrides: Iterable[str]) -> list[str]:
+    return [arg for value in overrides for arg in ("--set", value)]
 
-    Make one with :meth:`start`; then, from a timer, :meth:`poll` for events and read
-    :attr:`state`. Not thread-safe: call it from one thread (the UI's).
+
+def _spawn(args: list[str], env: Mapping[str, str] | None) -> subprocess.Popen:
+    """``hsb-whisper ARGS`` in a child process of its own process group (cancel stops it and
+    whatever it started), its stderr and stdout in one pipe; ``env`` added to this process's
+    environment."""
+    if sys.platform == "win32":
+        group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW}
+    else:
+        group = {"start_new_session": True}  # its own process group: cancel stops it all
+    log.info("starting: %s", [*command_line(), *args])
+    return subprocess.Popen(
+        [*command_line(), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **_CHILD_ENV, **(env or {})},
+        **group,
+    )
+
+
+class TrainingJob:
+    """``hsb-whisper finetune`` (or ``improve``, which trains too) running in a child process of
+    its own (session / process group).
+
+    Make one with :meth:`start` (or :meth:`improve`); then, from a timer, :meth:`poll` for events
+    and read :attr:`state`. Not thread-safe: call it from one thread (the UI's).
     """
 
-    def __init__(self, run_dir: Path, process: subprocess.Popen) -> None:
-        """Use :meth:`start`."""
+    def __init__(
+        self, run_dir: Path, process: subprocess.Popen, result_file: Path | None = None
+    ) -> None:
+        """Use :meth:`start` or :meth:`improve`. ``result_file``: what a finished job has
+        written besides the run's ``result.json`` (``improvement.json``), when there is one."""
         self.run_dir = run_dir
+        self._result_file = result_file
         self._run = Run(run_dir)
         self._process = process
         self._output: collections.deque[str] = collections.deque(maxlen=OUTPUT_LINES)
@@ -175,25 +208,39 @@ class TrainingJob:
                 raise ValueError("a resumed run takes its saved recipe; give no overrides")
             args = ["finetune", "--resume", str(run_dir)]
         else:
-            sets = [arg for value in overrides for arg in ("--set", value)]
-            args = ["finetune", str(recipe), "--run-dir", str(run_dir), *sets]
-        child_env = {**os.environ, **_CHILD_ENV, **(env or {})}
-        if sys.platform == "win32":
-            group = {
-                "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP | subprocess.CREATE_NO_WINDOW
-            }
-        else:
-            group = {"start_new_session": True}  # its own process group: cancel stops it all
-        log.info("starting training: %s", [*command_line(), *args])
-        process = subprocess.Popen(
-            [*command_line(), *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=child_env,
-            **group,
-        )
-        return cls(run_dir, process)
+            args = ["finetune", str(recipe), "--run-dir", str(run_dir), *_sets(overrides)]
+        return cls(run_dir, _spawn(args, env))
+
+    @classmethod
+    def improve(
+        cls,
+        work_dir: Path,
+        sources: Iterable[Path] | None = None,
+        overrides: Iterable[str] = (),
+        min_minutes: float | None = None,
+        model: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> TrainingJob:
+        """Start ``hsb-whisper improve`` (see :mod:`hsb_whisper.finetune.improve`): a new
+        version of ``model`` (default: the default model) trained on the confirmed segments of
+        the transcripts in ``sources`` (default: the app's), kept only if it is better. Its
+        training runs in ``work_dir/run`` (:attr:`run_dir`, the events' source); the job is
+        ``finished`` once the command ended with ``improvement.json`` written, which
+        :attr:`improvement` then holds. ``overrides``: recipe keys, as ``--set`` takes them;
+        ``min_minutes``: ``--min-minutes``. Too little checked speech ends the job ``failed``
+        with the command's message (how much more is needed) as :attr:`error`. There is no
+        pause: the command cannot be resumed.
+
+        As with :meth:`start`, the app does not make ``work_dir``: the command does.
+        """
+        work_dir = Path(work_dir).absolute()
+        args = ["improve", *(str(Path(s).absolute()) for s in sources or ())]
+        args += ["--work-dir", str(work_dir), *_sets(overrides)]
+        if min_minutes is not None:
+            args += ["--min-minutes", repr(float(min_minutes))]
+        if model is not None:
+            args += ["--model", model]
+        return cls(work_dir / "run", _spawn(args, env), work_dir / IMPROVEMENT_FILE)
 
     # ---- what the app reads ------------------------------------------------------------------
 
@@ -203,7 +250,8 @@ class TrainingJob:
 
     @property
     def state(self) -> str:
-        """One of :data:`STATES`: ``running``; ``finished`` (exit 0 and ``result.json``),
+        """One of :data:`STATES`: ``running``; ``finished`` (exit 0 and ``result.json``; for
+        :meth:`improve`, ``improvement.json``),
         ``paused`` (after :meth:`pause`: resumable), ``cancelled`` (after :meth:`cancel`:
         resumable from the last checkpoint), ``failed`` (see :attr:`error`)."""
         code = self._process.poll()
@@ -214,7 +262,7 @@ class TrainingJob:
             self._output_complete = True
         if self._cancelled:
             return "cancelled"
-        if code == 0 and self._run.finished:
+        if code == 0 and self._finished_file.is_file():
             return "finished"
         if code == EXIT_PAUSED:
             return "paused"
@@ -236,7 +284,7 @@ class TrainingJob:
             hint = " (the system may have run out of memory)" if name == "SIGKILL" else ""
             return f"the training process was killed by signal {name}{hint}"
         if code == 0:
-            return f"the training process ended without a result ({self.run_dir / 'result.json'})"
+            return f"the training process ended without a result ({self._finished_file})"
         last = f": {lines[-1]}" if lines else ""
         return f"the training process ended with exit code {code}{last}"
 
@@ -246,6 +294,20 @@ class TrainingJob:
         the run folder, the recipe, stage messages, dev WERs, the error. For a details view."""
         with self._output_lock:
             return list(self._output)
+
+    @property
+    def improvement(self) -> dict | None:
+        """What :meth:`improve` found, once the job has ``finished``: ``improvement.json`` as
+        written by :meth:`hsb_whisper.finetune.improve.Improvement.to_json` (``base``,
+        ``candidate``, ``installed``, ``old_wer``, ``new_wer``, ``test_words``,
+        ``test_minutes``, ``train_minutes``, ``run``, ``summary``); else ``None``."""
+        if self._result_file is None or self.state != "finished":
+            return None
+        return json.loads(self._result_file.read_text(encoding="utf-8"))
+
+    @property
+    def _finished_file(self) -> Path:
+        return self._result_file or self._run.path / RUN_RESULT_FILE
 
     @property
     def log_path(self) -> Path:
@@ -261,14 +323,17 @@ class TrainingJob:
         its last checkpoint and does them again: a ``step`` event whose step is not above the
         last one of its stage means "the curve goes on from here". After the child ended, a
         ``done`` event (from ``result.json``) or a ``paused`` one closes the list if training
-        did not write one.
+        did not write one; for :meth:`improve`, the ``done`` event comes as soon as training
+        has written ``result.json`` (the export and comparison follow, the job still running).
         """
         events = [_event(record) for record in self._metrics.read()]
         events = [e for e in events if e is not None]
         if self._pause_requested and self._process.poll() is None:
             self._write_pause_file()  # again: a starting command removes a stale one
         state = self.state
-        if not self._seen_end and state in ("finished", "paused"):
+        # improve goes on after training (export, comparison): its "done" once result.json is
+        trained = self._result_file is not None and self._run.finished
+        if not self._seen_end and (state in ("finished", "paused") or trained):
             events.append(self._closing_event(state, events))
         for event in events:
             self._last_event = event
@@ -288,6 +353,8 @@ class TrainingJob:
             return Event(
                 "paused", stage, step=step, total_steps=total, message=f"paused after step {step}"
             )
+        if not self._run.finished:  # (improve stops before training when data is lacking)
+            return Event("done", stage, message="done")
         result = self._run.result()
         return Event("done", stage, dev_wer=result.best_dev_wer, message="done")
 
@@ -296,7 +363,9 @@ class TrainingJob:
     def pause(self) -> None:
         """Ask training to stop after its next checkpoint; the job then ends ``paused`` and
         ``TrainingJob.start(run_dir)`` continues it. Asked before training has started, it
-        pauses at the first checkpoint."""
+        pauses at the first checkpoint. An :meth:`improve` job has no pause (ValueError)."""
+        if self._result_file is not None:
+            raise ValueError("improving a model cannot be paused (nothing resumes it); cancel it")
         if self._process.poll() is None:
             self._pause_requested = True
             self._write_pause_file()

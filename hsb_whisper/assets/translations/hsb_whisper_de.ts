@@ -558,6 +558,136 @@
     </message>
 </context>
 <context>
+    <name>ImproveDialog</name>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="84"/>
+        <source>Improve my model with my corrections</source>
+        <translation>Mein Modell mit meinen Korrekturen verbessern</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="89"/>
+        <source>The segments you corrected or checked in the Transcript tab train a new version of your model. A few of your recordings are held out: the old and the new model both transcribe them, and the new one is installed as the default model only if it gets fewer words wrong. The old model is kept either way. Training can take hours on a computer without a graphics card; closing this window leaves it running.</source>
+        <translation>Die Abschnitte, die Sie im Reiter Transkript korrigiert oder geprüft haben, trainieren eine neue Version Ihres Modells. Einige Ihrer Aufnahmen werden zurückgehalten: Das alte und das neue Modell transkribieren sie beide, und das neue wird nur dann als Standardmodell installiert, wenn es weniger Wörter falsch erkennt. Das alte Modell bleibt in jedem Fall erhalten. Auf einem Computer ohne Grafikkarte kann das Training Stunden dauern; wenn Sie dieses Fenster schließen, läuft es weiter.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="98"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="311"/>
+        <source>{0} (the default model)</source>
+        <translation>{0} (das Standardmodell)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="99"/>
+        <source>counting…</source>
+        <translation>wird gezählt…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="102"/>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="103"/>
+        <source>Checked speech:</source>
+        <translation>Geprüfte Sprache:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="105"/>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="107"/>
+        <source>Ca&amp;ncel</source>
+        <translation>Ab&amp;brechen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="122"/>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="165"/>
+        <source>{0} minutes in your transcripts</source>
+        <translation>{0} Minuten in Ihren Transkripten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="167"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="319"/>
+        <source>{0} more minutes of checked speech are needed</source>
+        <translation>Es werden noch {0} Minuten geprüfte Sprache benötigt</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="175"/>
+        <source>not counted: {0}</source>
+        <translation>nicht gezählt: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="228"/>
+        <source>Cancelled; nothing was installed.</source>
+        <translation>Abgebrochen; nichts wurde installiert.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="231"/>
+        <source>Not improved: {0}</source>
+        <translation>Nicht verbessert: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="233"/>
+        <source>Details: {0}</source>
+        <translation>Details: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="245"/>
+        <source>Training: step {0} of {1}, loss {2}, {3} left</source>
+        <translation>Training: Schritt {0} von {1}, Verlust {2}, noch {3}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="250"/>
+        <source>step {0}: {1} % of words wrong on recordings set aside to check it</source>
+        <translation>Schritt {0}: {1} % der Wörter falsch auf den zur Kontrolle zurückgelegten Aufnahmen</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="263"/>
+        <source>Preparing: cutting your checked segments into clips, loading {0}…</source>
+        <translation>Vorbereitung: Ihre geprüften Abschnitte werden in Clips geschnitten, {0} wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="271"/>
+        <source>Exporting the new model and comparing it with {0} on your held-out recordings… This can no longer be cancelled.</source>
+        <translation>Das neue Modell wird exportiert und auf Ihren zurückgehaltenen Aufnahmen mit {0} verglichen… Das lässt sich nicht mehr abbrechen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="282"/>
+        <source>The new model is better: it is installed as {0} and is now the default model ({1} is kept).</source>
+        <translation>Das neue Modell ist besser: Es ist als {0} installiert und jetzt das Standardmodell ({1} bleibt erhalten).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="287"/>
+        <source>The new model is not better, so it was not installed: {0} stays the default model.</source>
+        <translation>Das neue Modell ist nicht besser und wurde daher nicht installiert: {0} bleibt das Standardmodell.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="291"/>
+        <source>{0} minutes</source>
+        <translation>{0} Minuten</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="293"/>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="296"/>
+        <source>On {0} of your held-out corrected speech ({1} words the new model never trained on), {2} gets {3} % of words wrong, the new model {4} %.</source>
+        <translation>Auf {0} Ihrer zurückgehaltenen korrigierten Sprache ({1} Wörter, mit denen das neue Modell nie trainiert hat) erkennt {2} {3} % der Wörter falsch, das neue Modell {4} %.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="305"/>
+        <source>Work folder: {0}</source>
+        <translation>Arbeitsordner: {0}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="53"/>
@@ -641,170 +771,175 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="43"/>
+        <location filename="../../desktop/ui/models_page.py" line="45"/>
         <source>Get an Upper Sorbian model…</source>
         <translation>Obersorbisches Modell holen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="46"/>
+        <location filename="../../desktop/ui/models_page.py" line="48"/>
         <source>Install model pack…</source>
         <translation>Modellpaket installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="48"/>
+        <location filename="../../desktop/ui/models_page.py" line="50"/>
         <source>Install model folder…</source>
         <translation>Modellordner installieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="50"/>
+        <location filename="../../desktop/ui/models_page.py" line="52"/>
         <source>Import a Whisper model…</source>
         <translation>Whisper-Modell importieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="53"/>
+        <location filename="../../desktop/ui/models_page.py" line="55"/>
         <source>Use as default</source>
         <translation>Als Standard verwenden</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="55"/>
+        <location filename="../../desktop/ui/models_page.py" line="57"/>
         <source>Train a model…</source>
         <translation>Modell trainieren…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="91"/>
+        <location filename="../../desktop/ui/models_page.py" line="59"/>
+        <source>Improve with my corrections…</source>
+        <translation>Mit meinen Korrekturen verbessern…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="98"/>
         <source>damaged: {0}</source>
         <translation>beschädigt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93"/>
+        <location filename="../../desktop/ui/models_page.py" line="100"/>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="128"/>
-        <location filename="../../desktop/ui/models_page.py" line="272"/>
+        <location filename="../../desktop/ui/models_page.py" line="149"/>
+        <location filename="../../desktop/ui/models_page.py" line="293"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="129"/>
-        <location filename="../../desktop/ui/models_page.py" line="259"/>
+        <location filename="../../desktop/ui/models_page.py" line="150"/>
+        <location filename="../../desktop/ui/models_page.py" line="280"/>
         <source>Language token</source>
         <translation>Sprach-Token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="130"/>
+        <location filename="../../desktop/ui/models_page.py" line="151"/>
         <source>Base</source>
         <translation>Basis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="131"/>
+        <location filename="../../desktop/ui/models_page.py" line="152"/>
         <source>Weights</source>
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="132"/>
+        <location filename="../../desktop/ui/models_page.py" line="153"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="133"/>
+        <location filename="../../desktop/ui/models_page.py" line="154"/>
         <source>WER</source>
         <translation>WER (Wortfehlerrate)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="134"/>
+        <location filename="../../desktop/ui/models_page.py" line="155"/>
         <source>Source</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="135"/>
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
         <source>Licence</source>
         <translation>Lizenz</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="136"/>
+        <location filename="../../desktop/ui/models_page.py" line="157"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="141"/>
+        <location filename="../../desktop/ui/models_page.py" line="162"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation>Nicht für Obersorbisch trainiert (schreibt tschechische Rechtschreibung).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="144"/>
+        <location filename="../../desktop/ui/models_page.py" line="165"/>
         <source>Copyleft licence: {0}</source>
         <translation>Copyleft-Lizenz: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="171"/>
+        <location filename="../../desktop/ui/models_page.py" line="192"/>
         <source>On your corrections: …</source>
         <translation>Bei Ihren Korrekturen: …</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="187"/>
+        <location filename="../../desktop/ui/models_page.py" line="208"/>
         <source>Your corrections could not be scored: {0}</source>
         <translation>Ihre Korrekturen konnten nicht ausgewertet werden: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="203"/>
+        <location filename="../../desktop/ui/models_page.py" line="224"/>
         <source>No corrected transcripts of this model yet: correct or check segments in the Transcript tab.</source>
         <translation>Noch keine korrigierten Transkripte dieses Modells: Korrigieren oder prüfen Sie Abschnitte im Reiter Transkript.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="211"/>
+        <location filename="../../desktop/ui/models_page.py" line="232"/>
         <source>On your {0} corrected minutes ({1} words in one recording) this model got {2} % of words wrong.</source>
         <translation>In Ihren {0} korrigierten Minuten ({1} Wörter in einer Aufnahme) hat dieses Modell {2} % der Wörter falsch erkannt.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="216"/>
+        <location filename="../../desktop/ui/models_page.py" line="237"/>
         <source>On your {0} corrected minutes ({1} words in {2} recordings) this model got {3} % of words wrong.</source>
         <translation>In Ihren {0} korrigierten Minuten ({1} Wörter in {2} Aufnahmen) hat dieses Modell {3} % der Wörter falsch erkannt.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="220"/>
+        <location filename="../../desktop/ui/models_page.py" line="241"/>
         <source>Saved transcripts that could not be read: {0} (the log names them).</source>
         <translation>Gespeicherte Transkripte, die nicht gelesen werden konnten: {0} (das Protokoll nennt sie).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="231"/>
+        <location filename="../../desktop/ui/models_page.py" line="252"/>
         <source>Model pack</source>
         <translation>Modellpaket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="231"/>
+        <location filename="../../desktop/ui/models_page.py" line="252"/>
         <source>Model packs</source>
         <translation>Modellpakete</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="236"/>
+        <location filename="../../desktop/ui/models_page.py" line="257"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="244"/>
+        <location filename="../../desktop/ui/models_page.py" line="265"/>
         <source>Not installed</source>
         <translation>Nicht installiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="247"/>
+        <location filename="../../desktop/ui/models_page.py" line="268"/>
         <source>Hugging Face Whisper folder</source>
         <translation>Hugging-Face-Whisper-Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="253"/>
-        <location filename="../../desktop/ui/models_page.py" line="305"/>
+        <location filename="../../desktop/ui/models_page.py" line="274"/>
+        <location filename="../../desktop/ui/models_page.py" line="326"/>
         <source>Not imported</source>
         <translation>Nicht importiert</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="261"/>
+        <location filename="../../desktop/ui/models_page.py" line="282"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation>Das Modell gibt nicht an, welches Whisper-Sprach-Token erzwungen werden soll. Obersorbische Modelle verwenden cs, de oder pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="272"/>
+        <location filename="../../desktop/ui/models_page.py" line="293"/>
         <source>Model name</source>
         <translation>Modellname</translation>
     </message>

@@ -558,6 +558,136 @@
     </message>
 </context>
 <context>
+    <name>ImproveDialog</name>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="84"/>
+        <source>Improve my model with my corrections</source>
+        <translation type="unfinished">Mój model z mojimi porjedźenjemi polěpšić</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="89"/>
+        <source>The segments you corrected or checked in the Transcript tab train a new version of your model. A few of your recordings are held out: the old and the new model both transcribe them, and the new one is installed as the default model only if it gets fewer words wrong. The old model is kept either way. Training can take hours on a computer without a graphics card; closing this window leaves it running.</source>
+        <translation type="unfinished">Wotrězki, kotrež sće w rajtarku Přepis porjedźili abo přepruwowali, trenuja nowu wersiju wašeho modela. Někotre z wašich nahrawkow so na bok stajeja: stary a nowy model je wobaj přepisujetej, a nowy so jako standardny model instaluje jenož, hdyž mjenje słowow wopak spózna. Stary model so w kóždym padźe wobchowa. Na kompjuterje bjez grafiskeje karty móže trenowanje hodźiny trać; hdyž tute wokno začinjeće, dale běži.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="98"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="311"/>
+        <source>{0} (the default model)</source>
+        <translation type="unfinished">{0} (standardny model)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="99"/>
+        <source>counting…</source>
+        <translation type="unfinished">liči so…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="102"/>
+        <source>Model:</source>
+        <translation type="unfinished">Model:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="103"/>
+        <source>Checked speech:</source>
+        <translation type="unfinished">Přepruwowana rěč:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="105"/>
+        <source>&amp;Start</source>
+        <translation type="unfinished">&amp;Startować</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="107"/>
+        <source>Ca&amp;ncel</source>
+        <translation>Přetorh&amp;nyć</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="122"/>
+        <source>&amp;Close</source>
+        <translation type="unfinished">&amp;Začinić</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="165"/>
+        <source>{0} minutes in your transcripts</source>
+        <translation type="unfinished">{0} mjeńšin we wašich přepisach</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="167"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="319"/>
+        <source>{0} more minutes of checked speech are needed</source>
+        <translation type="unfinished">Trjeba so hišće {0} mjeńšin přepruwowaneje rěče</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="175"/>
+        <source>not counted: {0}</source>
+        <translation type="unfinished">njeličene: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="228"/>
+        <source>Cancelled; nothing was installed.</source>
+        <translation type="unfinished">Přetorhnjene; ničo njeje so instalowało.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="231"/>
+        <source>Not improved: {0}</source>
+        <translation type="unfinished">Njepolěpšene: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="233"/>
+        <source>Details: {0}</source>
+        <translation type="unfinished">Podrobnosće: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="245"/>
+        <source>Training: step {0} of {1}, loss {2}, {3} left</source>
+        <translation type="unfinished">Trenowanje: krok {0} z {1}, strata {2}, wostawa {3}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="250"/>
+        <source>step {0}: {1} % of words wrong on recordings set aside to check it</source>
+        <translation type="unfinished">krok {0}: {1} % słowow wopak na nahrawkach, kotrež su so za kontrolu na bok stajili</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="263"/>
+        <source>Preparing: cutting your checked segments into clips, loading {0}…</source>
+        <translation type="unfinished">Přihot: waše přepruwowane wotrězki so do klipow rězaja, {0} so začituje…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="271"/>
+        <source>Exporting the new model and comparing it with {0} on your held-out recordings… This can no longer be cancelled.</source>
+        <translation type="unfinished">Nowy model so eksportuje a so na wašich na bok stajenych nahrawkach z {0} přirunuje… To so hižo přetorhnyć njeda.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="282"/>
+        <source>The new model is better: it is installed as {0} and is now the default model ({1} is kept).</source>
+        <translation type="unfinished">Nowy model je lěpši: je jako {0} instalowany a je nětko standardny model ({1} so wobchowa).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="287"/>
+        <source>The new model is not better, so it was not installed: {0} stays the default model.</source>
+        <translation type="unfinished">Nowy model lěpši njeje, tohodla njeje so instalował: {0} wostanje standardny model.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="291"/>
+        <source>{0} minutes</source>
+        <translation type="unfinished">{0} mjeńšin</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="293"/>
+        <source>{0} s</source>
+        <translation type="unfinished">{0} s</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="296"/>
+        <source>On {0} of your held-out corrected speech ({1} words the new model never trained on), {2} gets {3} % of words wrong, the new model {4} %.</source>
+        <translation type="unfinished">Na {0} wašeje na bok stajeneje porjedźeneje rěče ({1} słowow, na kotrychž nowy model ženje trenował njeje) spózna {2} {3} % słowow wopak, nowy model {4} %.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/improve_dialog.py" line="305"/>
+        <source>Work folder: {0}</source>
+        <translation type="unfinished">Dźěłowy rjadowak: {0}</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../desktop/ui/main_window.py" line="53"/>
@@ -641,170 +771,175 @@
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="43"/>
+        <location filename="../../desktop/ui/models_page.py" line="45"/>
         <source>Get an Upper Sorbian model…</source>
         <translation type="unfinished">Hornjoserbski model wobstarać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="46"/>
+        <location filename="../../desktop/ui/models_page.py" line="48"/>
         <source>Install model pack…</source>
         <translation type="unfinished">Modelowy paket instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="48"/>
+        <location filename="../../desktop/ui/models_page.py" line="50"/>
         <source>Install model folder…</source>
         <translation type="unfinished">Modelowy rjadowak instalować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="50"/>
+        <location filename="../../desktop/ui/models_page.py" line="52"/>
         <source>Import a Whisper model…</source>
         <translation type="unfinished">Whisper-model importować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="53"/>
+        <location filename="../../desktop/ui/models_page.py" line="55"/>
         <source>Use as default</source>
         <translation>Jako standard wužiwać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="55"/>
+        <location filename="../../desktop/ui/models_page.py" line="57"/>
         <source>Train a model…</source>
         <translation type="unfinished">Model trenować…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="91"/>
+        <location filename="../../desktop/ui/models_page.py" line="59"/>
+        <source>Improve with my corrections…</source>
+        <translation type="unfinished">Z mojimi porjedźenjemi polěpšić…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/models_page.py" line="98"/>
         <source>damaged: {0}</source>
         <translation type="unfinished">wobškodźene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="93"/>
+        <location filename="../../desktop/ui/models_page.py" line="100"/>
         <source> (default)</source>
         <translation type="unfinished"> (standard)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="128"/>
-        <location filename="../../desktop/ui/models_page.py" line="272"/>
+        <location filename="../../desktop/ui/models_page.py" line="149"/>
+        <location filename="../../desktop/ui/models_page.py" line="293"/>
         <source>Name</source>
         <translation>Mjeno</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="129"/>
-        <location filename="../../desktop/ui/models_page.py" line="259"/>
+        <location filename="../../desktop/ui/models_page.py" line="150"/>
+        <location filename="../../desktop/ui/models_page.py" line="280"/>
         <source>Language token</source>
         <translation type="unfinished">Rěčny token</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="130"/>
+        <location filename="../../desktop/ui/models_page.py" line="151"/>
         <source>Base</source>
         <translation type="unfinished">Zakład</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="131"/>
+        <location filename="../../desktop/ui/models_page.py" line="152"/>
         <source>Weights</source>
         <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="132"/>
+        <location filename="../../desktop/ui/models_page.py" line="153"/>
         <source>Recipe</source>
         <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="133"/>
+        <location filename="../../desktop/ui/models_page.py" line="154"/>
         <source>WER</source>
         <translation type="unfinished">WER (zmylkowa kwota słowow)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="134"/>
+        <location filename="../../desktop/ui/models_page.py" line="155"/>
         <source>Source</source>
         <translation type="unfinished">Žórło</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="135"/>
+        <location filename="../../desktop/ui/models_page.py" line="156"/>
         <source>Licence</source>
         <translation type="unfinished">Licenca</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="136"/>
+        <location filename="../../desktop/ui/models_page.py" line="157"/>
         <source>Folder</source>
         <translation>Rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="141"/>
+        <location filename="../../desktop/ui/models_page.py" line="162"/>
         <source>Not trained for Upper Sorbian (writes Czech spelling).</source>
         <translation type="unfinished">Njeje za hornjoserbšćinu trenowany (pisa čěski prawopis).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="144"/>
+        <location filename="../../desktop/ui/models_page.py" line="165"/>
         <source>Copyleft licence: {0}</source>
         <translation type="unfinished">Copyleft-licenca: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="171"/>
+        <location filename="../../desktop/ui/models_page.py" line="192"/>
         <source>On your corrections: …</source>
         <translation type="unfinished">Na wašich porjedźenkach: …</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="187"/>
+        <location filename="../../desktop/ui/models_page.py" line="208"/>
         <source>Your corrections could not be scored: {0}</source>
         <translation type="unfinished">Waše porjedźenki njedachu so wuhódnoćić: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="203"/>
+        <location filename="../../desktop/ui/models_page.py" line="224"/>
         <source>No corrected transcripts of this model yet: correct or check segments in the Transcript tab.</source>
         <translation type="unfinished">Hišće žane porjedźene přepisy tutoho modela: porjedźće abo přepruwujće wotrězki w rajtarku Přepis.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="211"/>
+        <location filename="../../desktop/ui/models_page.py" line="232"/>
         <source>On your {0} corrected minutes ({1} words in one recording) this model got {2} % of words wrong.</source>
         <translation type="unfinished">Na wašich {0} porjedźenych mjeńšinach ({1} słowow w jednej nahrawce) je tutón model {2} % słowow wopak spóznał.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="216"/>
+        <location filename="../../desktop/ui/models_page.py" line="237"/>
         <source>On your {0} corrected minutes ({1} words in {2} recordings) this model got {3} % of words wrong.</source>
         <translation type="unfinished">Na wašich {0} porjedźenych mjeńšinach ({1} słowow w {2} nahrawkach) je tutón model {3} % słowow wopak spóznał.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="220"/>
+        <location filename="../../desktop/ui/models_page.py" line="241"/>
         <source>Saved transcripts that could not be read: {0} (the log names them).</source>
         <translation type="unfinished">Składowane přepisy, kotrež njedachu so čitać: {0} (protokol je mjenuje).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="231"/>
+        <location filename="../../desktop/ui/models_page.py" line="252"/>
         <source>Model pack</source>
         <translation type="unfinished">Modelowy paket</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="231"/>
+        <location filename="../../desktop/ui/models_page.py" line="252"/>
         <source>Model packs</source>
         <translation type="unfinished">Modelowe pakety</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="236"/>
+        <location filename="../../desktop/ui/models_page.py" line="257"/>
         <source>Model folder</source>
         <translation type="unfinished">Modelowy rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="244"/>
+        <location filename="../../desktop/ui/models_page.py" line="265"/>
         <source>Not installed</source>
         <translation type="unfinished">Njeinstalowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="247"/>
+        <location filename="../../desktop/ui/models_page.py" line="268"/>
         <source>Hugging Face Whisper folder</source>
         <translation type="unfinished">Rjadowak Hugging Face Whisper</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="253"/>
-        <location filename="../../desktop/ui/models_page.py" line="305"/>
+        <location filename="../../desktop/ui/models_page.py" line="274"/>
+        <location filename="../../desktop/ui/models_page.py" line="326"/>
         <source>Not imported</source>
         <translation type="unfinished">Njeimportowane</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="261"/>
+        <location filename="../../desktop/ui/models_page.py" line="282"/>
         <source>The model does not say which Whisper language token to force. Upper Sorbian models use cs, de or pl:</source>
         <translation type="unfinished">Model njepraji, kotry rěčny token Whisper so wužiwa. Hornjoserbske modele wužiwaja cs, de abo pl:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/models_page.py" line="272"/>
+        <location filename="../../desktop/ui/models_page.py" line="293"/>
         <source>Model name</source>
         <translation type="unfinished">Mjeno modela</translation>
     </message>

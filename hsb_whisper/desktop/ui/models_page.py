@@ -1,5 +1,6 @@
 """Models: the installed models with their metadata and how each did on the user's corrections;
-get a known Upper Sorbian model, install a pack or folder, import a Whisper; set the default."""
+get a known Upper Sorbian model, install a pack or folder, import a Whisper; set the default;
+improve the default model with the user's corrections."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from hsb_whisper.desktop.ui.get_model_dialog import GetModelDialog
+from hsb_whisper.desktop.ui.improve_dialog import ImproveDialog
 from hsb_whisper.desktop.ui.task import Task
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.evaluation import CorrectionsScore, ModelSource, corrections_wer
@@ -54,11 +56,16 @@ class ModelsPage(QWidget):
         self.default_button.clicked.connect(self._make_default)
         self.train_button = QPushButton(self.tr("Train a model…"))
         self.train_button.clicked.connect(self.train_requested)
-        # Two rows (one would make the window wider than 1000 px in Upper Sorbian): getting or
-        # training an Upper Sorbian model, and the default; then bringing one of your own.
+        self.improve_button = QPushButton(self.tr("Improve with my corrections…"))
+        self.improve_button.clicked.connect(self.open_improve_dialog)
+        self._improve_dialog: ImproveDialog | None = None
+        # Two rows (one would make the window wider than 1000 px in Upper Sorbian): getting,
+        # training or improving an Upper Sorbian model, and the default; then bringing one of
+        # your own.
         buttons = QHBoxLayout()
         buttons.addWidget(self.get_button)
         buttons.addWidget(self.train_button)
+        buttons.addWidget(self.improve_button)
         buttons.addStretch()
         buttons.addWidget(self.default_button)
         own = QHBoxLayout()
@@ -113,6 +120,20 @@ class ModelsPage(QWidget):
             self._get_dialog.fill()  # models may have been removed or added meanwhile
         self._get_dialog.open()
         return self._get_dialog
+
+    def open_improve_dialog(self) -> ImproveDialog:
+        """Shows "Improve my model with my corrections": the one still working (closing it left
+        it running), else a new one (the default model and the checked minutes may have
+        changed); a model it installs is selected here."""
+        dialog = self._improve_dialog
+        if dialog is None or not dialog.busy():
+            if dialog is not None:
+                dialog.deleteLater()
+            dialog = self._improve_dialog = ImproveDialog(self.store, self)
+            dialog.improved.connect(self._model_got)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def _model_got(self, name: str) -> None:
         self.refresh()
