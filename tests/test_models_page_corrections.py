@@ -157,3 +157,24 @@ def test_a_failure_is_one_line(qtbot, store, monkeypatch, error):
     assert shown(qtbot, page, "whisper-base") == (
         f"Your corrections could not be scored: {expected}"
     )
+
+
+def test_a_finished_task_ends_its_thread_without_the_gui_thread(qtbot):
+    """At exit the window waits for running tasks on the GUI thread (wait_all): a task whose
+    call has returned must end its thread by itself, not when the GUI thread delivers its
+    result — that waited out the whole timeout of 30 s at every close."""
+    import threading
+
+    from hsb_whisper.desktop.ui.task import Task, wait_all
+
+    returned = threading.Event()
+
+    def call(worker):
+        returned.set()
+        return 42
+
+    task = Task(call).start()
+    assert returned.wait(10)
+    assert task.wait(10_000)  # no event processed here: the thread ended on its own
+    assert wait_all(10_000)
+    qtbot.waitUntil(lambda: not task.running())

@@ -58,6 +58,9 @@ class _Worker(QObject):
             self.failed.emit(f"{type(e).__name__}: {e}")
         else:
             self.finished.emit(result)
+        # The thread's work is done: it ends now, not when the GUI thread gets to the queued
+        # result (wait_all() at exit blocks the GUI thread, which would then wait its full time).
+        self.thread().quit()
 
 
 _RUNNING: set[Task] = set()  # alive until done: closing a page never destroys a running thread
