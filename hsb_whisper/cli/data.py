@@ -265,8 +265,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
         join_gap=args.join_gap,
         skip_overlaps=args.skip_overlaps,
     )
-    bars = ClipBars(args.quiet)
-    try:
+    with ClipBars(args.quiet) as bars:
         outcome = data.import_annotations(
             args.source,
             args.out,
@@ -278,9 +277,6 @@ def _import_annotations(args: argparse.Namespace) -> int:
             decode=not args.fast,
             progress=bars.progress(),
         )
-    except BaseException:
-        bars.close()
-        raise
     report = outcome.report
     skipped = ", ".join(f"{n} {reason}" for reason, n in report["skipped"].items()) or "none"
     overlaps = report["overlaps"]
@@ -295,8 +291,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
 
 
 def _import_corrections(args: argparse.Namespace) -> int:
-    bars = ClipBars(args.quiet)
-    try:
+    with ClipBars(args.quiet) as bars:
         outcome = data.import_corrections(
             args.source or None,
             args.out,
@@ -308,9 +303,6 @@ def _import_corrections(args: argparse.Namespace) -> int:
             decode=not args.fast,
             progress=bars.progress(),
         )
-    except BaseException:
-        bars.close()
-        raise
     return _finish(outcome, bars, data.corrections.render_summary(outcome.report))
 
 

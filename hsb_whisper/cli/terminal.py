@@ -57,6 +57,12 @@ class ClipBars:
             self.bar.close()
             self.bar = None
 
+    def __enter__(self) -> ClipBars:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()  # also when the work failed: the error line starts on a line of its own
+
     def progress(self):
         from hsb_whisper.data import Progress
 
