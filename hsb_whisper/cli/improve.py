@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _improve(args: argparse.Namespace) -> int:
-    from hsb_whisper.finetune.improve import MIN_TRAIN_MINUTES, improve
+    from hsb_whisper.finetune import MIN_TRAIN_MINUTES, improve
 
     if args.work_dir is not None and not args.work_dir.strip():
         raise OptionError("--work-dir is empty; give a folder (or leave it out)")

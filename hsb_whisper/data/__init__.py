@@ -11,6 +11,7 @@ from hsb_whisper.data.checks import REASONS, check_clips
 from hsb_whisper.data.corrections import CorrectionsError, confirmed_seconds, import_corrections
 from hsb_whisper.data.folder import parse_fractions
 from hsb_whisper.data.importing import (
+    REPORT_FILE,
     Outcome,
     Progress,
     check_manifest,
@@ -27,6 +28,7 @@ __all__ = [
     "BLOCK_SECONDS",
     "DEFAULT_SKIP_PATTERNS",
     "REASONS",
+    "REPORT_FILE",
     "AnnotationError",
     "Clip",
     "CorrectionsError",

@@ -45,8 +45,7 @@ from typing import IO
 
 from hsb_whisper import paths
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.finetune import EXIT_PAUSED, Event, Run
-from hsb_whisper.finetune.improve import RESULT_FILE as IMPROVEMENT_FILE
+from hsb_whisper.finetune import EXIT_PAUSED, IMPROVEMENT_FILE, Event, Run
 from hsb_whisper.finetune.run import RESULT_FILE as RUN_RESULT_FILE
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,16 @@ torch, transformers and peft are imported only inside the functions that train.
 from hsb_whisper.finetune.config import Recipe, load_recipe, shipped_recipes
 from hsb_whisper.finetune.estimate import Estimate, estimate, format_duration
 from hsb_whisper.finetune.hardware import Hardware, hardware
+from hsb_whisper.finetune.improve import (
+    MIN_TRAIN_MINUTES,
+    Improvement,
+    NotEnoughCorrections,
+    improve,
+    next_version,
+)
+from hsb_whisper.finetune.improve import (
+    RESULT_FILE as IMPROVEMENT_FILE,
+)
 from hsb_whisper.finetune.libraries import (
     TRAINING_LIBRARIES,
     missing_training_libraries,
@@ -22,10 +32,14 @@ from hsb_whisper.finetune.train import EXIT_PAUSED, Event, TrainingPaused, train
 __all__ = [
     "ADAPTERS",
     "EXIT_PAUSED",
+    "IMPROVEMENT_FILE",
+    "MIN_TRAIN_MINUTES",
     "TRAINING_LIBRARIES",
     "Estimate",
     "Event",
     "Hardware",
+    "Improvement",
+    "NotEnoughCorrections",
     "Recipe",
     "Run",
     "RunResult",
@@ -35,8 +49,10 @@ __all__ = [
     "export_run",
     "format_duration",
     "hardware",
+    "improve",
     "load_recipe",
     "missing_training_libraries",
+    "next_version",
     "require_training_libraries",
     "resolve_model",
     "shipped_recipes",

@@ -27,62 +27,67 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="118"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="145"/>
         <source>Training data</source>
         <translation>Trainingsdaten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="121"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="148"/>
         <source>Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.</source>
         <translation>Obersorbische Aufnahmen mit ihren Transkripten. Jeder Clip wird geprüft; unbrauchbare Clips werden mit Begründung aussortiert.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="152"/>
         <source>Upper Sorbian</source>
         <translation>Obersorbisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="153"/>
         <source>Also Czech data (for the two-stage recipe)</source>
         <translation>Auch tschechische Daten (für das zweistufige Rezept)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="127"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="154"/>
         <source>Czech</source>
         <translation>Tschechisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="130"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="160"/>
         <source>&amp;Import and check</source>
         <translation>&amp;Importieren und prüfen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="140"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="170"/>
         <source>&amp;Continue that run</source>
         <translation>Diesen Lauf &amp;fortsetzen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="171"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="209"/>
+        <source>Your transcripts hold {0:.1f} minutes of checked speech. Some of the recordings are held out: the results page measures the new model on them.</source>
+        <translation>Ihre Transkripte enthalten {0:.1f} Minuten geprüfte Sprache. Einige der Aufnahmen werden zurückgehalten: Die Ergebnisseite misst das neue Modell an ihnen.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="220"/>
         <source>An unfinished training run is waiting: {0}</source>
         <translation>Ein nicht abgeschlossener Trainingslauf wartet: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="205"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="255"/>
         <source>The data is ready. Go on with Next.</source>
         <translation>Die Daten sind bereit. Fahren Sie mit „Weiter“ fort.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="211"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="261"/>
         <source>Choose where the {0} data is.</source>
         <translation>Wählen Sie, wo die Daten ({0}) liegen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="216"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="266"/>
         <source>Importing {0}…</source>
         <translation>{0} wird importiert…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="247"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="299"/>
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation>Für {0} ({1}) bleiben keine brauchbaren Clips übrig: siehe Bericht unten.</translation>
     </message>
@@ -90,62 +95,72 @@
 <context>
     <name>DataSource</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
-        <source>path</source>
-        <translation>Pfad</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="79"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="95"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="101"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="86"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="102"/>
         <source>Where</source>
         <translation>Ort</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
         <source>a Common Voice archive (.tar.gz) or its extracted folder</source>
         <translation>ein Common-Voice-Archiv (.tar.gz) oder sein entpackter Ordner</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
         <source>a folder of recordings with transcripts</source>
         <translation>ein Ordner mit Aufnahmen und Transkripten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="109"/>
         <source>an ELAN corpus (.eaf files with their recordings)</source>
         <translation>ein ELAN-Korpus (.eaf-Dateien mit ihren Aufnahmen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="110"/>
         <source>a Praat corpus (.TextGrid files with their recordings)</source>
         <translation>ein Praat-Korpus (.TextGrid-Dateien mit ihren Aufnahmen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="111"/>
         <source>a folder of checked manifests (train.jsonl, dev.jsonl)</source>
         <translation>ein Ordner mit geprüften Manifesten (train.jsonl, dev.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="112"/>
+        <source>my corrected transcripts (the segments I checked)</source>
+        <translation>meine korrigierten Transkripte (die Abschnitte, die ich geprüft habe)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="117"/>
+        <source>empty: the transcripts saved in this app</source>
+        <translation>leer: die in dieser App gespeicherten Transkripte</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="119"/>
+        <source>path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="132"/>
         <source>Choose a folder</source>
         <translation>Ordner wählen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="135"/>
         <source>Choose the archive</source>
         <translation>Archiv wählen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="135"/>
         <source>Archives (*.tar.gz *.tgz)</source>
         <translation>Archive (*.tar.gz *.tgz)</translation>
     </message>
@@ -188,22 +203,32 @@
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="114"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="92"/>
+        <source>The new model was not better than {0} on the held-out speech, so it is not made the default model. You can still install it to try it.</source>
+        <translation>Das neue Modell war auf der zurückgehaltenen Sprache nicht besser als {0} und wird daher nicht zum Standardmodell. Sie können es trotzdem installieren, um es auszuprobieren.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="127"/>
         <source>{0} is installed{1}.</source>
         <translation>{0} ist installiert{1}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="115"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="128"/>
         <source> and is the default model</source>
         <translation> und ist das Standardmodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="132"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="131"/>
+        <source>{0} is kept as it was.</source>
+        <translation>{0} bleibt unverändert erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="147"/>
         <source>Save the pack</source>
         <translation>Paket speichern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="140"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="155"/>
         <source>Pack saved: {0}</source>
         <translation>Paket gespeichert: {0}</translation>
     </message>
@@ -560,129 +585,129 @@
 <context>
     <name>ImproveDialog</name>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="84"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="87"/>
         <source>Improve my model with my corrections</source>
         <translation>Mein Modell mit meinen Korrekturen verbessern</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="89"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="92"/>
         <source>The segments you corrected or checked in the Transcript tab train a new version of your model. A few of your recordings are held out: the old and the new model both transcribe them, and the new one is installed as the default model only if it gets fewer words wrong. The old model is kept either way. Training can take hours on a computer without a graphics card; closing this window leaves it running.</source>
         <translation>Die Abschnitte, die Sie im Reiter Transkript korrigiert oder geprüft haben, trainieren eine neue Version Ihres Modells. Einige Ihrer Aufnahmen werden zurückgehalten: Das alte und das neue Modell transkribieren sie beide, und das neue wird nur dann als Standardmodell installiert, wenn es weniger Wörter falsch erkennt. Das alte Modell bleibt in jedem Fall erhalten. Auf einem Computer ohne Grafikkarte kann das Training Stunden dauern; wenn Sie dieses Fenster schließen, läuft es weiter.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="98"/>
-        <location filename="../../desktop/ui/improve_dialog.py" line="311"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="314"/>
         <source>{0} (the default model)</source>
         <translation>{0} (das Standardmodell)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="99"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="102"/>
         <source>counting…</source>
         <translation>wird gezählt…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="102"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="105"/>
         <source>Model:</source>
         <translation>Modell:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="106"/>
         <source>Checked speech:</source>
         <translation>Geprüfte Sprache:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="105"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="108"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="107"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="110"/>
         <source>Ca&amp;ncel</source>
         <translation>Ab&amp;brechen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="122"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="125"/>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="168"/>
         <source>{0} minutes in your transcripts</source>
         <translation>{0} Minuten in Ihren Transkripten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="167"/>
-        <location filename="../../desktop/ui/improve_dialog.py" line="319"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="170"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="322"/>
         <source>{0} more minutes of checked speech are needed</source>
         <translation>Es werden noch {0} Minuten geprüfte Sprache benötigt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="175"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="178"/>
         <source>not counted: {0}</source>
         <translation>nicht gezählt: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="228"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="231"/>
         <source>Cancelled; nothing was installed.</source>
         <translation>Abgebrochen; nichts wurde installiert.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="231"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="234"/>
         <source>Not improved: {0}</source>
         <translation>Nicht verbessert: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="233"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="236"/>
         <source>Details: {0}</source>
         <translation>Details: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="245"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="248"/>
         <source>Training: step {0} of {1}, loss {2}, {3} left</source>
         <translation>Training: Schritt {0} von {1}, Verlust {2}, noch {3}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="250"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="253"/>
         <source>step {0}: {1} % of words wrong on recordings set aside to check it</source>
         <translation>Schritt {0}: {1} % der Wörter falsch auf den zur Kontrolle zurückgelegten Aufnahmen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="263"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="266"/>
         <source>Preparing: cutting your checked segments into clips, loading {0}…</source>
         <translation>Vorbereitung: Ihre geprüften Abschnitte werden in Clips geschnitten, {0} wird geladen…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="271"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="274"/>
         <source>Exporting the new model and comparing it with {0} on your held-out recordings… This can no longer be cancelled.</source>
         <translation>Das neue Modell wird exportiert und auf Ihren zurückgehaltenen Aufnahmen mit {0} verglichen… Das lässt sich nicht mehr abbrechen.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="282"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="285"/>
         <source>The new model is better: it is installed as {0} and is now the default model ({1} is kept).</source>
         <translation>Das neue Modell ist besser: Es ist als {0} installiert und jetzt das Standardmodell ({1} bleibt erhalten).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="290"/>
         <source>The new model is not better, so it was not installed: {0} stays the default model.</source>
         <translation>Das neue Modell ist nicht besser und wurde daher nicht installiert: {0} bleibt das Standardmodell.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="291"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="294"/>
         <source>{0} minutes</source>
         <translation>{0} Minuten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="293"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="296"/>
         <source>{0} s</source>
         <translation>{0} s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="296"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="299"/>
         <source>On {0} of your held-out corrected speech ({1} words the new model never trained on), {2} gets {3} % of words wrong, the new model {4} %.</source>
         <translation>Auf {0} Ihrer zurückgehaltenen korrigierten Sprache ({1} Wörter, mit denen das neue Modell nie trainiert hat) erkennt {2} {3} % der Wörter falsch, das neue Modell {4} %.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="305"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="308"/>
         <source>Work folder: {0}</source>
         <translation>Arbeitsordner: {0}</translation>
     </message>
@@ -947,107 +972,112 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="41"/>
         <source>Recipe</source>
         <translation>Rezept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42"/>
         <source>How to train: the two recipes of the original research.</source>
         <translation>Wie trainiert wird: die zwei Rezepte der ursprünglichen Forschung.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="40"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="43"/>
         <source>&amp;Classic</source>
         <translation>&amp;Klassisch</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="43"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46"/>
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation>Ein Adapter wird direkt mit den obersorbischen Daten trainiert. Er braucht nur obersorbische Aufnahmen und ist der schnellere der beiden.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="47"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="50"/>
         <source>&amp;Two-stage</source>
         <translation>Zwei&amp;stufig</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="50"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="53"/>
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation>Zuerst wird ein Adapter auf Tschechisch trainiert und ins Modell übernommen, dann ein zweiter auf Obersorbisch. Laut der ursprünglichen Forschung senkt das die Wortfehlerrate im Obersorbischen; dafür braucht es auch tschechische Daten.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="65"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68"/>
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation>whisper-small, wie in der Forschung (wird einmalig heruntergeladen)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="72"/>
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation>whisper-base, das eingebaute Modell (offline, schneller)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="71"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="74"/>
         <source>another Whisper folder…</source>
         <translation>ein anderer Whisper-Ordner…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="76"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="78"/>
+        <source>{0}, the model you use now (make it better)</source>
+        <translation>{0}, das Modell, das Sie jetzt verwenden (verbessern)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84"/>
         <source>&amp;Fast training on a computer without a GPU</source>
         <translation>&amp;Schnelles Training auf einem Computer ohne GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="80"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="88"/>
         <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
         <translation>Mehrere kurze Aufnahmen teilen sich ein 30-Sekunden-Fenster, mit einer kurzen Stille dazwischen, so wie Whisper selbst trainiert wurde: Das Modell hört sie in einem Durchgang, was das Training auf einem Prozessor um ein Mehrfaches beschleunigt, während weiterhin das ganze Modell angepasst wird. Jede Aufnahme wird weiterhin einmal pro Epoche verwendet. Auf einem Computer mit NVIDIA-GPU wird dies nicht verwendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98"/>
         <source>&amp;Advanced settings</source>
         <translation>&amp;Erweiterte Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107"/>
         <source>all epochs</source>
         <translation>alle Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="109"/>
         <source>Epochs</source>
         <translation>Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110"/>
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="112"/>
         <source>LoRA rank r</source>
         <translation>LoRA-Rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="113"/>
         <source>LoRA alpha</source>
         <translation>LoRA-Alpha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="106"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="114"/>
         <source>Stop after steps</source>
         <translation>Nach Schritten anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="108"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="119"/>
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -1056,12 +1086,12 @@ as finetune --set)</source>
 wie finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="117"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="125"/>
         <source>Base model</source>
         <translation>Basismodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="142"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="156"/>
         <source>A Whisper model folder</source>
         <translation>Whisper-Modellordner</translation>
     </message>
@@ -1118,52 +1148,72 @@ wie finetune --set)</translation>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="85"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="100"/>
         <source>Results</source>
         <translation>Ergebnisse</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="87"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="102"/>
         <source>The base model and the new one on clips that were not trained on.</source>
         <translation>Das Basismodell und das neue auf Clips, mit denen nicht trainiert wurde.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="114"/>
         <source>WER</source>
         <translation>WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="114"/>
         <source>Transcript</source>
         <translation>Transkript</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="114"/>
         <source>Recognised</source>
         <translation>Erkannt</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="102"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="120"/>
         <source>&amp;Play the selected utterance</source>
         <translation>Ausgewählte Äußerung &amp;abspielen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="123"/>
         <source>The worst utterances of the new model:</source>
         <translation>Die schlechtesten Äußerungen des neuen Modells:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="136"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="155"/>
         <source>Report: {0}</source>
         <translation>Bericht: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="155"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="178"/>
+        <source>On your {0} of corrected speech held out from training ({1} words the new model never trained on), {2} gets {3} of words wrong, the new model {4}.</source>
+        <translation>Auf Ihren {0} korrigierter Sprache, die vom Training zurückgehalten wurden ({1} Wörter, auf denen das neue Modell nie trainiert hat), erkennt {2} {3} der Wörter falsch, das neue Modell {4}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="183"/>
+        <source>On {0} of held-out speech ({1} words the new model never trained on), {2} gets {3} of words wrong, the new model {4}.</source>
+        <translation>Auf {0} zurückgehaltener Sprache ({1} Wörter, auf denen das neue Modell nie trainiert hat) erkennt {2} {3} der Wörter falsch, das neue Modell {4}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="188"/>
+        <source>The new model is better.</source>
+        <translation>Das neue Modell ist besser.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="190"/>
+        <source>The new model is not better: it is not made the default model.</source>
+        <translation>Das neue Modell ist nicht besser: Es wird nicht zum Standardmodell.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="205"/>
         <source>no audio output</source>
         <translation>keine Audioausgabe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="158"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="208"/>
         <source>Cannot play {0}: {1}</source>
         <translation>{0} kann nicht abgespielt werden: {1}</translation>
     </message>

@@ -27,62 +27,67 @@
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="118"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="145"/>
         <source>Training data</source>
         <translation type="unfinished">Trenowanske daty</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="121"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="148"/>
         <source>Recordings of Upper Sorbian with their transcripts. Every clip is checked; clips that cannot be used are set aside with the reason.</source>
         <translation type="unfinished">Hornjoserbske nahrawki z jich přepisami. Kóžda nahrawka so přepruwuje; nahrawki, kotrež njehodźa so wužiwać, so z přičinu na bok staja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="125"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="152"/>
         <source>Upper Sorbian</source>
         <translation>Hornjoserbšćina</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="126"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="153"/>
         <source>Also Czech data (for the two-stage recipe)</source>
         <translation type="unfinished">Tež čěske daty (za recept w dwěmaj etapomaj)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="127"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="154"/>
         <source>Czech</source>
         <translation>Čěšćina</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="130"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="160"/>
         <source>&amp;Import and check</source>
         <translation type="unfinished">&amp;Importować a přepruwować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="140"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="170"/>
         <source>&amp;Continue that run</source>
         <translation type="unfinished">Z tym běhom &amp;pokročować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="171"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="209"/>
+        <source>Your transcripts hold {0:.1f} minutes of checked speech. Some of the recordings are held out: the results page measures the new model on them.</source>
+        <translation type="unfinished">Waše přepisy wobsahuja {0:.1f} mjeńšin přepruwowaneje rěče. Někotre z nahrawkow so na bok stajeja: strona wuslědkow na nich nowy model měri.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="220"/>
         <source>An unfinished training run is waiting: {0}</source>
         <translation type="unfinished">Njedokónčeny trenowanski běh čaka: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="205"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="255"/>
         <source>The data is ready. Go on with Next.</source>
         <translation type="unfinished">Daty su hotowe. Pokročujće z „Dale“.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="211"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="261"/>
         <source>Choose where the {0} data is.</source>
         <translation type="unfinished">Wubjerće, hdźe su daty ({0}).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="216"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="266"/>
         <source>Importing {0}…</source>
         <translation type="unfinished">{0} so importuje…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="247"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="299"/>
         <source>No usable clips are left for {0} ({1}): see the report below.</source>
         <translation type="unfinished">Za {0} ({1}) žane wužiwajomne nahrawki njewostawaja: hlejće rozprawu deleka.</translation>
     </message>
@@ -90,62 +95,72 @@
 <context>
     <name>DataSource</name>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="78"/>
-        <source>path</source>
-        <translation>šćežka</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="79"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="95"/>
         <source>Browse…</source>
         <translation>Přepytać…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="85"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="101"/>
         <source>Data</source>
         <translation>Daty</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="86"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="102"/>
         <source>Where</source>
         <translation type="unfinished">Hdźe</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="91"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="107"/>
         <source>a Common Voice archive (.tar.gz) or its extracted folder</source>
         <translation type="unfinished">archiw Common Voice (.tar.gz) abo jeho wupakowany rjadowak</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="92"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
         <source>a folder of recordings with transcripts</source>
         <translation type="unfinished">rjadowak z nahrawkami a přepisami</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="93"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="109"/>
         <source>an ELAN corpus (.eaf files with their recordings)</source>
         <translation type="unfinished">korpus ELAN (dataje .eaf z jich nahrawkami)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="94"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="110"/>
         <source>a Praat corpus (.TextGrid files with their recordings)</source>
         <translation type="unfinished">korpus Praat (dataje .TextGrid z jich nahrawkami)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="95"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="111"/>
         <source>a folder of checked manifests (train.jsonl, dev.jsonl)</source>
         <translation type="unfinished">rjadowak z přepruwowanymi manifestami (train.jsonl, dev.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="112"/>
+        <source>my corrected transcripts (the segments I checked)</source>
+        <translation type="unfinished">moje porjedźene přepisy (wotrězki, kotrež sym přepruwował(a))</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="117"/>
+        <source>empty: the transcripts saved in this app</source>
+        <translation type="unfinished">prózdne: přepisy składowane w tutym nałoženju</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="119"/>
+        <source>path</source>
+        <translation>šćežka</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="132"/>
         <source>Choose a folder</source>
         <translation>Rjadowak wubrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="135"/>
         <source>Choose the archive</source>
         <translation type="unfinished">Archiw wubrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/data_page.py" line="108"/>
+        <location filename="../../desktop/ui/wizard/data_page.py" line="135"/>
         <source>Archives (*.tar.gz *.tgz)</source>
         <translation type="unfinished">Archiwy (*.tar.gz *.tgz)</translation>
     </message>
@@ -188,22 +203,32 @@
         <translation type="unfinished">Wahi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="114"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="92"/>
+        <source>The new model was not better than {0} on the held-out speech, so it is not made the default model. You can still install it to try it.</source>
+        <translation type="unfinished">Nowy model njebě na na bok stajenej rěči lěpši hač {0}, tohodla so standardny model njestanje. Móžeće jón pak instalować, zo byšće jón wupruwowali.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="127"/>
         <source>{0} is installed{1}.</source>
         <translation type="unfinished">{0} je instalowany{1}.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="115"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="128"/>
         <source> and is the default model</source>
         <translation type="unfinished"> a je standardny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="132"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="131"/>
+        <source>{0} is kept as it was.</source>
+        <translation type="unfinished">{0} wostanje kaž bě.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="147"/>
         <source>Save the pack</source>
         <translation type="unfinished">Paket składować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/export_page.py" line="140"/>
+        <location filename="../../desktop/ui/wizard/export_page.py" line="155"/>
         <source>Pack saved: {0}</source>
         <translation type="unfinished">Paket składowany: {0}</translation>
     </message>
@@ -560,129 +585,129 @@
 <context>
     <name>ImproveDialog</name>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="84"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="87"/>
         <source>Improve my model with my corrections</source>
         <translation type="unfinished">Mój model z mojimi porjedźenjemi polěpšić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="89"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="92"/>
         <source>The segments you corrected or checked in the Transcript tab train a new version of your model. A few of your recordings are held out: the old and the new model both transcribe them, and the new one is installed as the default model only if it gets fewer words wrong. The old model is kept either way. Training can take hours on a computer without a graphics card; closing this window leaves it running.</source>
         <translation type="unfinished">Wotrězki, kotrež sće w rajtarku Přepis porjedźili abo přepruwowali, trenuja nowu wersiju wašeho modela. Někotre z wašich nahrawkow so na bok stajeja: stary a nowy model je wobaj přepisujetej, a nowy so jako standardny model instaluje jenož, hdyž mjenje słowow wopak spózna. Stary model so w kóždym padźe wobchowa. Na kompjuterje bjez grafiskeje karty móže trenowanje hodźiny trać; hdyž tute wokno začinjeće, dale běži.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="98"/>
-        <location filename="../../desktop/ui/improve_dialog.py" line="311"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="101"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="314"/>
         <source>{0} (the default model)</source>
         <translation type="unfinished">{0} (standardny model)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="99"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="102"/>
         <source>counting…</source>
         <translation type="unfinished">liči so…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="102"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="105"/>
         <source>Model:</source>
         <translation type="unfinished">Model:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="103"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="106"/>
         <source>Checked speech:</source>
         <translation type="unfinished">Přepruwowana rěč:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="105"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="108"/>
         <source>&amp;Start</source>
         <translation type="unfinished">&amp;Startować</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="107"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="110"/>
         <source>Ca&amp;ncel</source>
         <translation>Přetorh&amp;nyć</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="122"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="125"/>
         <source>&amp;Close</source>
         <translation type="unfinished">&amp;Začinić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="165"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="168"/>
         <source>{0} minutes in your transcripts</source>
         <translation type="unfinished">{0} mjeńšin we wašich přepisach</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="167"/>
-        <location filename="../../desktop/ui/improve_dialog.py" line="319"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="170"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="322"/>
         <source>{0} more minutes of checked speech are needed</source>
         <translation type="unfinished">Trjeba so hišće {0} mjeńšin přepruwowaneje rěče</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="175"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="178"/>
         <source>not counted: {0}</source>
         <translation type="unfinished">njeličene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="228"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="231"/>
         <source>Cancelled; nothing was installed.</source>
         <translation type="unfinished">Přetorhnjene; ničo njeje so instalowało.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="231"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="234"/>
         <source>Not improved: {0}</source>
         <translation type="unfinished">Njepolěpšene: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="233"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="236"/>
         <source>Details: {0}</source>
         <translation type="unfinished">Podrobnosće: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="245"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="248"/>
         <source>Training: step {0} of {1}, loss {2}, {3} left</source>
         <translation type="unfinished">Trenowanje: krok {0} z {1}, strata {2}, wostawa {3}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="250"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="253"/>
         <source>step {0}: {1} % of words wrong on recordings set aside to check it</source>
         <translation type="unfinished">krok {0}: {1} % słowow wopak na nahrawkach, kotrež su so za kontrolu na bok stajili</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="263"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="266"/>
         <source>Preparing: cutting your checked segments into clips, loading {0}…</source>
         <translation type="unfinished">Přihot: waše přepruwowane wotrězki so do klipow rězaja, {0} so začituje…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="271"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="274"/>
         <source>Exporting the new model and comparing it with {0} on your held-out recordings… This can no longer be cancelled.</source>
         <translation type="unfinished">Nowy model so eksportuje a so na wašich na bok stajenych nahrawkach z {0} přirunuje… To so hižo přetorhnyć njeda.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="282"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="285"/>
         <source>The new model is better: it is installed as {0} and is now the default model ({1} is kept).</source>
         <translation type="unfinished">Nowy model je lěpši: je jako {0} instalowany a je nětko standardny model ({1} so wobchowa).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="287"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="290"/>
         <source>The new model is not better, so it was not installed: {0} stays the default model.</source>
         <translation type="unfinished">Nowy model lěpši njeje, tohodla njeje so instalował: {0} wostanje standardny model.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="291"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="294"/>
         <source>{0} minutes</source>
         <translation type="unfinished">{0} mjeńšin</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="293"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="296"/>
         <source>{0} s</source>
         <translation type="unfinished">{0} s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="296"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="299"/>
         <source>On {0} of your held-out corrected speech ({1} words the new model never trained on), {2} gets {3} % of words wrong, the new model {4} %.</source>
         <translation type="unfinished">Na {0} wašeje na bok stajeneje porjedźeneje rěče ({1} słowow, na kotrychž nowy model ženje trenował njeje) spózna {2} {3} % słowow wopak, nowy model {4} %.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/improve_dialog.py" line="305"/>
+        <location filename="../../desktop/ui/improve_dialog.py" line="308"/>
         <source>Work folder: {0}</source>
         <translation type="unfinished">Dźěłowy rjadowak: {0}</translation>
     </message>
@@ -947,107 +972,112 @@
 <context>
     <name>RecipePage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="38"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="41"/>
         <source>Recipe</source>
         <translation type="unfinished">Recept</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="39"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="42"/>
         <source>How to train: the two recipes of the original research.</source>
         <translation type="unfinished">Kak trenować: dwaj receptaj originalneho slědźenja.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="40"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="43"/>
         <source>&amp;Classic</source>
         <translation type="unfinished">&amp;Klasiski</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="43"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="46"/>
         <source>One adapter is trained directly on the Upper Sorbian data. It needs only Upper Sorbian recordings and is the quicker of the two.</source>
         <translation type="unfinished">Jedyn adapter so direktnje na hornjoserbskich datach trenuje. Trjeba jenož hornjoserbske nahrawki a je spěšniši z wobeju.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="47"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="50"/>
         <source>&amp;Two-stage</source>
         <translation type="unfinished">Dwě &amp;etapje</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="50"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="53"/>
         <source>An adapter is first trained on Czech and merged into the model, then a second one on Upper Sorbian. The original research found this lowers the word error rate on Upper Sorbian; it needs Czech data as well.</source>
         <translation type="unfinished">Najprjedy so adapter na čěšćinje trenuje a z modelom zjednoći, potom druhi na hornjoserbšćinje. Po originalnym slědźenju to zmylkowu kwotu słowow za hornjoserbšćinu znižuje; trjeba pak tež čěske daty.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="65"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="68"/>
         <source>whisper-small, as in the research (downloaded once if not here)</source>
         <translation type="unfinished">whisper-small, kaž w slědźenju (so jónu sćehnje, jeli tu njeje)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="69"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="72"/>
         <source>whisper-base, the embedded model (works offline, quicker)</source>
         <translation type="unfinished">whisper-base, zatwarjeny model (dźěła offline, spěšniši)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="71"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="74"/>
         <source>another Whisper folder…</source>
         <translation type="unfinished">druhi rjadowak Whisper…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="76"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="78"/>
+        <source>{0}, the model you use now (make it better)</source>
+        <translation type="unfinished">{0}, model, kotryž nětko wužiwaće (polěpšić)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="84"/>
         <source>&amp;Fast training on a computer without a GPU</source>
         <translation type="unfinished">&amp;Spěšne trenowanje na ličaku bjez GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="80"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="88"/>
         <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
         <translation type="unfinished">Wjacore krótke nahrawki so do jednoho 30-sekundoweho wokna z krótkej ćišinu mjez nimi zestajeja, kaž je so Whisper sam trenował: model je w jednym přeběhu słyši, štož trenowanje na procesorje wjacekróć spěšniše čini, a cyły model so dale přiměrja. Kóžda nahrawka so dale jónu na epochu wužiwa. Na ličaku z GPU NVIDIA so to njewužiwa.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="90"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98"/>
         <source>&amp;Advanced settings</source>
         <translation>&amp;Rozšěrjene nastajenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="99"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107"/>
         <source>all epochs</source>
         <translation type="unfinished">wšě epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="101"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="109"/>
         <source>Epochs</source>
         <translation type="unfinished">Epochi</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="102"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110"/>
         <source>Batch size</source>
         <translation type="unfinished">Wulkosć batcha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="103"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
         <source>Learning rate</source>
         <translation type="unfinished">Spěšnosć wuknjenja</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="104"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="112"/>
         <source>LoRA rank r</source>
         <translation type="unfinished">LoRA-rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="113"/>
         <source>LoRA alpha</source>
         <translation type="unfinished">LoRA-alfa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="106"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="114"/>
         <source>Stop after steps</source>
         <translation type="unfinished">Po krokach zastajić</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="108"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="119"/>
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -1056,12 +1086,12 @@ as finetune --set)</source>
 kaž finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="117"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="125"/>
         <source>Base model</source>
         <translation type="unfinished">Zakładny model</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="142"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="156"/>
         <source>A Whisper model folder</source>
         <translation type="unfinished">Rjadowak modela Whisper</translation>
     </message>
@@ -1118,52 +1148,72 @@ kaž finetune --set)</translation>
 <context>
     <name>ResultsPage</name>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="85"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="100"/>
         <source>Results</source>
         <translation>Wuslědki</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="87"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="102"/>
         <source>The base model and the new one on clips that were not trained on.</source>
         <translation type="unfinished">Zakładny a nowy model na nahrawkach, z kotrymiž so njeje trenowało.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="114"/>
         <source>WER</source>
         <translation type="unfinished">WER</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="114"/>
         <source>Transcript</source>
         <translation type="unfinished">Přepis</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="96"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="114"/>
         <source>Recognised</source>
         <translation type="unfinished">Spóznate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="102"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="120"/>
         <source>&amp;Play the selected utterance</source>
         <translation type="unfinished">Wubrane wuprajenje wot&amp;hrać</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="105"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="123"/>
         <source>The worst utterances of the new model:</source>
         <translation type="unfinished">Najhórše wuprajenja noweho modela:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="136"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="155"/>
         <source>Report: {0}</source>
         <translation type="unfinished">Rozprawa: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="155"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="178"/>
+        <source>On your {0} of corrected speech held out from training ({1} words the new model never trained on), {2} gets {3} of words wrong, the new model {4}.</source>
+        <translation type="unfinished">Na wašich {0} porjedźeneje rěče, kotrež so za trenowanje njewužiwachu ({1} słowow, na kotrychž nowy model ženje njetrenowaše), {2} {3} słowow wopak spózna, nowy model {4}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="183"/>
+        <source>On {0} of held-out speech ({1} words the new model never trained on), {2} gets {3} of words wrong, the new model {4}.</source>
+        <translation type="unfinished">Na {0} na bok stajeneje rěče ({1} słowow, na kotrychž nowy model ženje njetrenowaše) {2} {3} słowow wopak spózna, nowy model {4}.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="188"/>
+        <source>The new model is better.</source>
+        <translation type="unfinished">Nowy model je lěpši.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="190"/>
+        <source>The new model is not better: it is not made the default model.</source>
+        <translation type="unfinished">Nowy model njeje lěpši: standardny model so njestanje.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="205"/>
         <source>no audio output</source>
         <translation type="unfinished">žadyn awdiowudaće</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/results_page.py" line="158"/>
+        <location filename="../../desktop/ui/wizard/results_page.py" line="208"/>
         <source>Cannot play {0}: {1}</source>
         <translation type="unfinished">{0} njeda so wothrać: {1}</translation>
     </message>

@@ -42,8 +42,11 @@ from hsb_whisper.desktop.ui.task import Task
 from hsb_whisper.desktop.ui.wizard.task import problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import ModelStore
-from hsb_whisper.finetune import format_duration, require_training_libraries
-from hsb_whisper.finetune.improve import MIN_TRAIN_MINUTES
+from hsb_whisper.finetune import (
+    MIN_TRAIN_MINUTES,
+    format_duration,
+    require_training_libraries,
+)
 
 POLL_MS = 500
 # The phases of a job, from its events: before training's first step, training, and after

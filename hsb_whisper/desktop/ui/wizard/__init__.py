@@ -57,8 +57,9 @@ class TrainingWizard(QWizard):
         self.resize(820, 640)
         self.store = store or ModelStore()
         self.state = WizardState(work or paths.data_dir() / "training")
+        self.state.current_model = self.store.default_name
         self.data_page = DataPage(self.state)
-        self.recipe_page = RecipePage(self.state)
+        self.recipe_page = RecipePage(self.state, self.store)
         self.hardware_page = HardwarePage(self.state)
         self.training_page = TrainingPage(self.state)
         self.results_page = ResultsPage(self.state, sd)

@@ -1,5 +1,9 @@
 """Step 1, data: import and check the Upper Sorbian recordings (and, for two-stage, the Czech),
-then show the report; the wizard goes on only with clean train and dev manifests."""
+then show the report; the wizard goes on only with clean train and dev manifests.
+
+One source is the user's own work: "my corrected transcripts", the checked segments of the
+transcripts saved in the Transcript tab (``hsb-whisper data import-corrections``). It is chosen
+at the start when there are any: the wizard's shortest way to a better model."""
 
 from __future__ import annotations
 
@@ -24,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from hsb_whisper.data import (
     check_manifest,
+    confirmed_seconds,
     import_annotations,
     import_common_voice,
+    import_corrections,
     import_folder,
     render_report,
 )
@@ -39,13 +45,21 @@ SOURCES = (
     ("elan", True),
     ("textgrid", True),
     ("manifests", True),
+    ("corrections", True),  # Upper Sorbian only; chosen first when there are checked segments
 )
 
 
-def import_data(kind: str, source: Path, out: Path, locale: str, progress) -> dict[str, Path]:
+def import_data(
+    kind: str, source: Path | None, out: Path, locale: str, progress
+) -> dict[str, Path]:
     """Import ``source`` as ``kind`` into ``out`` with the data package's own functions (the
-    same as ``hsb-whisper data import-…``); returns the manifests and the report text."""
-    if kind == "cv":
+    same as ``hsb-whisper data import-…``); returns the manifests and the report text.
+    ``source`` may be ``None`` only for "corrections": the app's saved transcripts."""
+    if kind == "corrections":
+        outcome = import_corrections(
+            None if source is None else [source], out, locale=locale, progress=progress
+        )
+    elif kind == "cv":
         outcome = import_common_voice(source, locale, out, progress=progress)
     elif kind == "folder":
         outcome = import_folder(source, out, locale=locale, progress=progress)
@@ -73,9 +87,11 @@ class DataSource(QGroupBox):
         self.locale = locale
         self.kind = QComboBox()
         for key, _ in SOURCES:
-            self.kind.addItem(self.label(key), key)
+            if key != "corrections" or locale == "hsb":
+                self.kind.addItem(self.label(key), key)
         self.path = QLineEdit()
-        self.path.setPlaceholderText(self.tr("path"))
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self._kind_chosen()
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -93,10 +109,21 @@ class DataSource(QGroupBox):
             "elan": self.tr("an ELAN corpus (.eaf files with their recordings)"),
             "textgrid": self.tr("a Praat corpus (.TextGrid files with their recordings)"),
             "manifests": self.tr("a folder of checked manifests (train.jsonl, dev.jsonl)"),
+            "corrections": self.tr("my corrected transcripts (the segments I checked)"),
         }[key]
 
-    def source(self) -> tuple[str, Path]:
-        return self.kind.currentData(), Path(self.path.text().strip()).expanduser()
+    def _kind_chosen(self) -> None:
+        if self.kind.currentData() == "corrections":
+            self.path.setPlaceholderText(self.tr("empty: the transcripts saved in this app"))
+        else:
+            self.path.setPlaceholderText(self.tr("path"))
+
+    def source(self) -> tuple[str, Path | None]:
+        """The source's key and path; no path: the app's own transcripts ("corrections")."""
+        text = self.path.text().strip()
+        if not text and self.kind.currentData() == "corrections":
+            return "corrections", None
+        return self.kind.currentData(), Path(text).expanduser()
 
     def _browse(self) -> None:
         key = self.kind.currentData()
@@ -127,6 +154,9 @@ class DataPage(QWizardPage):
         self.cs = DataSource(self.tr("Czech"), "cs")
         self.cs.setEnabled(False)
         self.with_czech.toggled.connect(self.cs.setEnabled)
+        self.checked_minutes = QLabel()
+        self.checked_minutes.setWordWrap(True)
+        self.checked_minutes.setIndent(8)
         self.check = QPushButton(self.tr("&Import and check"))
         self.check.clicked.connect(self.start_import)
         self.bar = QProgressBar()
@@ -151,6 +181,7 @@ class DataPage(QWizardPage):
         layout.addWidget(self.warning)
         layout.addWidget(self.resume_box)
         layout.addWidget(self.hsb)
+        layout.addWidget(self.checked_minutes)
         layout.addWidget(self.with_czech)
         layout.addWidget(self.cs)
         layout.addWidget(self.check)
@@ -161,6 +192,24 @@ class DataPage(QWizardPage):
         self._queue: list[tuple[str, DataSource]] = []
         self._reports: list[str] = []
         self.skip_to: int | None = None  # the page to go to instead of the next (resuming)
+        self.offer_corrections()
+
+    def offer_corrections(self) -> None:
+        """With checked segments in the app's transcripts: "my corrected transcripts" chosen and
+        how many minutes they hold (what ``import_corrections`` would use)."""
+        try:
+            minutes = confirmed_seconds() / 60
+        except OSError:  # the transcripts folder cannot be read: the import will say why
+            minutes = 0.0
+        if minutes <= 0:
+            return
+        self.hsb.kind.setCurrentIndex(self.hsb.kind.findData("corrections"))
+        self.checked_minutes.setText(
+            self.tr(
+                "Your transcripts hold {0:.1f} minutes of checked speech. Some of the recordings "
+                "are held out: the results page measures the new model on them."
+            ).format(minutes)
+        )
 
     def offer_resume(self, runs: list[Path], resume) -> None:
         """Show the most recent unfinished run (``runs`` as latest_unfinished gives them) with
@@ -192,6 +241,7 @@ class DataPage(QWizardPage):
 
     def start_import(self) -> None:
         self.state.manifests.clear()
+        self.state.sources.clear()
         self._reports.clear()
         self.report.clear()
         self._queue = [("hsb", self.hsb)] + ([("cs", self.cs)] * self.with_czech.isChecked())
@@ -207,7 +257,7 @@ class DataPage(QWizardPage):
             return
         language, box = self._queue.pop(0)
         kind, source = box.source()
-        if not str(source) or str(source) == ".":
+        if source is not None and str(source) in ("", "."):
             self._fail(self.tr("Choose where the {0} data is.").format(box.title()))
             return
         out = self.state.data_dir / language
@@ -222,7 +272,9 @@ class DataPage(QWizardPage):
         self._task.progress.connect(self._progress)
         title = box.title()
         self._task.finished.connect(
-            lambda result, lang=language, title=title: self._imported(lang, title, result)
+            lambda result, lang=language, title=title, kind=kind: self._imported(
+                lang, title, kind, result
+            )
         )
         self._task.failed.connect(self._fail)
         self._task.start()
@@ -233,7 +285,7 @@ class DataPage(QWizardPage):
         self.bar.setRange(0, total)
         self.bar.setValue(done)
 
-    def _imported(self, language: str, title: str, result: dict) -> None:
+    def _imported(self, language: str, title: str, kind: str, result: dict) -> None:
         self._reports.append(f"== {title}\n{result['report']}")
         self.report.setPlainText("\n\n".join(self._reports))
         manifests = {
@@ -250,11 +302,13 @@ class DataPage(QWizardPage):
             )
             return
         self.state.manifests[language] = manifests
+        self.state.sources[language] = kind
         self._next()
 
     def _fail(self, reason: str) -> None:
         self._queue.clear()
         self.state.manifests.clear()
+        self.state.sources.clear()
         self.check.setEnabled(True)
         self.bar.setVisible(False)
         self.status.setText(problem_html(reason))

@@ -26,7 +26,7 @@ from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import Task, problem_html
 from hsb_whisper.errors import HsbWhisperError
 from hsb_whisper.export import QUANTIZATIONS, ModelStore, make_pack
-from hsb_whisper.finetune import export_run
+from hsb_whisper.finetune import export_run, next_version
 
 
 class ExportPage(QWizardPage):
@@ -77,8 +77,22 @@ class ExportPage(QWizardPage):
         self.model_name: str | None = None
 
     def initializePage(self) -> None:
+        base = self.state.base()
         if not self.name.text():
-            self.name.setText(f"hsb-{self.state.recipe}-{time.strftime('%Y%m%d')}")
+            if self.state.from_corrections and base == self.state.current_model:
+                name = next_version(self.store, base)  # a new version; the old one is kept
+            else:
+                name = f"hsb-{self.state.recipe}-{time.strftime('%Y%m%d')}"
+            self.name.setText(name)
+        # the results page's verdict: a model that is not better is not made the default
+        self.make_default.setChecked(self.state.better is not False)
+        if self.state.better is False and self.model_name is None:
+            self.status.setText(
+                self.tr(
+                    "The new model was not better than {0} on the held-out speech, so it is not "
+                    "made the default model. You can still install it to try it."
+                ).format(base)
+            )
 
     def isComplete(self) -> bool:
         return self.model_name is not None
@@ -110,11 +124,12 @@ class ExportPage(QWizardPage):
         self.model_name = name
         if self.make_default.isChecked():
             self.store.set_default(name)
-        self.status.setText(
-            self.tr("{0} is installed{1}.").format(
-                name, self.tr(" and is the default model") if self.make_default.isChecked() else ""
-            )
+        text = self.tr("{0} is installed{1}.").format(
+            name, self.tr(" and is the default model") if self.make_default.isChecked() else ""
         )
+        if self.state.from_corrections and self.state.base() in self.store.names():
+            text += " " + self.tr("{0} is kept as it was.").format(self.state.base())
+        self.status.setText(text)
         self.pack_button.setEnabled(True)
         self.installed.emit(name)
         self.completeChanged.emit()

@@ -25,16 +25,19 @@ from PySide6.QtWidgets import (
 from hsb_whisper.desktop.ui.wizard.state import WizardState
 from hsb_whisper.desktop.ui.wizard.task import problem_html
 from hsb_whisper.errors import HsbWhisperError
-from hsb_whisper.export import EMBEDDED_NAME
+from hsb_whisper.export import EMBEDDED_NAME, ModelStore
 from hsb_whisper.finetune import load_recipe
 
 RESEARCH_BASE = "whisper-small"
 
 
 class RecipePage(QWizardPage):
-    def __init__(self, state: WizardState, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, state: WizardState, store: ModelStore | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.state = state
+        self.store = store or ModelStore()
         self.setTitle(self.tr("Recipe"))
         self.setSubTitle(self.tr("How to train: the two recipes of the original research."))
         self.classic = QRadioButton(self.tr("&Classic"))
@@ -69,6 +72,11 @@ class RecipePage(QWizardPage):
             self.tr("whisper-base, the embedded model (works offline, quicker)"), EMBEDDED_NAME
         )
         self.base.addItem(self.tr("another Whisper folder…"), "")
+        current = state.current_model
+        if current and current != EMBEDDED_NAME:  # the model the user transcribes with
+            self.base.insertItem(
+                0, self.tr("{0}, the model you use now (make it better)").format(current), current
+            )
         self.base.activated.connect(self._base_chosen)
 
         # training.pack = "auto": packed where training runs on the CPU, as one clip per window
@@ -136,6 +144,12 @@ class RecipePage(QWizardPage):
             self.two_stage.setChecked(True)
         else:
             self.classic.setChecked(True)
+        if self.state.from_corrections and self.state.current_model:
+            # the user's corrections improve the model they use: it is the base, one new adapter
+            # on top (what "Improve my model" and `hsb-whisper improve` do)
+            index = self.base.findData(self.state.current_model)
+            if index >= 0:
+                self.base.setCurrentIndex(index)
 
     def _base_chosen(self, index: int) -> None:
         if self.base.itemData(index) == "":
@@ -146,6 +160,12 @@ class RecipePage(QWizardPage):
             else:
                 self.base.setCurrentIndex(0)
 
+    def _store_language(self, name: str) -> str | None:
+        try:
+            return self.store.resolve(name).language
+        except HsbWhisperError:  # removed meanwhile: load_recipe names the problem
+            return None
+
     def recipe_name(self) -> str:
         return "two-stage" if self.two_stage.isChecked() else "classic"
 
@@ -153,6 +173,9 @@ class RecipePage(QWizardPage):
         """The choices as ``--set`` overrides of the shipped recipe."""
         base = self.base.currentData() or self._other_base or RESEARCH_BASE
         sets = [f"base={base}"]
+        if base == self.state.current_model:  # a model of the store: trained in its language
+            language = self._store_language(base)
+            sets += [f"language={language}"] if language else []
         sets.append(f"training.pack={'auto' if self.fast_cpu.isChecked() else 'false'}")
         for language, manifests in self.state.manifests.items():
             if language == "cs" and not self.two_stage.isChecked():

@@ -1,9 +1,15 @@
 """Step 4, results: the base model and the trained one evaluated on the held-out clips (test, or
 dev when there is no test split) and compared — the report of ``hsb-whisper evaluate`` and
-``compare`` (WER/CER table, per-utterance WER histograms) — and the worst utterances, playable."""
+``compare`` (WER/CER table, per-utterance WER histograms) — and the worst utterances, playable.
+
+Above the report, the figure in one sentence: how many words of the held-out speech each model
+gets wrong. Trained on the user's corrected transcripts, the held-out clips are whole recordings
+of theirs that training never saw (``import_corrections`` keeps each recording in one split): the
+before/after of their own speech."""
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 
@@ -40,7 +46,7 @@ def evaluate_and_compare(state: WizardState, worker) -> dict:
     manifests = state.manifests["hsb"]
     manifest = manifests.get("test") or manifests["dev"]
     out = state.run_dir / "wizard-results"
-    folders, notes = [], []
+    folders, notes, summaries = [], [], {}
     candidates = [("trained", str(state.run_dir)), ("base", state.base())]
     other = _other_recipe(state)
     if other is not None:  # the other recipe, trained before with the wizard: side by side
@@ -48,7 +54,7 @@ def evaluate_and_compare(state: WizardState, worker) -> dict:
     for name, spec in candidates:
         worker.message(f"evaluating {name} ({spec}) on {manifest.name}")
         try:
-            evaluate(resolve_model(spec), manifest, out / name, name=name)
+            summaries[name] = evaluate(resolve_model(spec), manifest, out / name, name=name)
         except HsbWhisperError as e:
             if name == "trained":
                 raise
@@ -63,7 +69,16 @@ def evaluate_and_compare(state: WizardState, worker) -> dict:
     _, scores = read_evaluation(out / "trained")
     worst = sorted(scores, key=lambda s: s.wer, reverse=True)[:WORST]
     rows = [(s.wer, s.reference, s.hypothesis, audio.get(s.id)) for s in worst]
-    return {"html": report.with_suffix(".html"), "rows": rows, "notes": notes}
+    figures = None
+    if "base" in summaries:
+        figures = {
+            "base": state.base(),
+            "before": summaries["base"]["corpus"]["wer"],
+            "after": summaries["trained"]["corpus"]["wer"],
+            "words": summaries["trained"]["corpus"]["reference_words"],
+            "minutes": sum(c.duration or 0.0 for c in read_manifest(manifest)) / 60,
+        }
+    return {"html": report.with_suffix(".html"), "rows": rows, "notes": notes, "figures": figures}
 
 
 def _other_recipe(state: WizardState) -> Path | None:
@@ -90,6 +105,9 @@ class ResultsPage(QWizardPage):
         self.bar.setRange(0, 0)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.headline.setVisible(False)
         self.report = QTextBrowser()
         self.worst = QTableWidget(0, 3)
         self.worst.setHorizontalHeaderLabels(
@@ -107,6 +125,7 @@ class ResultsPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
+        layout.addWidget(self.headline)
         layout.addWidget(self.report, 3)
         layout.addLayout(row)
         layout.addWidget(self.worst, 2)
@@ -135,12 +154,43 @@ class ResultsPage(QWizardPage):
         self.status.setText(
             "; ".join(result["notes"]) or self.tr("Report: {0}").format(result["html"])
         )
+        self._show_figures(result["figures"])
         self._rows = result["rows"]
         self.worst.setRowCount(len(self._rows))
         for i, (wer, reference, hypothesis, _) in enumerate(self._rows):
             for j, text in enumerate((f"{wer:.0%}", reference, hypothesis)):
                 self.worst.setItem(i, j, QTableWidgetItem(text))
         self.completeChanged.emit()
+
+    def _show_figures(self, figures: dict | None) -> None:
+        """The before/after sentence; the verdict goes to the export page."""
+        self.state.better = None if figures is None else figures["after"] < figures["before"]
+        if figures is None:  # the base could not be evaluated (the notes say why)
+            self.headline.setVisible(False)
+            return
+        minutes = figures["minutes"]
+        amount = (  # units, not words: no singular and plural to get right in three languages
+            f"{minutes:.1f} min" if minutes >= 1 else f"{60 * minutes:.0f} s"
+        )
+        before, after = (f"{100 * figures[k]:.1f} %" for k in ("before", "after"))
+        if self.state.from_corrections:
+            text = self.tr(
+                "On your {0} of corrected speech held out from training ({1} words the new "
+                "model never trained on), {2} gets {3} of words wrong, the new model {4}."
+            )
+        else:
+            text = self.tr(
+                "On {0} of held-out speech ({1} words the new model never trained on), {2} "
+                "gets {3} of words wrong, the new model {4}."
+            )
+        text = text.format(amount, f"{figures['words']:,}", figures["base"], before, after)
+        verdict = (
+            self.tr("The new model is better.")
+            if self.state.better
+            else self.tr("The new model is not better: it is not made the default model.")
+        )
+        self.headline.setText(f"<b>{html.escape(text)}</b> {html.escape(verdict)}")
+        self.headline.setVisible(True)
 
     def _failed(self, reason: str) -> None:
         self.bar.setVisible(False)
