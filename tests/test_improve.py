@@ -73,3 +73,32 @@ def test_versions_are_numbered_after_the_model(store):
 
     assert next_version(store, "zalozba-small") == "zalozba-small-v2"
     assert next_version(store, "zalozba-small-v2") == "zalozba-small-v3"
+
+
+def test_sigterm_while_comparing_leaves_no_new_model_installed(
+    capsys, monkeypatch, tiny_default, corrected, tmp_path
+):
+    """The app's Cancel (and quitting it) sends SIGTERM: arriving after the export installed the
+    new model but before the comparison ended, it must not leave that model behind."""
+    import os
+    import signal
+    import sys
+    import time
+
+    improve_module = sys.modules["hsb_whisper.finetune.improve"]  # the name is the function's
+
+    def terminated_while_evaluating(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)  # the handler raises here
+        raise AssertionError("SIGTERM was not turned into an exception")
+
+    monkeypatch.setattr(improve_module, "evaluate", terminated_while_evaluating)
+    before = signal.getsignal(signal.SIGTERM)
+    args = ["improve", corrected, "--work-dir", tmp_path / "work", "--min-minutes", "0.01"]
+    result = run_cli(capsys, *args, *(f"--set={o}" for o in TINY_TRAINING))
+    assert result.code == 1
+    one_error_line(result.err, "stopped (SIGTERM)")
+    assert (tmp_path / "work" / "run" / "result.json").is_file()  # it got as far as exporting
+    assert set(tiny_default.names()) == {"tiny", "whisper-base"}  # tiny-v2 removed again
+    assert tiny_default.default_name == "tiny"
+    assert signal.getsignal(signal.SIGTERM) is before  # the command's handler is gone again

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
 from hsb_whisper.cli.terminal import TrainingBar, quiet_libraries, require_training_libraries
-from hsb_whisper.errors import OptionError
+from hsb_whisper.errors import HsbWhisperError, OptionError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,6 +67,10 @@ def _improve(args: argparse.Namespace) -> int:
     quiet_libraries()
     work = Path(args.work_dir or f"improve-{time.strftime('%Y%m%d-%H%M%S')}")
     bar = TrainingBar()
+    # the app cancels (and quitting it stops) this process with SIGTERM: as an exception, so
+    # that improve() removes a model it installed but did not compare yet
+    main_thread = threading.current_thread() is threading.main_thread()  # handlers live there
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
         result = improve(
             args.sources or None,
@@ -77,6 +83,8 @@ def _improve(args: argparse.Namespace) -> int:
             progress=lambda message: print(message, file=sys.stderr),
         )
     finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
         bar.close()
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
@@ -84,3 +92,11 @@ def _improve(args: argparse.Namespace) -> int:
         print(result.summary())
         print(f"work folder: {work}")
     return 0
+
+
+class Terminated(HsbWhisperError):
+    """SIGTERM while improving (the app's Cancel, or the app quitting)."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated("stopped (SIGTERM); a model installed but not yet compared was removed")

@@ -156,8 +156,8 @@ def improve(
     run_dir = work / "run"
     train(recipe, run_dir, on_event)
     progress(f"exporting the new model as {candidate}")
-    export_run(run_dir, name=candidate, store=store, dev=manifests["dev"], progress=progress)
-    try:
+    try:  # from here on, stopped for any reason (an error, Ctrl+C, SIGTERM): nothing stays
+        export_run(run_dir, name=candidate, store=store, dev=manifests["dev"], progress=progress)
         progress(f"comparing {model.name} and {candidate} on {test_minutes:.1f} held-out minutes")
         old = evaluate(
             resolve_model(model.name), manifests["test"], work / "evaluation-old",
@@ -168,7 +168,8 @@ def improve(
             name=candidate, **COMPARE,
         )  # fmt: skip
     except BaseException:
-        store.remove(candidate)  # not compared: not kept
+        if candidate in store.names():  # installed but not compared: not kept
+            store.remove(candidate)
         raise
     old_wer, new_wer = old["corpus"]["wer"], new["corpus"]["wer"]
     better = new_wer < old_wer
