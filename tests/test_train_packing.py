@@ -22,6 +22,7 @@ from hsb_whisper.finetune.features import (
     PROMPT_TOKENS,
     SILENCE_FRAMES,
     LengthGroupedBatches,
+    choose_alone,
     collate_packed,
     label_ids,
     pack_windows,
@@ -182,6 +183,35 @@ def test_collate_packs_a_batch(tmp_path):
     texts = sorted(t for row in labels for t in row if 400 <= t < 600)
     assert texts == [400, 401, 402, 403, 500, 501, 502, 503]  # every clip's text once
     assert all(row.count(50257) == 1 and row[:3] == [50283, 50359, 50363] for row in labels)
+
+
+def test_pack_alone_trains_that_share_of_a_batch_one_clip_per_window(tmp_path):
+    pytest.importorskip("torch")  # the batch is torch tensors
+    rng = np.random.default_rng(2)
+    items = []
+    for i in range(8):  # eight 2-s clips: all in one window when packed
+        path = tmp_path / f"{i}.npy"
+        np.save(path, rng.uniform(-0.5, 1.0, (80, 200)).astype(np.float16))
+        items.append((path, [50283, 50359, 50363, 400 + i, 50257]))
+    assert collate_packed(items, N_FRAMES, MAX_TOKENS)["input_features"].shape[0] == 1
+    batch = collate_packed(items, N_FRAMES, MAX_TOKENS, alone=0.25)
+    assert batch["input_features"].shape[0] == 3  # two clips alone, six packed together
+    rows = batch["labels"].tolist()
+    texts = [[t for t in row if 400 <= t < 500] for row in rows]
+    assert sorted(len(t) for t in texts) == [1, 1, 6]
+    assert sorted(t for row in texts for t in row) == list(range(400, 408))  # each clip once
+    for row, features in zip(texts, batch["input_features"]):
+        if len(row) == 1:  # alone: its frames first, then the padding of an unpacked clip
+            single = collate_packed([items[row[0] - 400]], N_FRAMES, MAX_TOKENS)
+            assert np.array_equal(features.numpy(), single["input_features"][0].numpy())
+    again = collate_packed(items, N_FRAMES, MAX_TOKENS, alone=0.25)  # a resumed run: the same
+    assert again["labels"].tolist() == rows
+    assert choose_alone(8, 0.0, "x") == [] and choose_alone(8, 1.0, "x") == list(range(8))
+    assert (
+        load_recipe("classic", ["training.pack_alone=0.25"]).stages[0].training.pack_alone == 0.25
+    )
+    with pytest.raises(OptionError, match=r"training\.pack_alone"):
+        load_recipe("classic", ["training.pack_alone=1.5"])
 
 
 # ---- the recipe option -----------------------------------------------------------------------

@@ -129,6 +129,7 @@ _TRAINING_RULES: tuple[tuple[str, _Rule], ...] = (
             'use true, false or "auto" (packed when training on a CPU)',
         ),
     ),
+    ("pack_alone", _between(0, 1, "use a fraction from 0 to 1, e.g. 0.25")),
     ("eval_every", _between(0, MAX_COUNT)),
     ("eval_max_clips", _between(0, MAX_COUNT)),
     ("weight_decay", _between(0, 1, "use a number from 0 to 1, e.g. 0.01")),
@@ -172,6 +173,9 @@ class TrainingConfig:
     # true, false (one clip per window, as the research trained), or "auto": packed when the
     # stage trains on a CPU (about 10x faster there), not on a GPU (where it is not needed).
     pack: bool | str = "auto"
+    # Packed: the share of each batch's clips trained alone, one clip per window as unpacked
+    # (the others still packed): what inference sees, at the cost of a window each.
+    pack_alone: float = 0.0
     eval_every: int = 0  # dev WER every N steps (0: at the end of each epoch)
     checkpoint_every: int = 100  # steps between checkpoints (resume points)
     keep_checkpoints: int = 2  # older checkpoints are deleted

@@ -229,9 +229,10 @@ def _packed_plan(base: Path, stage: Stage, extractor, max_tokens: int) -> list[t
     from hsb_whisper.data import read_manifest
     from hsb_whisper.finetune.features import (
         LengthGroupedBatches,
+        choose_alone,
         label_ids,
-        pack_windows,
         packed_label,
+        plan_windows,
     )
 
     cfg = stage.training
@@ -243,11 +244,12 @@ def _packed_plan(base: Path, stage: Stage, extractor, max_tokens: int) -> list[t
     sampler = LengthGroupedBatches([len(x) for x in labels], cfg.batch_size, cfg.seed, frames)
     plan = []
     for batch in sampler.batches(0):
-        windows = pack_windows(
+        windows = plan_windows(
             [frames[i] for i in batch],
             [len(labels[i]) for i in batch],
             extractor.nb_max_frames,
             max_tokens,
+            choose_alone(len(batch), cfg.pack_alone, ",".join(map(str, batch))),
         )
         longest = max(len(packed_label([labels[batch[i]] for i in w])) for w in windows)
         plan.append((len(windows), longest))

@@ -206,6 +206,30 @@ def pack_windows(
     return [sorted(w) for w in windows]
 
 
+def choose_alone(n: int, share: float, key: str) -> list[int]:
+    """Which of a batch's ``n`` clips train alone, one clip per window as unpacked
+    (``training.pack_alone``): ``round(share × n)`` positions drawn with a generator seeded by
+    ``key`` (the batch's clips), so a batch is packed the same way when a run is resumed."""
+    count = round(share * n)
+    if count <= 0:
+        return []
+    rng = random.Random(hashlib.blake2b(key.encode(), digest_size=8).hexdigest())
+    return sorted(rng.sample(range(n), min(count, n)))
+
+
+def plan_windows(
+    frames: list[int], tokens: list[int], max_frames: int, max_tokens: int, alone: list[int]
+) -> list[list[int]]:
+    """A batch's windows: each clip of ``alone`` in a window of its own, then the others packed
+    by :func:`pack_windows` (positions into ``frames``)."""
+    solo = set(alone)
+    rest = [i for i in range(len(frames)) if i not in solo]
+    packed = pack_windows(
+        [frames[i] for i in rest], [tokens[i] for i in rest], max_frames, max_tokens
+    )
+    return [[i] for i in sorted(solo)] + [[rest[j] for j in w] for w in packed]
+
+
 def packed_features(clips: list[np.ndarray], n_frames: int) -> np.ndarray:
     """The encoder input (mel × ``n_frames``, float32) for the clips' audio joined with
     :data:`SILENCE_FRAMES` of silence between them, computed from their cached frames.
@@ -240,16 +264,20 @@ def packed_label(labels: list[list[int]]) -> list[int]:
     return [*ids, labels[0][-1]]
 
 
-def collate_packed(items: list[tuple[Path, list[int]]], n_frames: int, max_tokens: int) -> dict:
+def collate_packed(
+    items: list[tuple[Path, list[int]]], n_frames: int, max_tokens: int, alone: float = 0.0
+) -> dict:
     """Like :func:`collate`, with the batch's clips packed into as few windows as
-    :func:`pack_windows` finds: ``input_features`` (windows × mel × n_frames) and ``labels``
+    :func:`pack_windows` finds — but the share ``alone`` of them (:func:`choose_alone`) in
+    windows of their own: ``input_features`` (windows × mel × n_frames) and ``labels``
     (windows × tokens, padded with -100)."""
     import torch
 
     frames = [np.load(path) for path, _ in items]
     labels = [ids for _, ids in items]
-    windows = pack_windows(
-        [f.shape[1] for f in frames], [len(ids) for ids in labels], n_frames, max_tokens
+    solo = choose_alone(len(items), alone, "|".join(str(path) for path, _ in items))
+    windows = plan_windows(
+        [f.shape[1] for f in frames], [len(ids) for ids in labels], n_frames, max_tokens, solo
     )
     features = np.stack([packed_features([frames[i] for i in w], n_frames) for w in windows])
     targets = [packed_label([labels[i] for i in w]) for w in windows]

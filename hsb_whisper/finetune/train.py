@@ -332,7 +332,7 @@ def _batches(config: TrainingConfig, data: _StageData, packed: bool, max_tokens:
         SpeechDataset(data.train_features, data.labels),
         batch_sampler=sampler,
         collate_fn=(
-            (lambda items: collate_packed(items, n_frames, max_tokens))
+            (lambda items: collate_packed(items, n_frames, max_tokens, config.pack_alone))
             if packed
             else (lambda items: collate(items, n_frames))
         ),
