@@ -49,6 +49,12 @@ MODES: dict[str, list[str]] = {
         "training.precision=bf16",
         "training.pack_alone=0.5",
     ],
+    # windows filled with at most 15 s of clips, silence after them (training.pack_seconds)
+    "packed-bf16-fill15": [
+        "training.pack=true",
+        "training.precision=bf16",
+        "training.pack_seconds=15",
+    ],
 }
 
 

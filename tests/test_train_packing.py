@@ -214,6 +214,27 @@ def test_pack_alone_trains_that_share_of_a_batch_one_clip_per_window(tmp_path):
         load_recipe("classic", ["training.pack_alone=1.5"])
 
 
+def test_pack_seconds_leaves_the_rest_of_each_window_silent(tmp_path):
+    pytest.importorskip("torch")  # the batch is torch tensors
+    rng = np.random.default_rng(3)
+    items = []
+    for i in range(8):  # eight 2-s clips: 4 fit in 10 s with the 0.3-s silences between them
+        path = tmp_path / f"{i}.npy"
+        np.save(path, rng.uniform(-0.5, 1.0, (80, 200)).astype(np.float16))
+        items.append((path, [50283, 50359, 50363, 400 + i, 50257]))
+    batch = collate_packed(items, N_FRAMES, MAX_TOKENS, fill_frames=1000)
+    assert batch["input_features"].shape == (2, 80, N_FRAMES)
+    assert [sum(400 <= t < 500 for t in row) for row in batch["labels"].tolist()] == [4, 4]
+    used = 4 * 200 + 3 * SILENCE_FRAMES
+    for window in batch["input_features"].numpy():
+        tail = window[:, used:]
+        assert np.all(tail == tail[0, 0])  # silence from the fourth clip's end to 30 s
+    recipe = load_recipe("classic", ["training.pack_seconds=10"])
+    assert recipe.stages[0].training.pack_seconds == 10
+    with pytest.raises(OptionError, match=r"training\.pack_seconds"):
+        load_recipe("classic", ["training.pack_seconds=45"])
+
+
 # ---- the recipe option -----------------------------------------------------------------------
 
 

@@ -130,6 +130,7 @@ _TRAINING_RULES: tuple[tuple[str, _Rule], ...] = (
         ),
     ),
     ("pack_alone", _between(0, 1, "use a fraction from 0 to 1, e.g. 0.25")),
+    ("pack_seconds", _between(1, 30, "use 1 to 30 (seconds of a 30 s window)")),
     ("eval_every", _between(0, MAX_COUNT)),
     ("eval_max_clips", _between(0, MAX_COUNT)),
     ("weight_decay", _between(0, 1, "use a number from 0 to 1, e.g. 0.01")),
@@ -176,6 +177,9 @@ class TrainingConfig:
     # Packed: the share of each batch's clips trained alone, one clip per window as unpacked
     # (the others still packed): what inference sees, at the cost of a window each.
     pack_alone: float = 0.0
+    # Packed: the seconds of audio (clips and the silences between them) a window holds at most;
+    # the rest of its 30 s is silence, as after a lone clip at inference.
+    pack_seconds: float = 30.0
     eval_every: int = 0  # dev WER every N steps (0: at the end of each epoch)
     checkpoint_every: int = 100  # steps between checkpoints (resume points)
     keep_checkpoints: int = 2  # older checkpoints are deleted

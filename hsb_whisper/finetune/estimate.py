@@ -231,6 +231,7 @@ def _packed_plan(base: Path, stage: Stage, extractor, max_tokens: int) -> list[t
         LengthGroupedBatches,
         choose_alone,
         label_ids,
+        pack_frames,
         packed_label,
         plan_windows,
     )
@@ -247,7 +248,7 @@ def _packed_plan(base: Path, stage: Stage, extractor, max_tokens: int) -> list[t
         windows = plan_windows(
             [frames[i] for i in batch],
             [len(labels[i]) for i in batch],
-            extractor.nb_max_frames,
+            min(pack_frames(cfg), extractor.nb_max_frames),
             max_tokens,
             choose_alone(len(batch), cfg.pack_alone, ",".join(map(str, batch))),
         )

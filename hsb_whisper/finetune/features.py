@@ -206,6 +206,12 @@ def pack_windows(
     return [sorted(w) for w in windows]
 
 
+def pack_frames(config) -> int:
+    """The mel frames a packed window's clips may fill (``training.pack_seconds``: 100 a
+    second)."""
+    return round(config.pack_seconds * 100)
+
+
 def choose_alone(n: int, share: float, key: str) -> list[int]:
     """Which of a batch's ``n`` clips train alone, one clip per window as unpacked
     (``training.pack_alone``): ``round(share × n)`` positions drawn with a generator seeded by
@@ -265,19 +271,28 @@ def packed_label(labels: list[list[int]]) -> list[int]:
 
 
 def collate_packed(
-    items: list[tuple[Path, list[int]]], n_frames: int, max_tokens: int, alone: float = 0.0
+    items: list[tuple[Path, list[int]]],
+    n_frames: int,
+    max_tokens: int,
+    alone: float = 0.0,
+    fill_frames: int | None = None,
 ) -> dict:
     """Like :func:`collate`, with the batch's clips packed into as few windows as
     :func:`pack_windows` finds — but the share ``alone`` of them (:func:`choose_alone`) in
-    windows of their own: ``input_features`` (windows × mel × n_frames) and ``labels``
-    (windows × tokens, padded with -100)."""
+    windows of their own, and each window's clips (with their silences) at most ``fill_frames``
+    long (default ``n_frames``), silence after them to ``n_frames``: ``input_features``
+    (windows × mel × n_frames) and ``labels`` (windows × tokens, padded with -100)."""
     import torch
 
     frames = [np.load(path) for path, _ in items]
     labels = [ids for _, ids in items]
     solo = choose_alone(len(items), alone, "|".join(str(path) for path, _ in items))
     windows = plan_windows(
-        [f.shape[1] for f in frames], [len(ids) for ids in labels], n_frames, max_tokens, solo
+        [f.shape[1] for f in frames],
+        [len(ids) for ids in labels],
+        min(fill_frames or n_frames, n_frames),
+        max_tokens,
+        solo,
     )
     features = np.stack([packed_features([frames[i] for i in w], n_frames) for w in windows])
     targets = [packed_label([labels[i] for i in w]) for w in windows]

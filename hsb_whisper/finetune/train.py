@@ -52,6 +52,7 @@ from hsb_whisper.finetune.features import (
     frame_counts,
     label_ids,
     load_padded,
+    pack_frames,
 )
 from hsb_whisper.finetune.run import Run, RunFolderError, RunResult, StageResult, read_metrics
 from hsb_whisper.finetune.setup import (
@@ -332,7 +333,11 @@ def _batches(config: TrainingConfig, data: _StageData, packed: bool, max_tokens:
         SpeechDataset(data.train_features, data.labels),
         batch_sampler=sampler,
         collate_fn=(
-            (lambda items: collate_packed(items, n_frames, max_tokens, config.pack_alone))
+            (
+                lambda items: collate_packed(
+                    items, n_frames, max_tokens, config.pack_alone, pack_frames(config)
+                )
+            )
             if packed
             else (lambda items: collate(items, n_frames))
         ),
