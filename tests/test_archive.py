@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -125,6 +126,10 @@ def outputs(folder: Path) -> dict[str, bytes]:
     }
 
 
+def undated(eaf: bytes) -> bytes:
+    return re.sub(rb' DATE="[^"]*"', b"", eaf, count=1)
+
+
 def ledger(folder: Path) -> list[dict]:
     return [json.loads(line) for line in (folder / "ledger.jsonl").read_text().splitlines()]
 
@@ -151,6 +156,31 @@ def test_every_output_is_the_one_transcribe_writes(cluster, archive, reference, 
 
     again = run_archive(settings([src], tmp_path / "out"))  # a second run: nothing to do
     assert (again.done, again.failed, again.skipped) == (0, 0, 20)
+
+
+@pytest.mark.slow
+def test_speakers_of_a_long_file_in_pieces_are_those_transcribe_finds(
+    cluster, archive, tmp_path, piece_s
+):
+    _, files = archive
+    chosen = [files[0], files[19]]  # a sentence and a long file (the turns over the whole file)
+    argv = ["--speakers", "2", "--speaker-names", "Jan,Marja", "-f", "json,eaf"]
+    ref = tmp_path / "ref"
+    for path, folder in ((files[0], ref), (files[19], ref / "long")):
+        assert cli.main(["transcribe", "-q", *OPTIONS, *argv, "-o", str(folder), str(path)]) == 0
+    out = tmp_path / "out"
+    options = TranscribeOptions(language="en", beam_size=1, speakers=2)
+    summary = run_archive(
+        ArchiveSettings(
+            tuple(chosen), out, ("json", "eaf"), options, speaker_names=("Jan", "Marja")
+        )
+    )
+    assert (summary.done, summary.failed) == (2, 0)
+    got, want = outputs(out), outputs(ref)
+    assert sorted(got) == sorted(want) and len(got) == 4
+    # the same bytes, but for the one run-specific field: ELAN's DATE, when the file was written
+    assert all(undated(got[name]) == undated(want[name]) for name in want)
+    assert b'"name": "Jan"' in got["long/long1.json"]
 
 
 @pytest.mark.slow

@@ -199,7 +199,7 @@ def ray_session(cluster: str | None) -> Iterator:
     if ray.is_initialized():
         yield ray
         return
-    quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
+    quiet = {"log_to_driver": False, "logging_level": logging.ERROR}  # our log has what matters
     if cluster is None:
         ray.init(num_cpus=available_cores(), include_dashboard=False, **quiet)
     else:
@@ -344,6 +344,9 @@ class _Run:
             model_ref, self.shipped.key, self.model, options, piece_s
         )
         tasks = list(self._tasks(self.pending, count))
+        # the longest first, so that the last tasks to finish are short ones: no worker idles
+        # at the end while another still has a long file (stable: the same order every run)
+        tasks.sort(key=lambda task: -sum(item.duration or 0.0 for item in task.items))
         if not any(task.kind == "split" for task in tasks):  # no more workers than tasks
             count = min(count, len(tasks))
         log.info("%d workers of %d threads on %d CPUs", count, threads, cpus)
