@@ -296,3 +296,36 @@ def test_without_ray_one_line_names_the_extra(monkeypatch, tmp_path, capsys):
         "hsb-whisper: error: hsb-whisper archive needs ray, which is not installed: "
         'pip install "hsb-whisper[cluster]"'
     ]
+
+
+@pytest.mark.slow
+def test_a_language_the_model_lacks_and_too_many_workers_are_one_line_each(
+    cluster, archive, tmp_path, capsys
+):
+    _, files = archive
+    base = ["archive", str(files[0]), "--out", str(tmp_path / "out"), "-q"]
+    assert cli.main([*base, "-l", "xx"]) == 2
+    assert cli.main([*base, "--workers", "3"]) == 2  # the cluster has 2 CPUs
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("hsb-whisper: error: language token 'xx' is not one this model")
+    assert lines[1] == (
+        "hsb-whisper: error: --workers 3 × --threads 1 needs 3 CPUs; the cluster has 2"
+    )
+
+
+def test_a_ledger_line_torn_by_a_killed_driver_is_skipped_and_the_next_is_whole(tmp_path):
+    from hsb_whisper.archive.ledger import Ledger
+
+    ledger = Ledger(tmp_path)
+    ledger.record("a.wav", "done", sha256="1", options="o", outputs=["a.txt"])
+    ledger.close()
+    with open(tmp_path / "ledger.jsonl", "a", encoding="utf-8") as f:
+        f.write('{"file": "b.wav", "sta')  # the driver died here
+    again = Ledger(tmp_path)
+    assert again.is_done("a.wav", "1", "o") and again.last("b.wav") is None
+    again.record("b.wav", "done", sha256="2", options="o", outputs=["b.txt"])
+    again.close()
+    third = Ledger(tmp_path)
+    assert third.is_done("b.wav", "2", "o") and third.wrote("b.txt")
+    third.close()

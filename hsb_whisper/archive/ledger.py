@@ -28,20 +28,24 @@ class Ledger:
         self.path = folder / LEDGER_FILE
         self._last: dict[str, dict] = {}
         self._written: set[str] = set()  # every output the archive ever began to write
-        self._read()
+        torn = self._read()
         self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (closed in close())
+        if torn:  # a driver killed mid-line: the next entry starts on a line of its own
+            self._file.write("\n")
 
-    def _read(self) -> None:
+    def _read(self) -> bool:
+        """Load the entries; whether the last line was torn (no newline at its end)."""
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
+            text = self.path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
-            return
-        for number, line in enumerate(lines, start=1):
+            return False
+        for number, line in enumerate(text.splitlines(), start=1):
             try:
                 entry = json.loads(line)
                 self._add(entry)
             except (ValueError, KeyError, TypeError):  # a line torn by a killed driver
                 log.warning("%s: line %d is not a ledger entry; ignored", self.path, number)
+        return bool(text) and not text.endswith("\n")
 
     def _add(self, entry: dict) -> None:
         self._last[entry["file"]] = entry

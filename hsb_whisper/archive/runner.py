@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import dataclasses
+import glob
 import hashlib
 import json
 import logging
@@ -49,6 +50,8 @@ MAX_ATTEMPTS = 3
 # workers of one thread each were faster than one worker of two (see docs/archive.md).
 DEFAULT_WORKER_THREADS = 1
 _WAIT_S = 1.0  # the longest the driver waits for a result before it looks again
+# Workers not started by then never will be: no node has the CPUs one asks for (--threads)
+WORKER_START_S = 300.0
 
 
 def require_ray() -> None:
@@ -303,6 +306,7 @@ class _Run:
                 self.summary.skipped += 1
             else:
                 self.pending.append(item)
+                self._remove_partial(item)
         todo = sum(i.duration or 0.0 for i in self.pending)
         self.emit(Event("start", seconds=todo, files=len(self.pending)))
 
@@ -321,6 +325,14 @@ class _Run:
                 )
         return None
 
+    def _remove_partial(self, item: worklist.WorkItem) -> None:
+        """The temporary files a killed driver left beside the item's outputs (written under
+        ``.NAME.*.part`` and renamed when complete: :func:`hsb_whisper.files.atomic_open`)."""
+        for output in self.outputs[item.relative]:
+            for partial in output.parent.glob(f".{glob.escape(output.name)}.*.part"):
+                log.info("removing %s, left by a run that was killed", partial)
+                partial.unlink(missing_ok=True)
+
     def _relative(self, output: Path) -> str:
         return output.relative_to(self.settings.out).as_posix()
 
@@ -335,6 +347,11 @@ class _Run:
         options = dataclasses.replace(self.settings.options, threads=threads)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         count = self.settings.workers or max(1, cpus // threads)
+        if count * threads > cpus:
+            raise OptionError(
+                f"--workers {count} × --threads {threads} needs {count * threads} CPUs; the "
+                f"cluster has {cpus}"
+            )
         self.worker_class = ray.remote(Worker).options(
             num_cpus=threads, max_restarts=0, max_task_retries=0
         )
@@ -353,13 +370,13 @@ class _Run:
         self.actors = [self.new_worker() for _ in range(count)]
         self.pids: dict = {}
         self.names: dict = {}
-        for actor in self.actors:  # a worker that cannot load the model says why, here
-            self._identify(actor, wait=True)
         self.idle = list(self.actors)
         self.inflight: dict = {}  # object ref or generator → (task, actor, split state)
         self.queue: collections.deque[_Task] = collections.deque(tasks)
         self.long: dict[str, _Long] = {}
         try:
+            for actor in self.actors:  # a worker that cannot load the model says why, here
+                self._identify(actor, wait=True)
             self._loop()
         finally:
             for actor in self.actors:
@@ -367,13 +384,24 @@ class _Run:
 
     def _identify(self, actor, wait: bool) -> None:
         ref = actor.who.remote()
-        if wait:
-            try:
-                self.names[actor], self.pids[actor] = self.ray.get(ref)
-            except self.died as e:
-                raise ModelError(f"the workers could not load {self.model.path}: {e}") from e
-        else:
+        if not wait:
             self.names[actor] = ref  # resolved when the worker's first result comes
+            return
+        from ray.exceptions import GetTimeoutError
+
+        try:
+            self.names[actor], self.pids[actor], problem = self.ray.get(ref, timeout=WORKER_START_S)
+        except GetTimeoutError as e:
+            raise HsbWhisperError(
+                f"the workers did not start within {WORKER_START_S:.0f} s: each needs "
+                f"{self.settings.options.threads or DEFAULT_WORKER_THREADS} CPUs on one node "
+                "(--threads); see 'ray status'"
+            ) from e
+        except self.died as e:
+            raise ModelError(f"the workers could not load {self.model.path}: {e}") from e
+        if problem is not None:
+            kind, message = problem
+            raise (OptionError if kind == "OptionError" else HsbWhisperError)(message)
 
     def _tasks(self, items: list[worklist.WorkItem], workers: int) -> Iterator[_Task]:
         """Short files in groups of up to the batch size (decoded together when the language
@@ -567,7 +595,7 @@ class _Run:
     def _count(self, actor, seconds: float, busy: float) -> None:
         name = self.names.get(actor)
         if not isinstance(name, str):  # a replacement worker: its name is ready by now
-            self.names[actor], self.pids[actor] = self.ray.get(name)
+            self.names[actor], self.pids[actor], _ = self.ray.get(name)
             name = self.names[actor]
         stats = self.summary.workers.setdefault(name, {"files": 0, "audio_s": 0.0, "busy_s": 0.0})
         stats["files"] += 1

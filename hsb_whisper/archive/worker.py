@@ -59,15 +59,19 @@ class Worker:
         options: TranscribeOptions,
         piece_s: float,
     ) -> None:
-        local = LocalModel(materialise_model(model_files, model_key), model.info)
-        self.transcriber = Transcriber(local, options, piece_s=piece_s)
-        self.model_name = model.name
-        self.piece_s = piece_s
         self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.piece_s = piece_s
+        self.problem: tuple[str, str] | None = None
+        local = LocalModel(materialise_model(model_files, model_key), model.info)
+        try:
+            self.transcriber = Transcriber(local, options, piece_s=piece_s)
+        except HsbWhisperError as e:  # a language the model lacks: said by who(), in one line
+            self.problem = (type(e).__name__, str(e).replace(str(local.path), str(model.path)))
 
-    def who(self) -> tuple[str, int]:
-        """This worker's name (host:pid) and process id."""
-        return self.name, os.getpid()
+    def who(self) -> tuple[str, int, tuple[str, str] | None]:
+        """This worker's name (host:pid), process id, and why it cannot work (the error's
+        class name and message) or None."""
+        return self.name, os.getpid(), self.problem
 
     def transcribe_files(self, paths: list[str], *data: bytes) -> tuple[list, float]:
         """Whole files (their paths on the driver, their bytes): a :class:`Transcript` or a

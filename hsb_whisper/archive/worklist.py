@@ -90,14 +90,15 @@ def _item(path: Path, base: Path, known: dict[str, dict]) -> WorkItem:
     relative = path.absolute().relative_to(base).as_posix()
     st = path.stat()
     before = known.get(relative)
-    if before and before.get("size") == st.st_size and before.get("mtime_ns") == st.st_mtime_ns:
-        digest = before["sha256"]
+    unchanged = before and (before["size"], before["mtime_ns"]) == (st.st_size, st.st_mtime_ns)
+    if unchanged and before["duration"] is not None:  # and named the same: its facts as before
+        digest, duration, problem = before["sha256"], before["duration"], None
     else:
-        digest = file_sha256(path)
-    try:
-        duration, problem = probe_duration(path), None
-    except HsbWhisperError as e:  # an AudioError names the file
-        duration, problem = None, str(e)
+        digest = before["sha256"] if unchanged else file_sha256(path)
+        try:
+            duration, problem = probe_duration(path), None
+        except HsbWhisperError as e:  # an AudioError names the file
+            duration, problem = None, str(e)
     return WorkItem(path, relative, st.st_size, st.st_mtime_ns, digest, duration, problem)
 
 
@@ -110,8 +111,19 @@ def file_sha256(path: Path) -> str:
 
 
 def _previous(path: Path) -> dict[str, dict]:
+    """The previous work list's entries by relative path (those with every fact: a damaged
+    work list only costs hashing again)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {entry["relative"]: entry for entry in data["files"]}
+        entries = {entry["relative"]: entry for entry in data["files"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+    return {
+        name: entry
+        for name, entry in entries.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("sha256"), str)
+        and isinstance(entry.get("size"), int)
+        and isinstance(entry.get("mtime_ns"), int)
+        and isinstance(entry.get("duration"), (int, float, type(None)))
+    }

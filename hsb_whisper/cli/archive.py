@@ -76,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
         raise argparse.ArgumentError(None, str(e)) from e
     require_ray()  # before anything is read: one line naming the extra
     with _Progress(disable=args.quiet) as progress:
-        summary = run_archive(settings, progress.event)
+        try:
+            summary = run_archive(settings, progress.event)
+        except OptionError as e:  # a language the model lacks, more workers than CPUs
+            raise argparse.ArgumentError(None, str(e)) from e
     if not args.quiet:
         for line in summary.lines():
             print(line, file=sys.stderr)
