@@ -184,6 +184,25 @@ def test_speakers_of_a_long_file_in_pieces_are_those_transcribe_finds(
 
 
 @pytest.mark.slow
+def test_with_the_language_detected_later_pieces_wait_for_the_first_s(
+    cluster, archive, tmp_path, piece_s
+):
+    _, files = archive
+    long = files[19]
+    ref = tmp_path / "ref"
+    argv = ["transcribe", "-q", "-l", "auto", "--beam-size", "1", "-f", "json", "-o", str(ref)]
+    assert cli.main([*argv, str(long)]) == 0
+    options = TranscribeOptions(language="auto", beam_size=1)
+    events = []
+    summary = run_archive(
+        ArchiveSettings((long,), tmp_path / "out", ("json",), options), events.append
+    )
+    assert (summary.done, summary.failed) == (1, 0)
+    assert (tmp_path / "out" / "long1.json").read_bytes() == (ref / "long1.json").read_bytes()
+    assert sum(e.kind == "submitted" for e in events) >= 3  # the split and its pieces
+
+
+@pytest.mark.slow
 def test_a_killed_worker_s_file_is_retried_and_finished(
     cluster, archive, reference, tmp_path, piece_s
 ):
