@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from hsb_whisper import cli
-from hsb_whisper.archive import ArchiveSettings, run_archive
+from hsb_whisper.archive import MAX_ATTEMPTS, ArchiveSettings, run_archive
 from hsb_whisper.transcription import TranscribeOptions
 from hsb_whisper.transcription import engine as engine_module
 
@@ -230,6 +230,29 @@ def test_a_killed_worker_s_file_is_retried_and_finished(
     got, want = outputs(out), outputs(reference)
     assert len(got) == 3 * 3
     assert all(data == want[name] for name, data in got.items())
+
+
+@pytest.mark.slow
+def test_a_file_whose_worker_dies_every_time_fails_after_three_tries(cluster, archive, tmp_path):
+    _, files = archive
+    killed = []
+
+    def kill_every_worker_that_gets_clip02(event):
+        if event.kind == "submitted" and event.file == "clip02.wav":
+            os.kill(event.worker_pid, signal.SIGKILL)
+            killed.append(event.worker_pid)
+
+    out = tmp_path / "out"
+    summary = run_archive(settings(files[2:4], out), kill_every_worker_that_gets_clip02)
+    assert len(set(killed)) == MAX_ATTEMPTS == 3
+    assert (summary.done, summary.failed) == (1, 1)
+    last = {e["file"]: e for e in ledger(out)}
+    assert last["clip02.wav"]["status"] == "failed" and last["clip02.wav"]["attempts"] == 3
+    assert re.fullmatch(
+        rf"{re.escape(str(files[2]))}: its worker died 3 times \(\w+\); not tried again",
+        last["clip02.wav"]["reason"],
+    )
+    assert last["clip03.wav"]["status"] == "done" and not (out / "clip02.txt").exists()
 
 
 @pytest.mark.slow

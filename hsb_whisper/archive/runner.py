@@ -275,6 +275,8 @@ class _Run:
         self.outputs: dict[str, list[Path]] = {}
         self.pending: list[worklist.WorkItem] = []
         self.attempts: collections.Counter[str] = collections.Counter()
+        self.long: dict[str, _Long] = {}  # long files being transcribed in pieces
+        self.failed_files: set[str] = set()  # recorded as failed in this run
         language = settings.options.language or model.language
         self.language = None if language in (None, AUTO_LANGUAGE) else language
 
@@ -373,7 +375,6 @@ class _Run:
         self.idle = list(self.actors)
         self.inflight: dict = {}  # object ref or generator → (task, actor, split state)
         self.queue: collections.deque[_Task] = collections.deque(tasks)
-        self.long: dict[str, _Long] = {}
         try:
             for actor in self.actors:  # a worker that cannot load the model says why, here
                 self._identify(actor, wait=True)
@@ -440,6 +441,9 @@ class _Run:
 
     def _submit(self, task: _Task, actor) -> None:
         ray = self.ray
+        if task.kind == "piece" and self.long[task.items[0].relative].finished:
+            self.idle.append(actor)  # its file failed meanwhile: nothing to do
+            return
         if task.kind != "piece" and not task.data:
             task.data = [ray.put(item.path.read_bytes()) for item in task.items]
         paths = [str(item.path) for item in task.items]
@@ -454,9 +458,20 @@ class _Run:
                 task.audio, language, task.offset / SAMPLE_RATE, paths[0]
             )
         self.inflight[waitable] = (task, actor, {"next_is_piece": None})
-        pid = self.pids.get(actor)
+        self._resolve(actor)
         for item in task.items:
-            self.emit(Event("submitted", item.relative, worker_pid=pid))
+            self.emit(Event("submitted", item.relative, worker_pid=self.pids.get(actor)))
+
+    def _resolve(self, actor) -> None:
+        """A replacement worker's name and process id (it has started by the time its first
+        task is submitted or done: this waits for its model to load)."""
+        name = self.names.get(actor)
+        if isinstance(name, str):
+            return
+        try:
+            self.names[actor], self.pids[actor], _ = self.ray.get(name)
+        except self.died:  # its task fails too, and is handled there
+            self.names[actor] = "(died at start)"
 
     def _worker_died(self, task: _Task, actor, error: Exception) -> None:
         """Replace the dead worker, and give its task to the next free one (or fail its files
@@ -470,15 +485,15 @@ class _Run:
         self.idle.append(fresh)
         alive = []
         for item in task.items:
+            if item.relative in self.failed_files:  # a long file whose other piece failed
+                continue
             self.attempts[item.relative] += 1
             if self.attempts[item.relative] >= self.settings.max_attempts:
                 reason = (
                     f"{item.path}: its worker died {self.attempts[item.relative]} times "
                     f"({type(error).__name__}); not tried again"
                 )
-                self._failed(item, reason)
-                if item.relative in self.long:
-                    self.long[item.relative].finished = True
+                self._failed(item, reason, attempts=self.attempts[item.relative])
             else:
                 alive.append(item)
         if alive:
@@ -547,7 +562,6 @@ class _Run:
             self.long.pop(item.relative)
             self.queue.appendleft(_Task("files", [item]))
         elif "failure" in message:
-            long.finished = True
             self._failed(item, message["failure"].reason)
         elif "duration" in message:
             long.duration = message["duration"]
@@ -563,7 +577,6 @@ class _Run:
         if long.finished:
             return
         if isinstance(result, Failure):
-            long.finished = True
             self._failed(long.item, result.reason)
             return
         segments, language, probability = result
@@ -593,10 +606,8 @@ class _Run:
     # results -----------------------------------------------------------------------------------
 
     def _count(self, actor, seconds: float, busy: float) -> None:
-        name = self.names.get(actor)
-        if not isinstance(name, str):  # a replacement worker: its name is ready by now
-            self.names[actor], self.pids[actor], _ = self.ray.get(name)
-            name = self.names[actor]
+        self._resolve(actor)
+        name = self.names[actor]
         stats = self.summary.workers.setdefault(name, {"files": 0, "audio_s": 0.0, "busy_s": 0.0})
         stats["files"] += 1
         stats["audio_s"] += seconds
@@ -628,13 +639,20 @@ class _Run:
         self.summary.audio_s += transcript.info.duration
         self.emit(Event("done", item.relative))
 
-    def _failed(self, item: worklist.WorkItem, reason: str) -> None:
+    def _failed(self, item: worklist.WorkItem, reason: str, attempts: int | None = None) -> None:
+        """Record the file as failed (once), after ``attempts`` tries (default: the tries its
+        workers died in, and this one)."""
+        if item.relative in self.long:
+            self.long[item.relative].finished = True  # its other pieces are not waited for
+        if item.relative in self.failed_files:  # another of its pieces failed first
+            return
+        self.failed_files.add(item.relative)
         self.ledger.record(
             item.relative,
             FAILED,
             sha256=item.sha256,
             options=self.fingerprint,
-            attempts=self.attempts[item.relative] + 1,
+            attempts=attempts or self.attempts[item.relative] + 1,
             reason=reason,
         )
         self.summary.failed += 1
