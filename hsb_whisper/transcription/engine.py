@@ -26,7 +26,7 @@ from hsb_whisper.parallel import available_cores
 from hsb_whisper.transcription import batched
 from hsb_whisper.transcription.batched import NO_REPEAT_NGRAM_SIZE
 from hsb_whisper.transcription.memory import release_freed_memory
-from hsb_whisper.transcription.speakers import SpeakerTrack, label_segments
+from hsb_whisper.transcription.speakers import SpeakerTrack, Turn, label_segments
 from hsb_whisper.transcription.transcript import AudioInfo, Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
@@ -104,9 +104,17 @@ class TranscribeOptions:
 class Transcriber:
     """One loaded model and the options to run it with."""
 
-    def __init__(self, model: LocalModel, options: TranscribeOptions | None = None) -> None:
+    def __init__(
+        self,
+        model: LocalModel,
+        options: TranscribeOptions | None = None,
+        *,
+        piece_s: float | None = None,
+    ) -> None:
         self.model = model
         self.options = options or TranscribeOptions()
+        # the length of a long recording's pieces; None: PIECE_S (read when a file starts)
+        self.piece_s = piece_s
         self._encoder = None  # the speaker encoder, loaded when first needed
         self._load()
         self.language = self._language()
@@ -174,10 +182,25 @@ class Transcriber:
         need every sample (silence, a file shorter than its header) come at the end.
         """
         reader = self._open(path)
-        first = reader.read(_samples(PIECE_S + CUT_SEARCH_S))
+        first = reader.read(self.first_read())
         if reader.exhausted:  # a file of one piece: checked whole before anything is done
             reader.finish()
         return self._transcribe_reader(reader, first)
+
+    def first_read(self) -> int:
+        """How many samples are read first: a file that ends within them is one piece."""
+        return _samples((self.piece_s or PIECE_S) + CUT_SEARCH_S)
+
+    def open(self, path: str | Path) -> AudioReader:
+        """``path``'s reader as :meth:`transcribe` reads it (with speakers asked for, every
+        read also feeds the file's speaker track: ``info.speakers``)."""
+        return self._open(path)
+
+    def speaker_turns(self, reader: AudioReader) -> list[Turn] | None:
+        """Who spoke when in the file ``reader`` (from :meth:`open`) has read to its end; None
+        when the options ask for no speakers."""
+        track = _track(reader)
+        return None if track is None else track.turns(self.options.speakers or 0)
 
     def _open(self, path: str | Path) -> AudioReader:
         """The file's reader; with speakers asked for, one that feeds every piece it reads to
@@ -205,13 +228,14 @@ class Transcriber:
                 reader.path, duration, info.language, info.language_probability, _track(reader)
             )
             return _convert(segments, duration), audio_info
-        piece, carry = batched.cut_at_pause(first, CUT_SEARCH_S)
+        pieces = cut_pieces(reader, first, self.piece_s or PIECE_S)
+        piece = next(pieces)
         segments, info = self._transcribe_piece(piece, self.language)
         duration = reader.header_duration
         audio_info = AudioInfo(
             reader.path, duration, info.language, info.language_probability, _track(reader)
         )
-        return self._pieces(reader, segments, len(piece), carry, info.language), audio_info
+        return self._pieces(pieces, segments, len(piece), info.language), audio_info
 
     def _transcribe_piece(self, audio, language: str | None):
         opts = self.options
@@ -265,7 +289,7 @@ class Transcriber:
                 continue
             try:
                 reader = self._open(path)
-                first = reader.read(_samples(PIECE_S + CUT_SEARCH_S))
+                first = reader.read(self.first_read())
                 if reader.exhausted:
                     reader.finish()
             except Exception as e:  # reported in its place, in order
@@ -314,25 +338,34 @@ class Transcriber:
                 info = AudioInfo(path, duration, self.language, 1.0, tracks.pop(path, None))
                 yield path, (_convert(iter(done[path]), duration), info)
 
-    def _pieces(self, reader, segments, consumed: int, carry, language: str) -> Iterator[Segment]:
+    def _pieces(self, pieces, segments, consumed: int, language: str) -> Iterator[Segment]:
         """The segments of every piece of a long file, in order, times from the file's start.
-        Later pieces are forced to the first piece's language (detected or given)."""
+        Later pieces are forced to the first piece's language (detected or given), and each is
+        transcribed as by a freshly loaded model (:meth:`_fresh_sampler`), so that a piece's
+        text depends on its samples and the language only: what lets ``hsb-whisper archive``
+        transcribe the pieces of one file on different workers to the same text."""
         offset = 0
         while True:
             for segment in _convert(segments, consumed / SAMPLE_RATE):
                 yield _shifted(segment, offset / SAMPLE_RATE)
             offset += consumed
-            if reader.exhausted and not len(carry):
-                reader.finish()
+            piece = next(pieces, None)
+            if piece is None:
                 return
-            more = reader.read(_samples(PIECE_S + CUT_SEARCH_S) - len(carry))
-            buffer = np.concatenate([carry, more])
-            if reader.exhausted:
-                piece, carry = buffer, buffer[:0]
-            else:
-                piece, carry = batched.cut_at_pause(buffer, CUT_SEARCH_S)
+            self._fresh_sampler()
             segments, _ = self._transcribe_piece(piece, language)
             consumed = len(piece)
+
+    def transcribe_piece(self, audio: np.ndarray, language: str | None, offset: float):
+        """One piece of a long recording (float32 mono 16 kHz samples, from
+        :func:`cut_pieces`) transcribed as :meth:`transcribe` transcribes it: its segments, times
+        from the file's start (the piece starts ``offset`` seconds in), and the language used
+        (``language``, or detected when None: a file's first piece)."""
+        self._fresh_sampler()
+        segments, info = self._transcribe_piece(audio, language)
+        duration = len(audio) / SAMPLE_RATE
+        shifted = [_shifted(s, offset) for s in _convert(segments, duration)]
+        return shifted, info.language, info.language_probability
 
     def transcribe_audio(
         self, audio, offset: float = 0.0, beam_size: int | None = None
@@ -364,12 +397,47 @@ class Transcriber:
         """The transcript of a file whose segments (from :meth:`transcribe`) have all been
         read: with speakers when the options ask for them (each segment labelled, and split
         where the speaker changes), and word times only when the options ask for those."""
+        turns = None
         if info.speakers is not None:
             turns = info.speakers.turns(self.options.speakers or 0)
-            segments = label_segments(segments, turns)
-            if not self.options.word_timestamps:
-                segments = [dataclasses.replace(s, words=()) for s in segments]
-        return Transcript(info, segments, self.model.name)
+        return finish_transcript(info, segments, turns, self.options, self.model.name)
+
+
+def finish_transcript(
+    info: AudioInfo,
+    segments: list[Segment],
+    turns: list[Turn] | None,
+    options: TranscribeOptions,
+    model_name: str,
+) -> Transcript:
+    """:meth:`Transcriber.finish` without a loaded model: ``turns`` are the file's speaker turns
+    (``info.speakers.turns(...)``; None without speakers). ``hsb-whisper archive`` joins a long
+    file's pieces with it, the turns found by the worker that read the whole file."""
+    if turns is not None:
+        segments = label_segments(segments, turns)
+        if not options.word_timestamps:
+            segments = [dataclasses.replace(s, words=()) for s in segments]
+    return Transcript(info, segments, model_name)
+
+
+def cut_pieces(reader: AudioReader, first: np.ndarray, piece_s: float) -> Iterator[np.ndarray]:
+    """The pieces a long recording is transcribed in, in order: ``first`` (the first
+    ``piece_s`` + :data:`CUT_SEARCH_S` seconds read) and what ``reader`` reads after it, each
+    cut at a pause (:func:`.batched.cut_at_pause`) within :data:`CUT_SEARCH_S` of its end, the
+    last one whatever is left. Reads only as it goes (memory: one piece), and checks the whole
+    file (``reader.finish``) after the last piece. The one place the cut points are made: the
+    transcriber and ``hsb-whisper archive`` (which spreads the pieces over workers) use it."""
+    buffer = first
+    while True:
+        if reader.exhausted:
+            if len(buffer):
+                yield buffer
+            reader.finish()
+            return
+        piece, carry = batched.cut_at_pause(buffer, CUT_SEARCH_S)
+        yield piece
+        more = reader.read(_samples(piece_s + CUT_SEARCH_S) - len(carry))
+        buffer = np.concatenate([carry, more])
 
 
 def _convert(segments: Iterator, duration: float) -> Iterator[Segment]:
