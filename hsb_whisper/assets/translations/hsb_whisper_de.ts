@@ -1028,56 +1028,56 @@
     </message>
     <message>
         <location filename="../../desktop/ui/wizard/recipe_page.py" line="88"/>
-        <source>Several short recordings share one 30-second window, with a short silence between them, as Whisper itself was trained: the model listens to them in one pass, which makes training on a processor several times faster while the whole model is still adapted. Each recording is still used once per epoch. On a computer with an NVIDIA GPU this is not used.</source>
-        <translation>Mehrere kurze Aufnahmen teilen sich ein 30-Sekunden-Fenster, mit einer kurzen Stille dazwischen, so wie Whisper selbst trainiert wurde: Das Modell hört sie in einem Durchgang, was das Training auf einem Prozessor um ein Mehrfaches beschleunigt, während weiterhin das ganze Modell angepasst wird. Jede Aufnahme wird weiterhin einmal pro Epoche verwendet. Auf einem Computer mit NVIDIA-GPU wird dies nicht verwendet.</translation>
+        <source>Several short recordings share one 30-second window, with a short silence between them: the model listens to them in one pass, which makes training on a processor several times faster. It costs some accuracy: measured on real speech (Dutch, whisper-base, one epoch), the trained model got 37.4 % of the words wrong, against 34.8 % with one recording per window (54.7 % untrained). Untick it for the most accurate model when time does not matter. On a computer with an NVIDIA GPU this is not used.</source>
+        <translation>Mehrere kurze Aufnahmen teilen sich ein 30-Sekunden-Fenster, mit einer kurzen Stille dazwischen: Das Modell hört sie in einem Durchgang, was das Training auf einem Prozessor um ein Mehrfaches beschleunigt. Das kostet etwas Genauigkeit: Gemessen an echter Sprache (Niederländisch, whisper-base, eine Epoche) erkannte das trainierte Modell 37,4 % der Wörter falsch, gegenüber 34,8 % mit einer Aufnahme pro Fenster (54,7 % untrainiert). Deaktivieren Sie es für das genaueste Modell, wenn die Zeit keine Rolle spielt. Auf einem Computer mit NVIDIA-GPU wird dies nicht verwendet.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="98"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="100"/>
         <source>&amp;Advanced settings</source>
         <translation>&amp;Erweiterte Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="107"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="109"/>
         <source>all epochs</source>
         <translation>alle Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="109"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
         <source>Epochs</source>
         <translation>Epochen</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="110"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="112"/>
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="111"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="113"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="112"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="114"/>
         <source>LoRA rank r</source>
         <translation>LoRA-Rang r</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="113"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="115"/>
         <source>LoRA alpha</source>
         <translation>LoRA-Alpha</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="114"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
         <source>Stop after steps</source>
         <translation>Nach Schritten anhalten</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="116"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="118"/>
         <source>training.checkpoint_every=50</source>
         <translation>training.checkpoint_every=50</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="119"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="121"/>
         <source>More settings
 (KEY=VALUE, one a line,
 as finetune --set)</source>
@@ -1086,12 +1086,12 @@ as finetune --set)</source>
 wie finetune --set)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="125"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="127"/>
         <source>Base model</source>
         <translation>Basismodell</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/wizard/recipe_page.py" line="156"/>
+        <location filename="../../desktop/ui/wizard/recipe_page.py" line="158"/>
         <source>A Whisper model folder</source>
         <translation>Whisper-Modellordner</translation>
     </message>

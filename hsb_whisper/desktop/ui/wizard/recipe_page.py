@@ -86,9 +86,11 @@ class RecipePage(QWizardPage):
         self.fast_cpu_text = QLabel(
             self.tr(
                 "Several short recordings share one 30-second window, with a short silence "
-                "between them, as Whisper itself was trained: the model listens to them in one "
-                "pass, which makes training on a processor several times faster while the whole "
-                "model is still adapted. Each recording is still used once per epoch. On a "
+                "between them: the model listens to them in one pass, which makes training on a "
+                "processor several times faster. It costs some accuracy: measured on real "
+                "speech (Dutch, whisper-base, one epoch), the trained model got 37.4 % of the "
+                "words wrong, against 34.8 % with one recording per window (54.7 % untrained). "
+                "Untick it for the most accurate model when time does not matter. On a "
                 "computer with an NVIDIA GPU this is not used."
             )
         )
