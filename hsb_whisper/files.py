@@ -8,6 +8,7 @@ disk, then renamed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -123,3 +124,13 @@ def _exists(path: Path) -> bool:
         return path.exists()
     except OSError:  # a name too long to exist
         return False
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read a MiB at a time (``hashlib.file_digest`` is
+    Python 3.11+)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

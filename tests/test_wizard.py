@@ -23,8 +23,7 @@ from hsb_whisper.desktop.ui.wizard import (
 from hsb_whisper.export import ModelStore
 from hsb_whisper.transcription import TranscribeOptions, Transcriber
 
-TRAIN_MS = 240_000  # a training process: start-up (torch) and a few steps
-TASK_MS = 240_000  # evaluations and export on this 2-core machine
+from testsupport.wizard import TASK_MS, TRAIN_MS, shown_wizard, to_training
 
 
 @pytest.fixture
@@ -34,13 +33,8 @@ def store(tmp_path, default_model):
 
 @pytest.fixture
 def wizard(qtbot, store, tmp_path):
-    w = TrainingWizard(store, work=tmp_path / "training")
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    job = w.training_page.job
-    if job is not None and job.state == "running":
-        job.cancel()
+    with shown_wizard(qtbot, store, tmp_path / "training") as w:
+        yield w
 
 
 def use_manifests(wizard, qtbot, data_dirs, czech: bool) -> None:
@@ -68,15 +62,6 @@ def tiny_recipe(wizard, tiny_whisper, max_steps: int = 2, more: str = "") -> Non
         "training.eval_max_clips=1\ntraining.eval_max_new_tokens=4\ntraining.warmup_ratio=0\n"
         + more
     )
-
-
-def to_training(wizard, qtbot) -> None:
-    """Recipe page → the hardware page (its measurement done) → the training page."""
-    wizard.next()
-    assert wizard.currentId() == HARDWARE
-    qtbot.waitUntil(lambda: wizard.hardware_page.measure_button.isEnabled(), timeout=TRAIN_MS)
-    wizard.next()
-    assert wizard.currentId() == TRAINING
 
 
 @pytest.mark.slow

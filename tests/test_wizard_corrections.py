@@ -15,32 +15,18 @@ pytest.importorskip("peft")  # training needs the finetune extra
 
 from hsb_whisper import paths
 from hsb_whisper.data import confirmed_seconds, read_manifest
-from hsb_whisper.desktop.ui.wizard import (
-    EXPORT,
-    HARDWARE,
-    RECIPE,
-    RESULTS,
-    TRAINING,
-    TrainingWizard,
-)
+from hsb_whisper.desktop.ui.wizard import EXPORT, RECIPE, RESULTS
 from hsb_whisper.evaluation import read_evaluation
 
 from testsupport.corrections import save_corrected
-
-TRAIN_MS = 240_000  # a training process: start-up (torch) and a few steps
-TASK_MS = 240_000  # evaluations and export on this 2-core machine
+from testsupport.wizard import TASK_MS, TRAIN_MS, shown_wizard, to_training
 
 
 @pytest.fixture
 def wizard(qtbot, tiny_default, tmp_path):
     save_corrected(paths.transcripts_dir(), tmp_path / "recordings")
-    w = TrainingWizard(tiny_default, work=tmp_path / "training")
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    job = w.training_page.job
-    if job is not None and job.state == "running":
-        job.cancel()
+    with shown_wizard(qtbot, tiny_default, tmp_path / "training") as w:
+        yield w
 
 
 def recordings(manifest) -> set[str]:
@@ -83,11 +69,7 @@ def test_corrections_train_a_new_version_measured_on_held_out_recordings(
     overrides = recipe.overrides()
     assert "base=tiny" in overrides and "language=cs" in overrides  # the model's own language
 
-    wizard.next()
-    assert wizard.currentId() == HARDWARE
-    qtbot.waitUntil(lambda: wizard.hardware_page.measure_button.isEnabled(), timeout=TRAIN_MS)
-    wizard.next()
-    assert wizard.currentId() == TRAINING
+    to_training(wizard, qtbot)
     training = wizard.training_page
     training.start_button.click()
     qtbot.waitUntil(lambda: training.job.state != "running", timeout=TRAIN_MS)

@@ -9,7 +9,6 @@ of the run before: hashing a whole archive again on every resume would take as l
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -18,12 +17,11 @@ from pathlib import Path
 
 from hsb_whisper.audio import find_audio_files, probe_duration
 from hsb_whisper.errors import HsbWhisperError, OptionError
-from hsb_whisper.files import atomic_write_text
+from hsb_whisper.files import atomic_write_text, sha256_file
 
 log = logging.getLogger(__name__)
 
 WORKLIST_FILE = "worklist.json"
-_HASH_BLOCK = 1 << 20  # read 1 MiB at a time
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,20 +92,12 @@ def _item(path: Path, base: Path, known: dict[str, dict]) -> WorkItem:
     if unchanged and before["duration"] is not None:  # and named the same: its facts as before
         digest, duration, problem = before["sha256"], before["duration"], None
     else:
-        digest = before["sha256"] if unchanged else file_sha256(path)
+        digest = before["sha256"] if unchanged else sha256_file(path)
         try:
             duration, problem = probe_duration(path), None
         except HsbWhisperError as e:  # an AudioError names the file
             duration, problem = None, str(e)
     return WorkItem(path, relative, st.st_size, st.st_mtime_ns, digest, duration, problem)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(_HASH_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _previous(path: Path) -> dict[str, dict]:

@@ -10,7 +10,6 @@ evaluation results.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -19,12 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from hsb_whisper.errors import ModelError
-from hsb_whisper.files import atomic_write_text
+from hsb_whisper.files import atomic_write_text, sha256_file
 
 METADATA_FILE = "hsb-whisper-model.json"
 FORMAT_VERSION = 1
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}")  # Whisper's tokens: "cs", "pl", "haw", "yue", …
-_HASH_CHUNK = 1 << 20  # bytes read at a time when hashing
 # SPDX ids (lowercase prefixes) of licences that oblige whoever passes the weights on to share
 # alike: a community member must know before packing or publishing such a model.
 _COPYLEFT = (
@@ -376,14 +374,6 @@ _FIELD_CHECKS = {
 
 def now_utc() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def record_files(folder: Path, known: dict[str, FileRecord] | None = None) -> dict[str, FileRecord]:
